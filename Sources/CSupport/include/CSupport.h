@@ -1,0 +1,20 @@
+#ifndef LIVESOLVE_CSUPPORT_H
+#define LIVESOLVE_CSUPPORT_H
+
+#include <sys/types.h>
+#include <stddef.h>
+
+/// Spawns `path` with `argv`, its stdin and stdout on `stdinFD` and `stdoutFD`,
+/// every other descriptor above 2 closed and signal dispositions reset to default
+/// (a parent that ignores SIGPIPE must not pass that on). Returns the pid, or -errno.
+pid_t ls_spawn(const char *path, char *const argv[], int stdinFD, int stdoutFD);
+
+/// pipe2 with O_CLOEXEC, which Glibc's Swift module lacks. Returns 0 or -errno.
+int ls_pipe_cloexec(int fds[2]);
+
+/// Reads a whole file, gunzipping it when it is gzip-compressed (plain files pass through).
+/// On success returns a malloc'ed buffer the caller frees, and its length in *length.
+/// On failure returns NULL with errno set.
+char *ls_read_file(const char *path, size_t *length);
+
+#endif

@@ -1,0 +1,115 @@
+#include "ClpBridge.h"
+
+#include <ClpSimplex.hpp>
+#include <CoinPackedMatrix.hpp>
+#include <cfloat>
+#include <cmath>
+#include <cstring>
+
+struct ClpBridge {
+    ClpSimplex simplex;
+};
+
+static double finiteOrMax(double value) {
+    if (value == INFINITY) return DBL_MAX;
+    if (value == -INFINITY) return -DBL_MAX;
+    return value;
+}
+
+extern "C" {
+
+ClpBridge *clpb_create(void) {
+    ClpBridge *bridge = new ClpBridge();
+    bridge->simplex.setLogLevel(0);
+    return bridge;
+}
+
+void clpb_free(ClpBridge *bridge) { delete bridge; }
+
+void clpb_load(ClpBridge *bridge, int rows, int cols,
+               const int *columnStarts, const int *rowIndices, const double *values,
+               const double *colLower, const double *colUpper, const double *objective,
+               const double *rowLower, const double *rowUpper) {
+    // CLP treats |bound| >= 1e30 as infinite; map IEEE infinities to its convention.
+    double *cl = new double[cols], *cu = new double[cols], *rl = new double[rows], *ru = new double[rows];
+    for (int j = 0; j < cols; j++) { cl[j] = finiteOrMax(colLower[j]); cu[j] = finiteOrMax(colUpper[j]); }
+    for (int i = 0; i < rows; i++) { rl[i] = finiteOrMax(rowLower[i]); ru[i] = finiteOrMax(rowUpper[i]); }
+    CoinBigIndex *starts = new CoinBigIndex[cols + 1];
+    for (int j = 0; j <= cols; j++) starts[j] = columnStarts[j];
+    bridge->simplex.loadProblem(cols, rows, starts, rowIndices, values, cl, cu, objective, rl, ru);
+    delete[] starts; delete[] cl; delete[] cu; delete[] rl; delete[] ru;
+}
+
+void clpb_set_objective(ClpBridge *bridge, int col, double value) {
+    bridge->simplex.setObjectiveCoefficient(col, value);
+}
+
+void clpb_set_col_bounds(ClpBridge *bridge, int col, double lower, double upper) {
+    bridge->simplex.setColumnBounds(col, finiteOrMax(lower), finiteOrMax(upper));
+}
+
+void clpb_set_row_bounds(ClpBridge *bridge, int row, double lower, double upper) {
+    bridge->simplex.setRowBounds(row, finiteOrMax(lower), finiteOrMax(upper));
+}
+
+void clpb_set_coefficient(ClpBridge *bridge, int row, int col, double value) {
+    // keepZero: an explicit zero stays a structural entry, so the pattern only grows.
+    bridge->simplex.matrix()->modifyCoefficient(row, col, value, true);
+    bridge->simplex.setWhatsChanged(bridge->simplex.whatsChanged() & ~MATRIX_SAME);
+}
+
+ClpBridgeResult clpb_solve(ClpBridge *bridge, int mode, int keepFactorization,
+                           double secondsLimit, int iterationLimit) {
+    ClpSimplex &s = bridge->simplex;
+    s.setMaximumSeconds(secondsLimit > 0 ? secondsLimit : -1.0);
+    s.setMaximumIterations(iterationLimit > 0 ? iterationLimit : 2147483647);
+    // 1: keep work areas and factorization at the end; 2|4: reuse them at the start.
+    int options = keepFactorization ? 7 : 1;
+    switch (mode) {
+    case CLPB_COLD:
+        s.initialSolve();
+        break;
+    case CLPB_DUAL:
+        s.dual(0, options);
+        break;
+    default:
+        s.primal(0, options);
+        break;
+    }
+    // The scaled problem can be optimal while the unscaled one is slightly off
+    // (secondary status 2-4, as pilot87 shows): finish unscaled from that basis.
+    if (s.status() == 0 && s.secondaryStatus() >= 2 && s.secondaryStatus() <= 4) {
+        int scaling = s.scalingFlag();
+        s.scaling(0);
+        s.primal(1);
+        s.scaling(scaling);
+    }
+    ClpBridgeResult result;
+    result.status = s.status();
+    result.secondaryStatus = s.secondaryStatus();
+    result.iterations = s.numberIterations();
+    result.objective = s.objectiveValue();
+    result.primalFeasible = s.numberPrimalInfeasibilities() == 0 ? 1 : 0;
+    return result;
+}
+
+int clpb_rows(const ClpBridge *bridge) { return bridge->simplex.numberRows(); }
+int clpb_cols(const ClpBridge *bridge) { return bridge->simplex.numberColumns(); }
+const double *clpb_col_values(const ClpBridge *bridge) { return bridge->simplex.getColSolution(); }
+const double *clpb_row_activities(const ClpBridge *bridge) { return bridge->simplex.getRowActivity(); }
+const double *clpb_row_duals(const ClpBridge *bridge) { return bridge->simplex.getRowPrice(); }
+const double *clpb_reduced_costs(const ClpBridge *bridge) { return bridge->simplex.getReducedCost(); }
+
+void clpb_get_basis(const ClpBridge *bridge, unsigned char *out) {
+    const ClpSimplex &s = bridge->simplex;
+    int n = s.numberColumns() + s.numberRows();
+    const unsigned char *status = s.statusArray();
+    if (status) std::memcpy(out, status, n);
+    else std::memset(out, 0, n);
+}
+
+void clpb_set_basis(ClpBridge *bridge, const unsigned char *in) {
+    bridge->simplex.copyinStatus(in);
+}
+
+}

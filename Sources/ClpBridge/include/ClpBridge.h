@@ -1,0 +1,67 @@
+#ifndef LIVESOLVE_CLP_BRIDGE_H
+#define LIVESOLVE_CLP_BRIDGE_H
+
+// A C view of one ClpSimplex, so Swift can drive CLP's C++ API, which keeps the
+// factorization between re-solves (the C API refactorizes on every call).
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ClpBridge ClpBridge;
+
+/// How `clpb_solve` starts.
+enum ClpBridgeMode {
+    /// Presolve and solve from scratch.
+    CLPB_COLD = 0,
+    /// Primal simplex from the current basis.
+    CLPB_PRIMAL = 1,
+    /// Dual simplex from the current basis.
+    CLPB_DUAL = 2
+};
+
+/// What `clpb_solve` reports.
+typedef struct {
+    int status;            // CLP problem status: 0 optimal, 1 infeasible, 2 unbounded, 3 limit, 4 error, 5 event
+    int secondaryStatus;   // CLP secondary status (9 = stopped on time)
+    int iterations;
+    double objective;      // c·x, without the model's constant, in CLP's (minimising) sense
+    int primalFeasible;    // 1 when the current point is primal feasible
+} ClpBridgeResult;
+
+ClpBridge *clpb_create(void);
+void clpb_free(ClpBridge *bridge);
+
+/// Loads a minimisation problem in column-major form. Infinite bounds are ±DBL_MAX or ±inf.
+void clpb_load(ClpBridge *bridge, int rows, int cols,
+               const int *columnStarts, const int *rowIndices, const double *values,
+               const double *colLower, const double *colUpper, const double *objective,
+               const double *rowLower, const double *rowUpper);
+
+void clpb_set_objective(ClpBridge *bridge, int col, double value);
+void clpb_set_col_bounds(ClpBridge *bridge, int col, double lower, double upper);
+void clpb_set_row_bounds(ClpBridge *bridge, int row, double lower, double upper);
+/// Sets one matrix entry; an entry that was structurally zero is inserted.
+void clpb_set_coefficient(ClpBridge *bridge, int row, int col, double value);
+
+/// Solves. `keepFactorization` reuses the factorization and work areas of the previous
+/// solve (valid only when the matrix has not changed since). Limits ≤ 0 mean none.
+ClpBridgeResult clpb_solve(ClpBridge *bridge, int mode, int keepFactorization,
+                           double secondsLimit, int iterationLimit);
+
+int clpb_rows(const ClpBridge *bridge);
+int clpb_cols(const ClpBridge *bridge);
+const double *clpb_col_values(const ClpBridge *bridge);
+const double *clpb_row_activities(const ClpBridge *bridge);
+const double *clpb_row_duals(const ClpBridge *bridge);
+const double *clpb_reduced_costs(const ClpBridge *bridge);
+
+/// The basis: one CLP status byte per column, then one per row (cols + rows bytes).
+void clpb_get_basis(const ClpBridge *bridge, unsigned char *out);
+void clpb_set_basis(ClpBridge *bridge, const unsigned char *in);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

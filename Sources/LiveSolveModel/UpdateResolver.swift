@@ -1,0 +1,182 @@
+/// Turns the `update` object of PROTOCOL.md into a `ModelDelta` for one model, validating it
+/// whole: the first bad name or value throws, and nothing is returned to apply.
+///
+/// Fields: `parameters`, `objective`, `rowBounds`, `colBounds`, `coefficients`; other keys
+/// (the envelope's `op`, `id`, `model`) are the caller's to check and are ignored here.
+public struct UpdateResolver {
+    public let model: Model
+    /// The update fields this resolver reads.
+    public static let fields: Set<String> = ["parameters", "objective", "rowBounds", "colBounds", "coefficients"]
+
+    public init(model: Model) { self.model = model }
+
+    public func resolve(_ update: JSON) throws(ModelError) -> ModelDelta {
+        guard case .object = update else { throw ModelError(.badMessage, at: "", "an update must be a JSON object") }
+        var delta = ModelDelta()
+        var entries = 0
+        if let json = update["parameters"] { entries += try parameters(json, into: &delta) }
+        if let json = update["objective"] { entries += try objective(json, into: &delta) }
+        if let json = update["rowBounds"] { entries += try bounds(json, field: "rowBounds", into: &delta) }
+        if let json = update["colBounds"] { entries += try bounds(json, field: "colBounds", into: &delta) }
+        if let json = update["coefficients"] { entries += try coefficients(json, into: &delta) }
+        guard entries > 0 else {
+            throw ModelError(.badMessage, at: "", "an update needs at least one entry in parameters, objective, rowBounds, colBounds or coefficients")
+        }
+        try checkBoundOrder(delta)
+        return delta
+    }
+
+    // MARK: fields
+
+    private func object(_ json: JSON, field: String) throws(ModelError) -> [(key: String, value: JSON)] {
+        guard case .object(let members) = json else { throw ModelError(.badMessage, at: field, "expected an object, found \(json.typeName)") }
+        return members
+    }
+
+    /// A finite number, or `invalid_value` naming where.
+    private func number(_ json: JSON, at path: String) throws(ModelError) -> Double {
+        guard case .number(let n) = json else { throw ModelError(.invalidValue, at: path, "expected a finite number, found \(json.typeName)") }
+        guard n.isFinite else { throw ModelError(.invalidValue, at: path, "number out of range") }
+        return n
+    }
+
+    private func column(_ name: String, field: String) throws(ModelError) -> Int {
+        guard let col = model.columns.index(of: name) else { throw ModelError(.unknownVariable, at: field, "unknown variable \(JSONWriter.quoted(name))") }
+        return col
+    }
+
+    private func row(_ name: String, field: String) throws(ModelError) -> Int {
+        guard let row = model.rows.index(of: name) else { throw ModelError(.unknownRow, at: field, "unknown row \(JSONWriter.quoted(name))") }
+        return row
+    }
+
+    /// Rejects a direct write to a number a parameter drives.
+    private func checkUnbound(_ site: BindingSite, at path: String, what: String) throws(ModelError) {
+        if let binding = model.parameters.bindings[site] {
+            let name = JSONWriter.quoted(model.parameters.names[binding.parameter])
+            throw ModelError(.invalidValue, at: path, "\(what) is bound to parameter \(name); update the parameter instead")
+        }
+    }
+
+    private func parameters(_ json: JSON, into delta: inout ModelDelta) throws(ModelError) -> Int {
+        let members = try object(json, field: "parameters")
+        for (name, valueJSON) in members {
+            guard let parameter = model.parameters.names.index(of: name) else {
+                throw ModelError(.unknownParameter, at: "parameters", "unknown parameter \(JSONWriter.quoted(name))")
+            }
+            let value = try number(valueJSON, at: "parameters[\(JSONWriter.quoted(name))]")
+            delta.parameters[Int32(parameter)] = value
+        }
+        // The numbers each changed parameter drives, from the new values.
+        for (parameter, value) in delta.parameters {
+            for site in model.parameters.sites[Int(parameter)] {
+                let scaled = model.parameters.bindings[site]!.scale * value
+                switch site {
+                case .objectiveConstant: delta.objectiveConstant = scaled
+                case .objective(let col): delta.objective[Int32(col)] = scaled
+                case .coefficient(let row, let col): delta.coefficients[MatrixEntry(row: Int32(row), col: Int32(col))] = scaled
+                case .rowLower(let row): delta.rowLower[Int32(row)] = scaled
+                case .rowUpper(let row): delta.rowUpper[Int32(row)] = scaled
+                case .columnLower(let col): delta.columnLower[Int32(col)] = scaled
+                case .columnUpper(let col): delta.columnUpper[Int32(col)] = scaled
+                }
+            }
+        }
+        return members.count
+    }
+
+    private func objective(_ json: JSON, into delta: inout ModelDelta) throws(ModelError) -> Int {
+        let members = try object(json, field: "objective")
+        for (name, valueJSON) in members {
+            let col = try column(name, field: "objective")
+            let path = "objective[\(JSONWriter.quoted(name))]"
+            try checkUnbound(.objective(col: col), at: path, what: "the objective coefficient of \(JSONWriter.quoted(name))")
+            delta.objective[Int32(col)] = try number(valueJSON, at: path)
+        }
+        return members.count
+    }
+
+    private func bounds(_ json: JSON, field: String, into delta: inout ModelDelta) throws(ModelError) -> Int {
+        let isRow = field == "rowBounds"
+        let members = try object(json, field: field)
+        for (name, boundsJSON) in members {
+            let index = isRow ? try row(name, field: field) : try column(name, field: field)
+            let path = "\(field)[\(JSONWriter.quoted(name))]"
+            var lower: JSON?, upper: JSON?
+            switch boundsJSON {
+            case .array(let pair) where pair.count == 2:
+                (lower, upper) = (pair[0], pair[1])
+            case .object(let sides):
+                for (side, value) in sides {
+                    switch side {
+                    case "lower": lower = value
+                    case "upper": upper = value
+                    default: throw ModelError(.invalidValue, at: path, "unknown bound side \(JSONWriter.quoted(side)) (expected \"lower\" or \"upper\")")
+                    }
+                }
+            default:
+                throw ModelError(.invalidValue, at: path, "expected [lower, upper] or {\"lower\", \"upper\"}, found \(boundsJSON.typeName)")
+            }
+            let what = isRow ? "row \(JSONWriter.quoted(name))" : "variable \(JSONWriter.quoted(name))"
+            if let lower {
+                let site: BindingSite = isRow ? .rowLower(index) : .columnLower(index)
+                try checkUnbound(site, at: path, what: "the lower bound of \(what)")
+                let value = try bound(lower, infinity: -.infinity, at: "\(path).lower")
+                if isRow { delta.rowLower[Int32(index)] = value } else { delta.columnLower[Int32(index)] = value }
+            }
+            if let upper {
+                let site: BindingSite = isRow ? .rowUpper(index) : .columnUpper(index)
+                try checkUnbound(site, at: path, what: "the upper bound of \(what)")
+                let value = try bound(upper, infinity: .infinity, at: "\(path).upper")
+                if isRow { delta.rowUpper[Int32(index)] = value } else { delta.columnUpper[Int32(index)] = value }
+            }
+        }
+        return members.count
+    }
+
+    private func bound(_ json: JSON, infinity: Double, at path: String) throws(ModelError) -> Double {
+        if case .null = json { return infinity }
+        return try number(json, at: path)
+    }
+
+    private func coefficients(_ json: JSON, into delta: inout ModelDelta) throws(ModelError) -> Int {
+        guard case .array(let entries) = json else { throw ModelError(.badMessage, at: "coefficients", "expected an array, found \(json.typeName)") }
+        for (i, entry) in entries.enumerated() {
+            let path = "coefficients[\(i)]"
+            guard case .object(let fields) = entry else { throw ModelError(.invalidValue, at: path, "expected {\"row\", \"col\", \"value\"}, found \(entry.typeName)") }
+            for field in fields where !["row", "col", "value"].contains(field.key) {
+                throw ModelError(.invalidValue, at: path, "unknown field \(JSONWriter.quoted(field.key))")
+            }
+            guard case .string(let rowName)? = entry["row"] else { throw ModelError(.invalidValue, at: "\(path).row", "expected a row name") }
+            guard case .string(let colName)? = entry["col"] else { throw ModelError(.invalidValue, at: "\(path).col", "expected a variable name") }
+            guard let valueJSON = entry["value"] else { throw ModelError(.invalidValue, at: "\(path).value", "expected a value") }
+            let row = try row(rowName, field: "\(path).row")
+            let col = try column(colName, field: "\(path).col")
+            try checkUnbound(.coefficient(row: row, col: col), at: path, what: "the coefficient of \(JSONWriter.quoted(colName)) in \(JSONWriter.quoted(rowName))")
+            delta.coefficients[MatrixEntry(row: Int32(row), col: Int32(col))] = try number(valueJSON, at: "\(path).value")
+        }
+        return entries.count
+    }
+
+    /// Literal bounds must not cross after the update; bounds a parameter drives may (that is infeasible, not invalid).
+    private func checkBoundOrder(_ delta: ModelDelta) throws(ModelError) {
+        let program = model.program
+        let parameters = model.parameters
+        for row in Set(delta.rowLower.keys).union(delta.rowUpper.keys) {
+            let r = Int(row)
+            guard parameters.bindings[.rowLower(r)] == nil, parameters.bindings[.rowUpper(r)] == nil else { continue }
+            let lower = delta.rowLower[row] ?? program.rowLower[r], upper = delta.rowUpper[row] ?? program.rowUpper[r]
+            if lower > upper {
+                throw ModelError(.invalidValue, at: "rowBounds[\(JSONWriter.quoted(model.rows[r]))]", "lower bound \(JSONWriter.number(lower)) exceeds upper bound \(JSONWriter.number(upper))")
+            }
+        }
+        for col in Set(delta.columnLower.keys).union(delta.columnUpper.keys) {
+            let c = Int(col)
+            guard parameters.bindings[.columnLower(c)] == nil, parameters.bindings[.columnUpper(c)] == nil else { continue }
+            let lower = delta.columnLower[col] ?? program.columnLower[c], upper = delta.columnUpper[col] ?? program.columnUpper[c]
+            if lower > upper {
+                throw ModelError(.invalidValue, at: "colBounds[\(JSONWriter.quoted(model.columns[c]))]", "lower bound \(JSONWriter.number(lower)) exceeds upper bound \(JSONWriter.number(upper))")
+            }
+        }
+    }
+}

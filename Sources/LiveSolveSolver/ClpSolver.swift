@@ -1,0 +1,136 @@
+import ClpBridge
+import LiveSolveModel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// CLP behind `Solver`, through the C++ bridge that keeps the factorization between re-solves.
+///
+/// The program is given to CLP as a minimisation (a `max` objective negated), so CLP's duals
+/// and reduced costs are negated back for `max` models. Warm re-solves choose by what changed:
+/// objective only → primal (the old basis stays primal feasible); bounds only → dual (it stays
+/// dual feasible); objective and bounds → primal; matrix → primal after refactorizing, since a
+/// kept factorization would belong to the old matrix.
+///
+/// Not thread-safe: one solver belongs to one thread (a worker process is single-threaded).
+public final class ClpSolver: Solver {
+    private let bridge: OpaquePointer
+    private var program: LinearProgram
+    /// Whether CLP holds a factorization valid for the current matrix and basis.
+    private var hasFactorization = false
+    /// Whether CLP holds a basis to start from (after a solve, or an imported basis).
+    private var hasBasis = false
+    private var sign: Double { program.sense == .max ? -1 : 1 }
+
+    public init(program: LinearProgram, basis: Basis? = nil) throws(SolverError) {
+        guard program.integerCount == 0 else {
+            throw SolverError("the model has \(program.integerCount) integer variables; this server solves linear programs only (no CBC yet)")
+        }
+        if let basis, basis.statuses.count != program.columnCount + program.rowCount {
+            throw SolverError("basis has \(basis.statuses.count) entries, expected \(program.columnCount + program.rowCount)")
+        }
+        self.program = program
+        bridge = clpb_create()
+        let sign = program.sense == .max ? -1.0 : 1.0
+        let objective = program.objective.map { sign * $0 }
+        let matrix = program.matrix
+        matrix.columnStarts.withUnsafeBufferPointer { starts in
+            matrix.rowIndices.withUnsafeBufferPointer { rows in
+                clpb_load(bridge, Int32(program.rowCount), Int32(program.columnCount),
+                          starts.baseAddress, rows.baseAddress, matrix.values, program.columnLower,
+                          program.columnUpper, objective, program.rowLower, program.rowUpper)
+            }
+        }
+        if let basis {
+            basis.statuses.withUnsafeBufferPointer { clpb_set_basis(bridge, $0.baseAddress) }
+            hasBasis = true
+        }
+    }
+
+    deinit { clpb_free(bridge) }
+
+    public func basis() -> Basis {
+        var statuses = [UInt8](repeating: 0, count: program.columnCount + program.rowCount)
+        statuses.withUnsafeMutableBufferPointer { clpb_get_basis(bridge, $0.baseAddress) }
+        return Basis(statuses: statuses)
+    }
+
+    public func solve(limits: SolveLimits = SolveLimits()) -> SolveResult {
+        let start = monotonicMicros()
+        return run(hasBasis ? .primal : .cold, limits: limits, since: start)
+    }
+
+    public func resolve(applying delta: ModelDelta, limits: SolveLimits = SolveLimits()) -> SolveResult {
+        let start = monotonicMicros()
+        apply(delta)
+        guard hasBasis else { return run(.cold, limits: limits, since: start) }
+        switch delta.kind {
+        case .bounds: return run(.dual, limits: limits, since: start)
+        case .nothing, .objective, .objectiveAndBounds, .matrix: return run(.primal, limits: limits, since: start)
+        }
+    }
+
+    private func apply(_ delta: ModelDelta) {
+        program.apply(delta)
+        for (col, _) in delta.objective { clpb_set_objective(bridge, col, sign * program.objective[Int(col)]) }
+        for col in Set(delta.columnLower.keys).union(delta.columnUpper.keys) {
+            clpb_set_col_bounds(bridge, col, program.columnLower[Int(col)], program.columnUpper[Int(col)])
+        }
+        for row in Set(delta.rowLower.keys).union(delta.rowUpper.keys) {
+            clpb_set_row_bounds(bridge, row, program.rowLower[Int(row)], program.rowUpper[Int(row)])
+        }
+        for (entry, value) in delta.coefficients {
+            clpb_set_coefficient(bridge, entry.row, entry.col, value)
+            hasFactorization = false
+        }
+    }
+
+    private func run(_ algorithm: Algorithm, limits: SolveLimits, since start: Int) -> SolveResult {
+        let mode: Int32 = switch algorithm {
+        case .cold: Int32(CLPB_COLD.rawValue)
+        case .primal: Int32(CLPB_PRIMAL.rawValue)
+        case .dual: Int32(CLPB_DUAL.rawValue)
+        }
+        let isWarm = algorithm != .cold
+        let outcome = clpb_solve(bridge, mode, hasFactorization && isWarm ? 1 : 0,
+                                 limits.seconds ?? 0, Int32(clamping: limits.iterations ?? 0))
+        // A cold solve presolves and leaves no factorization behind; a warm one keeps its own.
+        hasFactorization = isWarm
+        hasBasis = true
+        let micros = monotonicMicros() - start
+        let (status, message) = Self.status(outcome)
+        let rows = Int(clpb_rows(bridge)), cols = Int(clpb_cols(bridge))
+        let s = sign
+        var duals = Array(UnsafeBufferPointer(start: clpb_row_duals(bridge), count: rows))
+        var reducedCosts = Array(UnsafeBufferPointer(start: clpb_reduced_costs(bridge), count: cols))
+        if s < 0 {
+            for i in duals.indices { duals[i] = -duals[i] }
+            for j in reducedCosts.indices { reducedCosts[j] = -reducedCosts[j] }
+        }
+        return SolveResult(
+            status: status, message: message,
+            objective: s * outcome.objective + program.objectiveConstant,
+            values: Array(UnsafeBufferPointer(start: clpb_col_values(bridge), count: cols)),
+            duals: duals, reducedCosts: reducedCosts,
+            rowActivities: Array(UnsafeBufferPointer(start: clpb_row_activities(bridge), count: rows)),
+            iterations: Int(outcome.iterations), algorithm: algorithm, isWarmStart: isWarm, solveMicros: micros)
+    }
+
+    private static func status(_ outcome: ClpBridgeResult) -> (SolveStatus, String?) {
+        switch outcome.status {
+        case 0: return (.optimal, nil)
+        case 1: return (.infeasible, nil)
+        case 2: return (.unbounded, nil)
+        case 3: return (outcome.secondaryStatus == 9 ? .timeLimit : .iterationLimit, nil)
+        default: return (.error, "CLP stopped with status \(outcome.status) (secondary \(outcome.secondaryStatus))")
+        }
+    }
+}
+
+/// Microseconds on the monotonic clock.
+func monotonicMicros() -> Int {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return ts.tv_sec * 1_000_000 + ts.tv_nsec / 1000
+}
