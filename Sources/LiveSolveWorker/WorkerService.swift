@@ -1,1 +1,110 @@
+import LiveSolveModel
+import LiveSolveSolver
+import LiveSolveWorkerIPC
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The worker process's loop: frames in on stdin, one reply each on stdout, logs on stderr.
+/// Holds many models at once, each with its solver and the vectors last sent for it, so every
+/// answer can carry only what changed. Single-threaded: a solve blocks this process only.
+public final class WorkerService {
+    private struct HeldModel {
+        var solver: ClpSolver
+        var columns: Int
+        var rows: Int
+        var lastSent: [[Double]]? = nil
+    }
+
+    private var models: [UInt32: HeldModel] = [:]
+    private let channel: FrameChannel
+
+    public init(channel: FrameChannel = FrameChannel(input: 0, output: 1)) {
+        self.channel = channel
+    }
+
+    /// Serves until stdin closes or a shutdown request arrives. Returns the exit code.
+    public func run() -> Int32 {
+        signal(SIGPIPE, SIG_IGN)
+        while true {
+            let payload: [UInt8]
+            do {
+                payload = try channel.readFrame()
+            } catch .closed {
+                return 0
+            } catch .oversized(let length) {
+                // The length prefix cannot be trusted, so neither can anything after it.
+                log("frame of \(length) bytes exceeds the limit; exiting")
+                channel.write(WorkerReply.error(model: nil, message: "frame of \(length) bytes exceeds the limit of \(maximumFrameLength)").frame())
+                return 2
+            } catch {
+                log("cannot read stdin: \(error)")
+                return 1
+            }
+            let request: WorkerRequest
+            do {
+                request = try WorkerRequest.decode(payload)
+            } catch {
+                channel.write(WorkerReply.error(model: nil, message: "malformed frame: \(error)").frame())
+                continue
+            }
+            let reply = handle(request)
+            guard channel.write(reply.frame()) else { return 0 }
+            if case .shutdown = request { return 0 }
+        }
+    }
+
+    /// Carries out one request.
+    public func handle(_ request: WorkerRequest) -> WorkerReply {
+        switch request {
+        case let .load(model, program, basis):
+            do {
+                let solver = try ClpSolver(program: program, basis: basis)
+                models[model] = HeldModel(solver: solver, columns: program.columnCount, rows: program.rowCount)
+                return .loaded(model: model)
+            } catch {
+                return .error(model: model, message: error.message)
+            }
+        case let .solve(model, delta, full, limits):
+            guard var held = models[model] else { return .error(model: model, message: "model \(model) is not loaded") }
+            if let problem = Self.check(delta, columns: held.columns, rows: held.rows) {
+                return .error(model: model, message: problem)
+            }
+            let result = held.solver.resolve(applying: delta, limits: limits)
+            let vectors = [result.values, result.duals, result.reducedCosts, result.rowActivities]
+            let changes = vectors.indices.map { i in
+                full ? VectorChange.full(vectors[i]) : VectorChange.between(held.lastSent?[i], vectors[i])
+            }
+            held.lastSent = vectors
+            models[model] = held
+            return .solved(SolveAnswer(
+                model: model, status: result.status, message: result.message, objective: result.objective,
+                iterations: result.iterations, solveMicros: result.solveMicros, algorithm: result.algorithm,
+                isWarmStart: result.isWarmStart, values: changes[0], duals: changes[1], reducedCosts: changes[2],
+                rowActivities: changes[3], basis: held.solver.basis()))
+        case let .drop(model):
+            models[model] = nil
+            return .dropped(model: model)
+        case .shutdown:
+            return .shuttingDown
+        }
+    }
+
+    /// A delta's indices must fit the model it is for: a bad one is an error, never a crash.
+    static func check(_ delta: ModelDelta, columns: Int, rows: Int) -> String? {
+        let columnKeys = [delta.objective.keys, delta.columnLower.keys, delta.columnUpper.keys].joined()
+        if let bad = columnKeys.first(where: { $0 < 0 || Int($0) >= columns }) { return "column index \(bad) out of range 0..<\(columns)" }
+        let rowKeys = [delta.rowLower.keys, delta.rowUpper.keys].joined()
+        if let bad = rowKeys.first(where: { $0 < 0 || Int($0) >= rows }) { return "row index \(bad) out of range 0..<\(rows)" }
+        if let bad = delta.coefficients.keys.first(where: { $0.row < 0 || Int($0.row) >= rows || $0.col < 0 || Int($0.col) >= columns }) {
+            return "coefficient (\(bad.row), \(bad.col)) out of range"
+        }
+        return nil
+    }
+
+    private func log(_ message: String) {
+        let line = Array("livesolve worker[\(getpid())]: \(message)\n".utf8)
+        _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    }
+}

@@ -1,0 +1,127 @@
+import LiveSolveModel
+
+/// A worker's answer to one solve.
+public struct SolveAnswer: Sendable, Equatable {
+    public var model: UInt32
+    public var status: SolveStatus
+    public var message: String?
+    public var objective: Double
+    public var iterations: Int
+    public var solveMicros: Int
+    public var algorithm: Algorithm
+    public var isWarmStart: Bool
+    public var values: VectorChange
+    public var duals: VectorChange
+    public var reducedCosts: VectorChange
+    public var rowActivities: VectorChange
+    public var basis: Basis
+
+    public init(model: UInt32, status: SolveStatus, message: String?, objective: Double, iterations: Int,
+                solveMicros: Int, algorithm: Algorithm, isWarmStart: Bool, values: VectorChange,
+                duals: VectorChange, reducedCosts: VectorChange, rowActivities: VectorChange, basis: Basis) {
+        self.model = model
+        self.status = status
+        self.message = message
+        self.objective = objective
+        self.iterations = iterations
+        self.solveMicros = solveMicros
+        self.algorithm = algorithm
+        self.isWarmStart = isWarmStart
+        self.values = values
+        self.duals = duals
+        self.reducedCosts = reducedCosts
+        self.rowActivities = rowActivities
+        self.basis = basis
+    }
+}
+
+/// What a worker answers.
+public enum WorkerReply: Sendable, Equatable {
+    case loaded(model: UInt32)
+    case solved(SolveAnswer)
+    case dropped(model: UInt32)
+    case shuttingDown
+    /// A request that could not be carried out; `model` is nil when the frame did not say.
+    case error(model: UInt32?, message: String)
+}
+
+enum ReplyTag: UInt8 { case loaded = 101, solved, dropped, shuttingDown, error = 199 }
+
+private let statusCodes: [SolveStatus] = [.optimal, .infeasible, .unbounded, .timeLimit, .iterationLimit, .error]
+private let algorithmCodes: [Algorithm] = [.cold, .primal, .dual]
+
+extension WorkerReply {
+    public func frame() -> [UInt8] {
+        var w = ByteWriter()
+        w.append(UInt32(0))
+        switch self {
+        case .loaded(let model):
+            w.append(ReplyTag.loaded.rawValue)
+            w.append(model)
+        case .solved(let a):
+            w.append(ReplyTag.solved.rawValue)
+            w.append(a.model)
+            w.append(UInt8(statusCodes.firstIndex(of: a.status)!))
+            w.append(a.message ?? "")
+            w.append(a.objective)
+            w.append(Int64(a.iterations))
+            w.append(Int64(a.solveMicros))
+            w.append(UInt8(algorithmCodes.firstIndex(of: a.algorithm)!))
+            w.append(a.isWarmStart)
+            w.append(a.values)
+            w.append(a.duals)
+            w.append(a.reducedCosts)
+            w.append(a.rowActivities)
+            w.append(array: a.basis.statuses)
+        case .dropped(let model):
+            w.append(ReplyTag.dropped.rawValue)
+            w.append(model)
+        case .shuttingDown:
+            w.append(ReplyTag.shuttingDown.rawValue)
+        case let .error(model, message):
+            w.append(ReplyTag.error.rawValue)
+            w.append(model != nil)
+            w.append(model ?? 0)
+            w.append(message)
+        }
+        w.patchLength()
+        return w.bytes
+    }
+
+    public static func decode(_ payload: [UInt8]) throws(FrameError) -> WorkerReply {
+        var r = ByteReader(payload)
+        let rawTag = try r.read(UInt8.self)
+        guard let tag = ReplyTag(rawValue: rawTag) else { throw FrameError("unknown reply tag \(rawTag)") }
+        let reply: WorkerReply
+        switch tag {
+        case .loaded: reply = .loaded(model: try r.read(UInt32.self))
+        case .solved:
+            let model = try r.read(UInt32.self)
+            let status = Int(try r.read(UInt8.self))
+            guard status < statusCodes.count else { throw FrameError("unknown status \(status)") }
+            let message = try r.readString()
+            let objective = try r.readDouble()
+            let iterations = Int(try r.read(Int64.self))
+            let micros = Int(try r.read(Int64.self))
+            let algorithm = Int(try r.read(UInt8.self))
+            guard algorithm < algorithmCodes.count else { throw FrameError("unknown algorithm \(algorithm)") }
+            let warm = try r.readBool()
+            let values = try r.readVectorChange(), duals = try r.readVectorChange()
+            let reducedCosts = try r.readVectorChange(), activities = try r.readVectorChange()
+            let basis = Basis(statuses: try r.readArray(of: UInt8.self))
+            reply = .solved(SolveAnswer(
+                model: model, status: statusCodes[status], message: message.isEmpty ? nil : message,
+                objective: objective, iterations: iterations, solveMicros: micros, algorithm: algorithmCodes[algorithm],
+                isWarmStart: warm, values: values, duals: duals, reducedCosts: reducedCosts,
+                rowActivities: activities, basis: basis))
+        case .dropped: reply = .dropped(model: try r.read(UInt32.self))
+        case .shuttingDown: reply = .shuttingDown
+        case .error:
+            let hasModel = try r.readBool()
+            let model = try r.read(UInt32.self)
+            reply = .error(model: hasModel ? model : nil, message: try r.readString())
+        }
+        guard r.isAtEnd else { throw FrameError("unexpected bytes after a \(tag) reply") }
+        return reply
+    }
+}

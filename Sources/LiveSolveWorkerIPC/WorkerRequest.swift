@@ -1,0 +1,74 @@
+import LiveSolveModel
+
+/// What the server asks of a worker. Every request gets exactly one reply.
+public enum WorkerRequest: Sendable, Equatable {
+    /// Hold `program` as model `model`, starting from `basis` if given (continuing warm elsewhere).
+    case load(model: UInt32, program: LinearProgram, basis: Basis?)
+    /// Apply `delta` and solve; `full` asks for whole vectors instead of the changes since the last answer.
+    case solve(model: UInt32, delta: ModelDelta, full: Bool, limits: SolveLimits)
+    /// Forget a model.
+    case drop(model: UInt32)
+    /// Answer, then exit.
+    case shutdown
+}
+
+enum RequestTag: UInt8 { case load = 1, solve, drop, shutdown }
+
+extension WorkerRequest {
+    /// The whole frame: a little-endian UInt32 length, then the tag and body.
+    public func frame() -> [UInt8] {
+        var w = ByteWriter()
+        w.append(UInt32(0))
+        switch self {
+        case let .load(model, program, basis):
+            w.append(RequestTag.load.rawValue)
+            w.append(model)
+            w.append(program)
+            w.append(basis != nil)
+            if let basis { w.append(array: basis.statuses) }
+        case let .solve(model, delta, full, limits):
+            w.append(RequestTag.solve.rawValue)
+            w.append(model)
+            w.append(full)
+            w.append(limits.seconds ?? 0)
+            w.append(Int64(limits.iterations ?? 0))
+            w.append(delta)
+        case let .drop(model):
+            w.append(RequestTag.drop.rawValue)
+            w.append(model)
+        case .shutdown:
+            w.append(RequestTag.shutdown.rawValue)
+        }
+        w.patchLength()
+        return w.bytes
+    }
+
+    /// Decodes a frame's payload (without its length prefix).
+    public static func decode(_ payload: [UInt8]) throws(FrameError) -> WorkerRequest {
+        var r = ByteReader(payload)
+        let rawTag = try r.read(UInt8.self)
+        guard let tag = RequestTag(rawValue: rawTag) else { throw FrameError("unknown request tag \(rawTag)") }
+        let request: WorkerRequest
+        switch tag {
+        case .load:
+            let model = try r.read(UInt32.self)
+            let program = try r.readProgram()
+            let basis = try r.readBool() ? Basis(statuses: try r.readArray(of: UInt8.self)) : nil
+            request = .load(model: model, program: program, basis: basis)
+        case .solve:
+            let model = try r.read(UInt32.self)
+            let full = try r.readBool()
+            let seconds = try r.readDouble()
+            let iterations = try r.read(Int64.self)
+            let delta = try r.readDelta()
+            request = .solve(model: model, delta: delta, full: full,
+                             limits: SolveLimits(seconds: seconds > 0 ? seconds : nil, iterations: iterations > 0 ? Int(iterations) : nil))
+        case .drop:
+            request = .drop(model: try r.read(UInt32.self))
+        case .shutdown:
+            request = .shutdown
+        }
+        guard r.isAtEnd else { throw FrameError("unexpected bytes after a \(tag) request") }
+        return request
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `livesolve bench …`: the benchmarks of bench/WORKLOAD.md.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Run the benchmarks of bench/WORKLOAD.md.",
+        subcommands: [SolverBench.self]
+    )
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import LiveSolveModel
+import LiveSolveSolver
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `livesolve solve FILE`: one cold solve, printed as text or one JSON object.
+struct SolveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "solve",
+        abstract: "Solve a model file once and print the result.",
+        discussion: "Exit status: 0 optimal, 3 solved but not optimal (infeasible, unbounded, a limit, an error), 1 the file could not be read or loaded."
+    )
+
+    @Argument(help: "A model file: .json, .lp or .mps (optionally .gz).")
+    var file: String
+
+    @Option(help: "The file's format, when its name does not tell: json, lp or mps.")
+    var format: ModelFormat?
+
+    @Flag(help: "Also print every nonzero variable value.")
+    var values = false
+
+    @Flag(help: "Print one JSON object with keys status, objective, iterations, seconds (and values with --values).")
+    var json = false
+
+    @Option(help: "Stop after this many seconds.")
+    var timeLimit: Double?
+
+    func run() throws {
+        let model: Model
+        let solver: ClpSolver
+        do {
+            model = try ModelFile.read(file, format: format)
+            solver = try ClpSolver(program: model.program)
+        } catch let error as ModelFile.Failure {
+            printError(error.description)
+            throw ExitCode(1)
+        } catch let error as SolverError {
+            printError("\(file): \(error.message)")
+            throw ExitCode(1)
+        }
+        let result = solver.solve(limits: SolveLimits(seconds: timeLimit))
+        let seconds = Double(result.solveMicros) / 1e6
+        let nonzero = (0..<model.columnCount).filter { result.status.hasSolution && result.values[$0] != 0 }
+        if json {
+            var fields: [(key: String, value: JSON)] = [
+                ("status", .string(result.status.rawValue)),
+                ("objective", result.status.hasSolution ? .number(result.objective) : .null),
+                ("iterations", .number(Double(result.iterations))),
+                ("seconds", .number(seconds)),
+            ]
+            if let message = result.message { fields.append(("message", .string(message))) }
+            if values { fields.append(("values", .object(nonzero.map { (model.columns[$0], JSON.number(result.values[$0])) }))) }
+            print(JSONWriter.string(.object(fields)))
+        } else {
+            print("model:      \(model.name) (\(model.rowCount) rows, \(model.columnCount) columns, \(model.program.matrix.nonzeroCount) nonzeros)")
+            print("status:     \(result.status.rawValue)\(result.message.map { " (\($0))" } ?? "")")
+            if result.status.hasSolution { print("objective:  \(result.objective)") }
+            print("iterations: \(result.iterations)")
+            print("time:       \(seconds) s")
+            if values {
+                let width = nonzero.map { model.columns[$0].count }.max() ?? 0
+                for col in nonzero {
+                    let name = model.columns[col]
+                    print("  \(name)\(String(repeating: " ", count: width - name.count))  \(result.values[col])")
+                }
+            }
+        }
+        if result.status != .optimal { throw ExitCode(3) }
+    }
+}
+
+/// Writes a line to standard error.
+func printError(_ message: String) {
+    var stream = StandardError()
+    print("livesolve: \(message)", to: &stream)
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        let bytes = Array(string.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+}
