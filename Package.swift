@@ -53,17 +53,23 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Test inputs: the shared Netlib data, reference optima and streams beside the checkout.
+        .target(
+            name: "TestSupport",
+            dependencies: ["LiveSolveModel", "CSupport"],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "LiveSolveModelTests",
-            dependencies: ["LiveSolveModel", "CSupport"]
+            dependencies: ["LiveSolveModel", "TestSupport"]
         ),
         .testTarget(
             name: "LiveSolveSolverTests",
-            dependencies: ["LiveSolveModel", "LiveSolveSolver", "CClp", "CSupport"]
+            dependencies: ["LiveSolveModel", "LiveSolveSolver", "CClp", "TestSupport"]
         ),
         .testTarget(
             name: "LiveSolveWorkerTests",
-            dependencies: ["LiveSolveModel", "LiveSolveWorkerIPC", "LiveSolveWorker"]
+            dependencies: ["LiveSolveModel", "LiveSolveWorkerIPC", "TestSupport"]
         ),
     ],
     cxxLanguageStandard: .cxx17

@@ -1,0 +1,77 @@
+import CSupport
+import Foundation
+import LiveSolveModel
+
+/// Where the shared inputs are: `../shared/` beside the repository root.
+public enum TestData {
+    public static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let shared = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    public static let netlib = shared.appendingPathComponent("data/netlib")
+    public static let streams = shared.appendingPathComponent("bench/streams")
+
+    /// A file's text, gunzipped when compressed.
+    public static func text(_ url: URL) -> String {
+        var length = 0
+        guard let buffer = ls_read_file(url.path, &length) else { fatalError("cannot read \(url.path)") }
+        defer { free(buffer) }
+        return String(decoding: UnsafeRawBufferPointer(start: buffer, count: length), as: UTF8.self)
+    }
+
+    public static func netlibModel(_ name: String) throws -> Model {
+        try MPSReader.read(text(netlib.appendingPathComponent("\(name).mps.gz")))
+    }
+
+    public static func example(_ name: String) throws -> Model {
+        try JSONModelReader.read(text(repositoryRoot.appendingPathComponent("Examples/\(name).json")))
+    }
+
+    /// One row of optima.tsv.
+    public struct Optimum: Sendable, CustomStringConvertible {
+        public var name: String
+        public var rows: Int
+        public var columns: Int
+        public var nonzeros: Int
+        /// The reference objective: CLP's, or HiGHS's where CLP's own is known to be off (pilot87).
+        public var objective: Double
+        public var description: String { name }
+    }
+
+    public static let optima: [Optimum] = {
+        let lines = text(netlib.appendingPathComponent("optima.tsv")).split(separator: "\n")
+        let header = lines[0].split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        func column(_ name: String) -> Int { header.firstIndex(of: name)! }
+        return lines.dropFirst().map { line in
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            let agree = f[column("clp_highs_agree")] == "yes"
+            return Optimum(
+                name: f[column("name")], rows: Int(f[column("rows")])!, columns: Int(f[column("cols")])!,
+                nonzeros: Int(f[column("nnz")])!,
+                objective: Double(f[column(agree ? "clp_objective" : "highs_objective")])!)
+        }
+    }()
+
+    /// Within 1e-6 relative (1e-9 absolute), WORKLOAD.md's tolerance.
+    public static func matches(_ value: Double, _ expected: Double, relative: Double = 1e-6) -> Bool {
+        abs(value - expected) <= max(relative * abs(expected), 1e-9)
+    }
+
+    /// A stream's steps: each an `update` object (objective only) and its expected objective.
+    public static func stream(_ name: String) throws -> (source: String, steps: [(update: JSON, expect: Double)]) {
+        let lines = text(streams.appendingPathComponent("\(name).jsonl.gz")).split(separator: "\n")
+        let header = try JSONParser.parse(String(lines[0]))
+        guard case .string(let source)? = header["source"] else { fatalError("stream \(name) has no source") }
+        let steps = try lines.dropFirst().map { line in
+            let json = try JSONParser.parse(String(line))
+            guard let objective = json["objective"], case .number(let expect)? = json["expect"] else { fatalError("bad step in \(name)") }
+            return (JSON.object([("objective", objective)]), expect)
+        }
+        return (source, steps)
+    }
+
+    /// The `livesolve` executable built beside the test binary.
+    public static var livesolveExecutable: String {
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("livesolve").path
+    }
+}
