@@ -147,6 +147,10 @@ private struct MPSParser {
         throw fail(column, "unknown row \"\(name)\"")
     }
 
+    func isRow(_ name: String) -> Bool {
+        name == objectiveName || builder.rows.index(of: name) != nil || droppedRows.contains(name)
+    }
+
     // MARK: COLUMNS
 
     mutating func columnLine(_ fields: [Field], line: Range<Int>) throws(ModelError) {
@@ -196,7 +200,8 @@ private struct MPSParser {
     mutating func rhsLine(_ fields: [Field], line: Range<Int>, ranges isRanges: Bool) throws(ModelError) {
         var pairs: [(row: String, rowColumn: Int, value: Double)] = []
         let count = fields.count
-        if (count == 2 || count == 4), lines.number(fields[1]) != nil, count == 2 || lines.number(fields[3]) != nil {
+        if (count == 2 || count == 4), isRow(lines.string(fields[0])), lines.number(fields[1]) != nil,
+           count == 2 || lines.number(fields[3]) != nil {
             // Free format without a set name.
             for k in stride(from: 0, to: count, by: 2) { pairs.append((lines.string(fields[k]), fields[k].column, lines.number(fields[k + 1])!)) }
         } else if (count == 3 || count == 5), lines.number(fields[2]) != nil, count == 3 || lines.number(fields[4]) != nil {

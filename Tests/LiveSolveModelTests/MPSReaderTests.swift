@@ -14,26 +14,26 @@ ROWS
  E  MYEQN2
  L  R5
 COLUMNS
-    X ONE     COST         1.0   LIM1         1.0
-    X ONE     LIM2         1.0
+    X ONE     COST               1.0   LIM1               1.0
+    X ONE     LIM2               1.0
     MARKER                 'MARKER'                 'INTORG'
-    YTWO      COST         2.0   LIM1         1.0
-    YTWO      MYEQN       -1.0
+    YTWO      COST               2.0   LIM1               1.0
+    YTWO      MYEQN             -1.0
     MARKER                 'MARKER'                 'INTEND'
-    ZTHREE    COST        -1.0   MYEQN2       1.0
-    ZTHREE    R5           1.0
+    ZTHREE    COST              -1.0   MYEQN2             1.0
+    ZTHREE    R5                 1.0
 RHS
-    RHS       COST        -7.5
-    RHS       LIM1         4.0   LIM2         1.0
-    RHS       MYEQN        7.0   MYEQN2       2.0
-    RHS       R5           6.0
+    RHS       COST              -7.5
+    RHS       LIM1               4.0   LIM2               1.0
+    RHS       MYEQN              7.0   MYEQN2             2.0
+    RHS       R5                 6.0
 RANGES
-    RNG       LIM1         2.5   LIM2         3.0
-    RNG       MYEQN        2.0   MYEQN2      -2.0
+    RNG       LIM1               2.5   LIM2               3.0
+    RNG       MYEQN              2.0   MYEQN2            -2.0
 BOUNDS
- UP BND       X ONE        4.0
+ UP BND       X ONE              4.0
  MI BND       YTWO
- UP BND       YTWO         1.0
+ UP BND       YTWO               1.0
  BV BND       ZTHREE
 ENDATA
 """
@@ -89,8 +89,8 @@ ENDATA
 }
 
 @Test func unknownBoundTypeIsAClearError() {
-    #expect(throws: ModelError(.invalidModel, at: "line 6, column 2", #"unknown bound type "SC" (expected UP, LO, FX, FR, MI, PL, BV, LI or UI)"#)) {
-        try MPSReader.read("NAME\nROWS\n N obj\nCOLUMNS\n x obj 1\n SC b x 2\nENDATA\n")
+    #expect(throws: ModelError(.invalidModel, at: "line 7, column 2", #"unknown bound type "SC" (expected UP, LO, FX, FR, MI, PL, BV, LI or UI)"#)) {
+        try MPSReader.read("NAME\nROWS\n N obj\nCOLUMNS\n x obj 1\nBOUNDS\n SC b x 2\nENDATA\n")
     }
 }
 

@@ -51,9 +51,10 @@ private func resolve(_ text: String, on model: Model) throws(ModelError) -> Mode
 ])
 func invalidUpdatesAreRejectedWhole(text: String, code: ErrorCode, message: String) throws {
     let model = try TestData.example("refinery")
-    // A good entry beside the bad one: the whole update is rejected.
-    let withGood = text.replacingOccurrences(of: "{ \"", with: "{ \"parameters\": { \"price[jet]\": 9 }, \"", options: [], range: text.range(of: "{ \""))
-    for candidate in [text, withGood] {
+    // A good entry in another field beside the bad one: the whole update is still rejected.
+    let good = text.contains("colBounds") ? #""objective": { "crack[heavy]": -4 }"# : #""colBounds": { "crude[heavy]": [0, 100] }"#
+    let withGood = "{ \(good), " + text.dropFirst(2)
+    for candidate in code == .badMessage && text.contains("{}") ? [text] : [text, withGood] {
         do {
             _ = try resolve(candidate, on: model)
             Issue.record("accepted \(candidate)")
