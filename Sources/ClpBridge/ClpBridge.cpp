@@ -8,6 +8,9 @@
 
 struct ClpBridge {
     ClpSimplex simplex;
+    /// True when the last solve left no reusable factorization (a cold solve, or the unscaled
+    /// clean-up below), whatever the caller believes.
+    bool mustRefactorize = true;
 };
 
 static double finiteOrMax(double value) {
@@ -56,15 +59,16 @@ void clpb_set_coefficient(ClpBridge *bridge, int row, int col, double value) {
     // keepZero: an explicit zero stays a structural entry, so the pattern only grows.
     bridge->simplex.matrix()->modifyCoefficient(row, col, value, true);
     bridge->simplex.setWhatsChanged(bridge->simplex.whatsChanged() & ~MATRIX_SAME);
+    bridge->mustRefactorize = true;
 }
 
-ClpBridgeResult clpb_solve(ClpBridge *bridge, int mode, int keepFactorization,
-                           double secondsLimit, int iterationLimit) {
+ClpBridgeResult clpb_solve(ClpBridge *bridge, int mode, double secondsLimit, int iterationLimit) {
     ClpSimplex &s = bridge->simplex;
     s.setMaximumSeconds(secondsLimit > 0 ? secondsLimit : -1.0);
     s.setMaximumIterations(iterationLimit > 0 ? iterationLimit : 2147483647);
     // 1: keep work areas and factorization at the end; 2|4: reuse them at the start.
-    int options = keepFactorization ? 7 : 1;
+    int options = bridge->mustRefactorize ? 1 : 7;
+    bridge->mustRefactorize = mode == CLPB_COLD;
     switch (mode) {
     case CLPB_COLD:
         s.initialSolve();
@@ -83,6 +87,7 @@ ClpBridgeResult clpb_solve(ClpBridge *bridge, int mode, int keepFactorization,
         s.scaling(0);
         s.primal(1);
         s.scaling(scaling);
+        bridge->mustRefactorize = true;
     }
     ClpBridgeResult result;
     result.status = s.status();
@@ -110,6 +115,7 @@ void clpb_get_basis(const ClpBridge *bridge, unsigned char *out) {
 
 void clpb_set_basis(ClpBridge *bridge, const unsigned char *in) {
     bridge->simplex.copyinStatus(in);
+    bridge->mustRefactorize = true;
 }
 
 }

@@ -45,8 +45,6 @@ public struct ModelDelta: Sendable, Equatable {
         }
     }
 
-    public var isEmpty: Bool { kind == .nothing && parameters.isEmpty }
-
     /// Merges a later delta into this one: its entries win.
     public mutating func merge(_ later: ModelDelta) {
         if let constant = later.objectiveConstant { objectiveConstant = constant }

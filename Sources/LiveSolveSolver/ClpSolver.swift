@@ -17,8 +17,6 @@ import Glibc
 public final class ClpSolver: Solver {
     private let bridge: OpaquePointer
     private var program: LinearProgram
-    /// Whether CLP holds a factorization valid for the current matrix and basis.
-    private var hasFactorization = false
     /// Whether CLP holds a basis to start from (after a solve, or an imported basis).
     private var hasBasis = false
     private var sign: Double { program.sense == .max ? -1 : 1 }
@@ -82,7 +80,6 @@ public final class ClpSolver: Solver {
         }
         for (entry, value) in delta.coefficients {
             clpb_set_coefficient(bridge, entry.row, entry.col, value)
-            hasFactorization = false
         }
     }
 
@@ -93,10 +90,7 @@ public final class ClpSolver: Solver {
         case .dual: Int32(CLPB_DUAL.rawValue)
         }
         let isWarm = algorithm != .cold
-        let outcome = clpb_solve(bridge, mode, hasFactorization && isWarm ? 1 : 0,
-                                 limits.seconds ?? 0, Int32(clamping: limits.iterations ?? 0))
-        // A cold solve presolves and leaves no factorization behind; a warm one keeps its own.
-        hasFactorization = isWarm
+        let outcome = clpb_solve(bridge, mode, limits.seconds ?? 0, Int32(clamping: limits.iterations ?? 0))
         hasBasis = true
         let micros = monotonicMicros() - start
         let (status, message) = Self.status(outcome)

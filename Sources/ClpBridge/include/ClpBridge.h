@@ -44,10 +44,10 @@ void clpb_set_row_bounds(ClpBridge *bridge, int row, double lower, double upper)
 /// Sets one matrix entry; an entry that was structurally zero is inserted.
 void clpb_set_coefficient(ClpBridge *bridge, int row, int col, double value);
 
-/// Solves. `keepFactorization` reuses the factorization and work areas of the previous
-/// solve (valid only when the matrix has not changed since). Limits ≤ 0 mean none.
-ClpBridgeResult clpb_solve(ClpBridge *bridge, int mode, int keepFactorization,
-                           double secondsLimit, int iterationLimit);
+/// Solves. A warm solve reuses the factorization and work areas of the previous one unless
+/// something since made them stale (a cold solve, a matrix change, an imported basis, the
+/// unscaled clean-up); then it builds them fresh and keeps those. Limits <= 0 mean none.
+ClpBridgeResult clpb_solve(ClpBridge *bridge, int mode, double secondsLimit, int iterationLimit);
 
 int clpb_rows(const ClpBridge *bridge);
 int clpb_cols(const ClpBridge *bridge);
