@@ -8,7 +8,14 @@ let package = Package(
         .executable(name: "livesolve", targets: ["livesolve"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.0.0", traits: ["YAML", "CommandLineArguments"]),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.20.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // COIN-OR CLP's C API, from Debian's coinor-libclp-dev.
@@ -46,10 +53,39 @@ let package = Package(
             name: "LiveSolveWorker",
             dependencies: ["LiveSolveModel", "LiveSolveSolver", "LiveSolveWorkerIPC"]
         ),
+        // The streaming server: one event loop, WebSocket + REST, coordinator, worker pool, fan-out.
+        // Knows nothing of CLP: solving happens in worker processes.
+        .target(
+            name: "LiveSolveServer",
+            dependencies: [
+                "LiveSolveModel", "LiveSolveWorkerIPC", "CSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSCompression", package: "hummingbird-websocket"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // A raw SwiftNIO WebSocket client: cheap enough for 10 000 connections in the bench, and the tests' client.
+        .target(
+            name: "LiveSolveClient",
+            dependencies: [
+                "LiveSolveModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "livesolve",
             dependencies: [
-                "LiveSolveModel", "LiveSolveSolver", "LiveSolveWorkerIPC", "LiveSolveWorker", "CSupport",
+                "LiveSolveModel", "LiveSolveSolver", "LiveSolveWorkerIPC", "LiveSolveWorker", "LiveSolveServer",
+                "LiveSolveClient", "CSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -70,6 +106,10 @@ let package = Package(
         .testTarget(
             name: "LiveSolveWorkerTests",
             dependencies: ["LiveSolveModel", "LiveSolveWorkerIPC", "TestSupport"]
+        ),
+        .testTarget(
+            name: "LiveSolveServerTests",
+            dependencies: ["LiveSolveModel", "LiveSolveServer", "LiveSolveClient", "TestSupport"]
         ),
     ],
     cxxLanguageStandard: .cxx17

@@ -1,0 +1,153 @@
+import LiveSolveModel
+
+/// A solution map a client can ask for.
+public enum SolutionField: String, Sendable, CaseIterable, Hashable {
+    case values, duals, reducedCosts, rowActivities
+
+    /// Whether the field is indexed by columns (else by rows).
+    var isByColumn: Bool { self == .values || self == .reducedCosts }
+    var index: Int { Self.allCases.firstIndex(of: self)! }
+}
+
+/// A set of solution fields, kept in protocol order.
+public struct FieldSet: Hashable, Sendable {
+    public private(set) var fields: [SolutionField]
+    public init(_ fields: some Sequence<SolutionField>) {
+        let set = Set(fields)
+        self.fields = SolutionField.allCases.filter { set.contains($0) }
+    }
+    public static let values = FieldSet([.values])
+    public static let all = FieldSet(SolutionField.allCases)
+}
+
+/// A client's message, validated against the envelope rules of PROTOCOL.md.
+enum ClientRequest {
+    enum ModelSource {
+        case document(JSON)
+        case text(String, ModelFormat)
+    }
+    case create(source: ModelSource, name: String?)
+    case subscribe(model: String, fields: FieldSet)
+    case unsubscribe(model: String)
+    case update(model: String, update: JSON)
+    case get(model: String, fields: FieldSet)
+    case ping
+}
+
+/// A request's `id` and `model` as given, for the reply, even when the request is invalid.
+struct RequestEcho {
+    var id: JSON?
+    var model: String?
+}
+
+/// An error for the client: its code and message, and the model it concerns.
+struct RequestError: Error {
+    var code: ErrorCode
+    var message: String
+    var model: String?
+
+    init(_ code: ErrorCode, _ message: String, model: String? = nil) {
+        self.code = code
+        self.message = message
+        self.model = model
+    }
+
+    init(_ error: ModelError, model: String? = nil) {
+        self.init(error.code, error.message, model: model)
+    }
+}
+
+enum ClientRequestParser {
+    private static let allowed: [String: Set<String>] = [
+        "create": ["op", "id", "model", "format", "text", "name"],
+        "subscribe": ["op", "id", "model", "fields"],
+        "unsubscribe": ["op", "id", "model"],
+        "update": Set(["op", "id", "model"]).union(UpdateResolver.fields),
+        "get": ["op", "id", "model", "fields"],
+        "ping": ["op", "id"],
+    ]
+
+    /// Parses one text message. The context is filled in as far as the message allows, so an
+    /// error reply can echo `id` and `model`.
+    static func parse(_ text: String, context: inout RequestEcho) throws(RequestError) -> ClientRequest {
+        let json: JSON
+        do { json = try JSONParser.parse(text) } catch {
+            throw RequestError(.badMessage, "not JSON: \(error)")
+        }
+        guard case .object(let members) = json else { throw RequestError(.badMessage, "a message must be a JSON object, found \(json.typeName)") }
+        if let id = json["id"] {
+            switch id {
+            case .string, .number: context.id = id
+            default: throw RequestError(.badMessage, "id: expected a string or a number, found \(id.typeName)")
+            }
+        }
+        if case .string(let model)? = json["model"] { context.model = model }
+        guard let opJSON = json["op"] else { throw RequestError(.badMessage, "op: missing") }
+        guard case .string(let op) = opJSON else { throw RequestError(.badMessage, "op: expected a string, found \(opJSON.typeName)") }
+        guard let fields = allowed[op] else { throw RequestError(.unknownOp, "op: unknown op \(JSONWriter.quoted(op))", model: context.model) }
+        for member in members where !fields.contains(member.key) {
+            throw RequestError(.badMessage, "\(member.key): unknown field for op \(JSONWriter.quoted(op))", model: context.model)
+        }
+        func string(_ key: String) throws(RequestError) -> String? {
+            guard let value = json[key] else { return nil }
+            guard case .string(let s) = value else {
+                throw RequestError(.badMessage, "\(key): expected a string, found \(value.typeName)", model: context.model)
+            }
+            return s
+        }
+        func modelID() throws(RequestError) -> String {
+            guard let model = try string("model") else { throw RequestError(.badMessage, "model: missing") }
+            return model
+        }
+        switch op {
+        case "create":
+            let name = try string("name")
+            if let document = json["model"] {
+                guard case .object = document else { throw RequestError(.badMessage, "model: expected a model document object, found \(document.typeName)") }
+                guard json["format"] == nil, json["text"] == nil else { throw RequestError(.badMessage, "create takes model, or format with text, not both") }
+                return .create(source: .document(document), name: name)
+            }
+            guard let formatName = try string("format"), let text = try string("text") else {
+                throw RequestError(.badMessage, "create needs model (a document), or format and text")
+            }
+            guard let format = ModelFormat(rawValue: formatName), format != .json else {
+                throw RequestError(.invalidValue, "format: expected \"lp\" or \"mps\", found \(JSONWriter.quoted(formatName))")
+            }
+            return .create(source: .text(text, format), name: name)
+        case "subscribe":
+            return .subscribe(model: try modelID(), fields: try fieldSet(json["fields"], model: context.model))
+        case "get":
+            return .get(model: try modelID(), fields: try fieldSet(json["fields"], model: context.model))
+        case "unsubscribe":
+            return .unsubscribe(model: try modelID())
+        case "update":
+            let model = try modelID()
+            for key in UpdateResolver.fields {
+                guard let value = json[key] else { continue }
+                let isArray = if case .array = value { true } else { false }
+                let isObject = if case .object = value { true } else { false }
+                if key == "coefficients" ? !isArray : !isObject {
+                    throw RequestError(.badMessage, "\(key): expected \(key == "coefficients" ? "an array" : "an object"), found \(value.typeName)", model: model)
+                }
+            }
+            let update = JSON.object(members.filter { UpdateResolver.fields.contains($0.key) })
+            return .update(model: model, update: update)
+        default:
+            return .ping
+        }
+    }
+
+    static func fieldSet(_ json: JSON?, model: String?) throws(RequestError) -> FieldSet {
+        guard let json else { return .values }
+        guard case .array(let names) = json else { throw RequestError(.badMessage, "fields: expected an array, found \(json.typeName)", model: model) }
+        guard !names.isEmpty else { throw RequestError(.invalidValue, "fields: must not be empty", model: model) }
+        var fields: [SolutionField] = []
+        for (i, name) in names.enumerated() {
+            guard case .string(let s) = name, let field = SolutionField(rawValue: s) else {
+                throw RequestError(.invalidValue, "fields[\(i)]: unknown field \(JSONWriter.string(name)) (expected values, duals, reducedCosts or rowActivities)", model: model)
+            }
+            fields.append(field)
+        }
+        return FieldSet(fields)
+    }
+}

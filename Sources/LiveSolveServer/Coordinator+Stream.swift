@@ -1,0 +1,80 @@
+import LiveSolveModel
+import NIOCore
+
+extension Coordinator {
+    func connect(_ connection: Connection) {
+        connections[ObjectIdentifier(connection)] = connection
+        metrics.connections.increment()
+    }
+
+    func disconnect(_ connection: Connection) {
+        guard connections.removeValue(forKey: ObjectIdentifier(connection)) != nil else { return }
+        connection.isOpen = false
+        metrics.connections.decrement()
+        for id in connection.subscriptions.keys {
+            models[id]?.subscribers[ObjectIdentifier(connection)] = nil
+            metrics.subscribers.decrement()
+        }
+        connection.subscriptions = [:]
+    }
+
+    /// Handles one text message from a WebSocket client; every outcome is a reply on that connection.
+    func receive(_ text: String, from connection: Connection) async {
+        var context = RequestEcho()
+        do {
+            let request = try ClientRequestParser.parse(text, context: &context)
+            try await handle(request, context: context, from: connection)
+        } catch {
+            var error = error
+            if error.model == nil { error.model = context.model }
+            if error.code == .badMessage || error.code == .unknownOp { metrics.rejected(error.code) }
+            connection.send(ServerMessage.error(error, id: context.id))
+        }
+    }
+
+    /// A complete message that could not be taken as text.
+    func reject(_ error: RequestError, from connection: Connection) {
+        metrics.rejected(error.code)
+        connection.send(ServerMessage.error(error, id: nil))
+    }
+
+    private func handle(_ request: ClientRequest, context: RequestEcho, from connection: Connection) async throws(RequestError) {
+        let id = context.id
+        switch request {
+        case .ping:
+            connection.send(ServerMessage.reply("pong", id: id))
+        case let .create(source, name):
+            let record = try await create(source, name: name)
+            connection.send(ServerMessage.reply("created", id: id, model: record.id))
+        case let .update(model, update):
+            let seq = try self.update(model, update)
+            connection.send(ServerMessage.reply("ack", id: id, model: model, extra: [("seq", .number(Double(seq)))]))
+        case let .subscribe(model, fields):
+            let record = try record(model)
+            let key = ObjectIdentifier(connection)
+            if connection.subscriptions[model] == nil {
+                metrics.subscribers.increment()
+                record.subscribers[key] = connection
+            }
+            var subscription = Connection.Subscription(fields: fields)
+            connection.send(ServerMessage.reply("subscribed", id: id, model: model))
+            // Never a stale snapshot: it must include every update accepted so far.
+            if let newest = record.history.newest, newest.seq >= record.seq, record.inFlight == nil {
+                sendSnapshot(connection, record, &subscription)
+            } else {
+                subscription.snapshotAfterSeq = record.seq
+            }
+            connection.subscriptions[model] = subscription
+        case let .unsubscribe(model):
+            let record = try record(model)
+            if connection.subscriptions.removeValue(forKey: model) != nil {
+                record.subscribers[ObjectIdentifier(connection)] = nil
+                metrics.subscribers.decrement()
+            }
+            connection.send(ServerMessage.reply("unsubscribed", id: id, model: model))
+        case let .get(model, fields):
+            let (record, _) = try await solution(of: model, minSeq: 0)
+            connection.send(snapshot(record, fields: fields, id: id))
+        }
+    }
+}

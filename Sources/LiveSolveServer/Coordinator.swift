@@ -1,0 +1,182 @@
+import LiveSolveModel
+import LiveSolveWorkerIPC
+import Logging
+import NIOCore
+import NIOPosix
+
+/// Owns models, connections, subscribers, pending updates and the worker pool.
+///
+/// An actor whose executor is the server's only event loop: its state needs no locks, and code
+/// already on the loop (channel handlers, scheduled tasks) enters it with `assumeIsolated`.
+/// Nothing here may block: solving happens in worker processes, model parsing on a thread pool.
+public actor Coordinator {
+    nonisolated let loop: any EventLoop
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { loop.executor.asUnownedSerialExecutor() }
+
+    let configuration: ServerConfiguration
+    let logger: Logger
+    let metrics: ServerMetrics
+    var models: [String: ModelRecord] = [:]
+    var modelsByNumber: [UInt32: ModelRecord] = [:]
+    var nextModelNumber: UInt32 = 1
+    var connections: [ObjectIdentifier: Connection] = [:]
+
+    // The worker pool.
+    var workers: [WorkerProcess?] = []
+    /// Models with work that found no idle worker, in arrival order.
+    var waitingForWorker: [ModelRecord] = []
+    var respawnFailures: [Int] = []
+    var isStopping = false
+    /// Subscribers skipped because their sockets were full, checked on a short timer.
+    var lagging: [(Connection, String)] = []
+    var laggingTimer: Scheduled<Void>?
+
+    init(loop: any EventLoop, configuration: ServerConfiguration, metrics: ServerMetrics, logger: Logger) {
+        self.loop = loop
+        self.configuration = configuration
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    // MARK: models
+
+    /// Parses a model off the loop (it is O(model)), then registers it and starts its first solve.
+    func create(_ source: ClientRequest.ModelSource, name: String?) async throws(RequestError) -> ModelRecord {
+        let parsed: Result<Model, ModelError>
+        do {
+            parsed = try await NIOThreadPool.singleton.runIfActive {
+                do throws(ModelError) {
+                    switch source {
+                    case .document(let json): return .success(try JSONModelReader.read(json))
+                    case let .text(text, format): return .success(try format.read(text))
+                    }
+                } catch { return .failure(error) }
+            }
+        } catch {
+            throw RequestError(.internal, "model reader unavailable: \(error)")
+        }
+        var model: Model
+        switch parsed {
+        case .success(let m): model = m
+        case .failure(let e): throw RequestError(e)
+        }
+        let count = model.program.integerCount
+        guard count == 0 else {
+            throw RequestError(.invalidModel, "the model has \(count) integer variable\(count == 1 ? "" : "s"); this server solves linear programs only and will not report an LP relaxation as the answer")
+        }
+        let number = nextModelNumber
+        nextModelNumber += 1
+        let id = "m\(number)"
+        if let name, !name.isEmpty { model.name = name } else if model.name.isEmpty { model.name = id }
+        let record = ModelRecord(id: id, number: number, model: model, history: configuration.history)
+        models[id] = record
+        modelsByNumber[number] = record
+        metrics.models.increment()
+        record.pending = ModelDelta()
+        record.oldestPending = .now()
+        dispatch(record)
+        return record
+    }
+
+    func record(_ id: String) throws(RequestError) -> ModelRecord {
+        guard let record = models[id] else { throw RequestError(.unknownModel, "model: unknown model \(JSONWriter.quoted(id))", model: id) }
+        return record
+    }
+
+    /// Validates an update whole, then gives it the next seq, applies it and dispatches.
+    func update(_ id: String, _ update: JSON) throws(RequestError) -> Int {
+        let record = try record(id)
+        let delta: ModelDelta
+        do { delta = try UpdateResolver(model: record.model).resolve(update) } catch {
+            metrics.rejected(error.code)
+            throw RequestError(error, model: id)
+        }
+        record.seq += 1
+        record.model.apply(delta)
+        if record.pending == nil {
+            record.pending = delta
+            record.oldestPending = .now()
+        } else {
+            record.pending!.merge(delta)
+        }
+        record.pendingCount += 1
+        metrics.updatesAccepted.increment()
+        dispatch(record)
+        return record.seq
+    }
+
+    func delete(_ id: String) throws(RequestError) {
+        let record = try record(id)
+        models[id] = nil
+        modelsByNumber[record.number] = nil
+        metrics.models.decrement()
+        record.inFlight?.deadline?.cancel()
+        if let home = record.home, home.isAlive, home.held.contains(record.number) {
+            home.held.remove(record.number)
+            home.send(.drop(model: record.number), expecting: .drop(record.number))
+        }
+        waitingForWorker.removeAll { $0 === record }
+        let gone = RequestError(.unknownModel, "model \(JSONWriter.quoted(id)) was deleted", model: id)
+        for connection in record.subscribers.values {
+            connection.subscriptions[id] = nil
+            metrics.subscribers.decrement()
+            connection.send(ServerMessage.error(gone, id: nil))
+        }
+        record.subscribers = [:]
+        for waiter in record.waiters { waiter.resume(.failure(gone)) }
+        record.waiters = []
+    }
+
+    /// Waits for a solution with `seq >= minSeq`, up to the configured wait limit.
+    func solution(of id: String, minSeq: Int) async throws(RequestError) -> (ModelRecord, SolutionVersion) {
+        let record = try record(id)
+        if let newest = record.history.newest, newest.seq >= minSeq { return (record, newest) }
+        let limit = configuration.waitLimit
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<SolutionVersion, RequestError>, Never>) in
+            let waiter = OnceWaiter(continuation)
+            record.waiters.append(.init(minSeq: minSeq, resume: waiter.finish))
+            loop.scheduleTask(in: .nanoseconds(Int64(limit * 1e9))) {
+                waiter.finish(.failure(RequestError(.timeout, "no solution with seq >= \(minSeq) within \(limit) s", model: id)))
+            }
+        }
+        switch result {
+        case .success(let version): return (record, version)
+        case .failure(let error): throw error
+        }
+    }
+
+    /// The model list entry of PROTOCOL.md's REST section.
+    func entry(_ record: ModelRecord) -> JSON {
+        .object([
+            ("model", .string(record.id)), ("name", .string(record.model.name)),
+            ("rows", .number(Double(record.model.rowCount))), ("columns", .number(Double(record.model.columnCount))),
+            ("integerColumns", .number(Double(record.model.program.integerCount))),
+            ("status", .string(record.statusName)), ("seq", .number(Double(record.seq))),
+            ("subscribers", .number(Double(record.subscribers.count))),
+        ])
+    }
+
+    func list() -> JSON {
+        .array(models.values.sorted { $0.number < $1.number }.map(entry))
+    }
+
+    func entry(of id: String, includeDocument: Bool) throws(RequestError) -> JSON {
+        let record = try record(id)
+        guard includeDocument, case .object(var members) = entry(record) else { return entry(record) }
+        members.append(("document", JSONModelWriter.document(record.model)))
+        return .object(members)
+    }
+
+    var hasLiveWorker: Bool { workers.contains { $0?.isAlive == true } }
+}
+
+/// Resumes a continuation once: with the solution, or with the timeout, whichever comes first.
+/// Both paths run on the event loop, so the flag needs no lock.
+private final class OnceWaiter: @unchecked Sendable {
+    private var continuation: CheckedContinuation<Result<SolutionVersion, RequestError>, Never>?
+    init(_ continuation: CheckedContinuation<Result<SolutionVersion, RequestError>, Never>) { self.continuation = continuation }
+    func finish(_ result: Result<SolutionVersion, RequestError>) {
+        continuation?.resume(returning: result)
+        continuation = nil
+    }
+}

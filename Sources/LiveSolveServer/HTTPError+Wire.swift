@@ -1,0 +1,52 @@
+import Hummingbird
+import LiveSolveModel
+import NIOCore
+
+extension RequestError {
+    /// The HTTP status for this error on REST (PROTOCOL.md's REST section).
+    var status: HTTPResponse.Status {
+        switch code {
+        case .unknownModel: .notFound
+        case .tooLarge: .contentTooLarge
+        case .timeout: .gatewayTimeout
+        case .unauthorized: .unauthorized
+        case .rateLimited: .tooManyRequests
+        case .overloaded: .serviceUnavailable
+        case .internal: .internalServerError
+        default: .badRequest
+        }
+    }
+}
+
+/// JSON responses.
+enum JSONResponse {
+    static func make(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func make(_ status: HTTPResponse.Status, _ value: JSON) -> Response {
+        make(status, JSONWriter.string(value))
+    }
+
+    static func error(_ error: RequestError, status: HTTPResponse.Status? = nil) -> Response {
+        make(status ?? error.status, ServerMessage.error(error, id: nil))
+    }
+}
+
+/// Turns every error on the REST side, unknown paths included, into the protocol's error object.
+struct ErrorObjectMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            let response = try await next(request, context)
+            return response
+        } catch let error as RequestError {
+            return JSONResponse.error(error)
+        } catch let error as HTTPError where error.status == .notFound {
+            return JSONResponse.error(RequestError(.badMessage, "no such path: \(request.uri.path)"), status: .notFound)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            return JSONResponse.error(RequestError(.tooLarge, "request body too large"))
+        } catch let error as HTTPError {
+            return JSONResponse.error(RequestError(.badMessage, error.body ?? "\(error.status)"), status: error.status)
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import LiveSolveModel
+import NIOCore
+
+/// Everything the coordinator holds for one model. The coordinator is the source of truth:
+/// the model with every accepted update applied, its newest solution and basis. A worker is a cache.
+/// Touched only by the coordinator on the event loop, hence the unchecked `Sendable`.
+final class ModelRecord: @unchecked Sendable {
+    struct InFlight {
+        var worker: WorkerProcess
+        var seq: Int
+        var updatesMerged: Int
+        /// When the oldest update in this solve was accepted, for the update-to-publish latency.
+        var oldestUpdate: NIODeadline
+        var deadline: Scheduled<Void>?
+        var timedOut = false
+    }
+
+    let id: String
+    let number: UInt32
+    var model: Model
+    /// The newest accepted update (0: the initial state).
+    var seq = 0
+    /// Updates accepted since the last dispatch, merged last-write-wins.
+    var pending: ModelDelta?
+    var pendingCount = 0
+    var oldestPending: NIODeadline?
+    var inFlight: InFlight?
+    /// The worker holding this model warm.
+    var home: WorkerProcess?
+    var basis: Basis?
+    /// The vectors as the home worker last sent them (its answers are changes against these).
+    var mirror: [[Double]] = [[], [], [], []]
+    var history: SolutionHistory
+    var subscribers: [ObjectIdentifier: Connection] = [:]
+    var waiters: [Waiter] = []
+
+    struct Waiter {
+        var minSeq: Int
+        var resume: (Result<SolutionVersion, RequestError>) -> Void
+    }
+
+    init(id: String, number: UInt32, model: Model, history: Int) {
+        self.id = id
+        self.number = number
+        self.model = model
+        self.history = SolutionHistory(limit: history)
+    }
+
+    /// `solving` until the first solve ends, then the newest status.
+    var statusName: String { history.newest?.status.rawValue ?? "solving" }
+
+    var hasWork: Bool { pending != nil }
+}

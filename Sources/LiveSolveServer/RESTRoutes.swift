@@ -1,0 +1,114 @@
+import Hummingbird
+import LiveSolveModel
+import NIOCore
+
+/// The REST endpoints of PROTOCOL.md under `/v1/`, plus `/healthz` and `/metrics`.
+struct RESTRoutes {
+    let coordinator: Coordinator
+    let configuration: ServerConfiguration
+    let metrics: ServerMetrics
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/v1/models") { request, _ in try await createModel(request) }
+        router.get("/v1/models") { _, _ in
+            JSONResponse.make(.ok, .object([("models", await coordinator.list())]))
+        }
+        router.get("/v1/models/:id") { request, context in
+            let id = try context.parameters.require("id")
+            let include = request.uri.queryParameters.get("include") == "document"
+            return JSONResponse.make(.ok, try await coordinator.entry(of: id, includeDocument: include))
+        }
+        router.get("/v1/models/:id/solution") { _, context in
+            let id = try context.parameters.require("id")
+            return JSONResponse.make(.ok, try await coordinator.fullSolution(of: id, minSeq: 0) as String)
+        }
+        router.post("/v1/models/:id/updates") { request, context in
+            let id = try context.parameters.require("id")
+            let update = try await updateBody(request, model: id)
+            let seq = try await coordinator.update(id, update)
+            guard request.uri.queryParameters.get("wait") == "true" else {
+                return JSONResponse.make(.ok, .object([("seq", .number(Double(seq)))]))
+            }
+            return JSONResponse.make(.ok, try await coordinator.fullSolution(of: id, minSeq: seq))
+        }
+        router.delete("/v1/models/:id") { _, context in
+            try await coordinator.delete(try context.parameters.require("id"))
+            return Response(status: .noContent)
+        }
+        router.get("/healthz") { _, _ in
+            await coordinator.hasLiveWorker
+                ? JSONResponse.make(.ok, #"{"status":"ok"}"#)
+                : JSONResponse.error(RequestError(.overloaded, "no live worker"), status: .serviceUnavailable)
+        }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
+        }
+    }
+
+    /// The media type without parameters (`text/x-lp; charset=utf-8` → `text/x-lp`); JSON when absent.
+    func format(of request: Request) throws(RequestError) -> ModelFormat {
+        guard let header = request.headers[.contentType] else { return .json }
+        let type = header.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        switch type {
+        case "application/json", "": return .json
+        case "text/x-lp": return .lp
+        case "text/x-mps": return .mps
+        default: throw RequestError(.badMessage, "unsupported Content-Type \(JSONWriter.quoted(header)); use application/json, text/x-lp or text/x-mps")
+        }
+    }
+
+    func body(_ request: Request, limit: Int) async throws -> String {
+        let buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: limit) } catch {
+            throw RequestError(.tooLarge, "request body exceeds \(limit) bytes")
+        }
+        guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
+            throw RequestError(.badMessage, "the body is not UTF-8")
+        }
+        return text
+    }
+
+    func createModel(_ request: Request) async throws -> Response {
+        let format: ModelFormat
+        do { format = try self.format(of: request) } catch { return JSONResponse.error(error, status: .unsupportedMediaType) }
+        let text = try await body(request, limit: configuration.maxModelBytes)
+        let source: ClientRequest.ModelSource
+        if format == .json {
+            let json: JSON
+            do { json = try JSONParser.parse(text) } catch {
+                throw RequestError(.invalidModel, "line \(error.line), column \(error.column): \(error.reason)")
+            }
+            source = .document(json)
+        } else {
+            source = .text(text, format)
+        }
+        let record = try await coordinator.create(source, name: request.uri.queryParameters.get("name"))
+        return JSONResponse.make(.created, .object([("model", .string(record.id))]))
+    }
+
+    /// An update body, checked by the same envelope rules as a WebSocket `update`.
+    func updateBody(_ request: Request, model: String) async throws -> JSON {
+        if let header = request.headers[.contentType], !header.lowercased().hasPrefix("application/json") {
+            throw RequestError(.badMessage, "unsupported Content-Type \(JSONWriter.quoted(header)); use application/json")
+        }
+        let text = try await body(request, limit: configuration.maxMessageBytes)
+        let json: JSON
+        do { json = try JSONParser.parse(text) } catch { throw RequestError(.badMessage, "not JSON: \(error)", model: model) }
+        guard case .object(let members) = json else { throw RequestError(.badMessage, "an update must be a JSON object, found \(json.typeName)", model: model) }
+        let envelope = JSON.object([("op", .string("update")), ("model", .string(model))] + members.filter { $0.key != "op" && $0.key != "model" })
+        var echo = RequestEcho()
+        guard case .update(_, let update) = try ClientRequestParser.parse(JSONWriter.string(envelope), context: &echo) else {
+            throw RequestError(.badMessage, "not an update", model: model)
+        }
+        return update
+    }
+}
+
+extension Coordinator {
+    /// The newest full solution with every field, as a JSON value for REST.
+    func fullSolution(of id: String, minSeq: Int) async throws(RequestError) -> String {
+        let (record, _) = try await solution(of: id, minSeq: minSeq)
+        return snapshot(record, fields: .all, id: nil)
+    }
+}

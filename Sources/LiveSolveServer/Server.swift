@@ -1,0 +1,98 @@
+import Foundation
+import Hummingbird
+import HummingbirdWSCompression
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// `livesolve serve`: HTTP, WebSocket and the worker pool on one event loop.
+///
+/// ```swift
+/// let server = try await Server.start(configuration: configuration, logger: logger)
+/// print(server.port)
+/// await server.shutdown()   // or SIGINT/SIGTERM when started with handleSignals
+/// ```
+public final class Server: Sendable {
+    public let port: Int
+    public let coordinator: Coordinator
+    private let group: ServiceGroup
+    private let running: Task<Void, any Error>
+
+    private init(port: Int, coordinator: Coordinator, group: ServiceGroup, running: Task<Void, any Error>) {
+        self.port = port
+        self.coordinator = coordinator
+        self.group = group
+        self.running = running
+    }
+
+    /// Why the server cannot start.
+    public struct StartError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Starts workers and the listener; returns once the port is bound.
+    public static func start(configuration: ServerConfiguration, logger: Logger, handleSignals: Bool = false) async throws -> Server {
+        var configuration = configuration
+        if configuration.workerExecutable.isEmpty {
+            configuration.workerExecutable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        }
+        let settings = configuration
+        let publicFolder = URL(fileURLWithPath: configuration.publicFolder).standardizedFileURL.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: publicFolder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw StartError(description: "public folder not found: \(publicFolder) (set public.folder, PUBLIC_FOLDER or --public-folder)")
+        }
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let metrics = ServerMetrics()
+        let coordinator = Coordinator(loop: loop, configuration: configuration, metrics: metrics, logger: logger)
+        await coordinator.startWorkers()
+
+        let router = Router()
+        router.middlewares.add(ErrorObjectMiddleware())
+        router.middlewares.add(FileMiddleware(publicFolder, searchForIndexHtml: true, logger: logger))
+        RESTRoutes(coordinator: coordinator, configuration: configuration, metrics: metrics).register(on: router)
+
+        let webSocket = WebSocketServerConfiguration(
+            maxFrameSize: configuration.maxModelBytes,
+            // A small window without context takeover keeps zlib's memory per connection small.
+            extensions: [.perMessageDeflate(maxWindow: 10, noContextTakeover: true, maxDecompressedFrameSize: configuration.maxModelBytes)],
+            autoPing: .enabled(timePeriod: .milliseconds(Int64(configuration.idleTimeout * 1000))),
+            closeTimeout: .seconds(5))
+        let portPromise = loop.makePromise(of: Int.self)
+        let app = Application(
+            router: router,
+            server: .http1WebSocketUpgrade(configuration: .init(ws: webSocket)) { request, channel, _ in
+                guard request.path?.split(separator: "?").first.map(String.init) == StreamEndpoint.path else { return .dontUpgrade }
+                return .upgrade([:]) { inbound, _, _ in
+                    await StreamEndpoint.handle(inbound: inbound, channel: channel, coordinator: coordinator, configuration: settings)
+                }
+            },
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "LiveSolve"),
+            onServerRunning: { channel in portPromise.succeed(channel.localAddress?.port ?? settings.port) },
+            eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton),
+            logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [app], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger))
+        let running = Task {
+            defer { portPromise.fail(StartError(description: "the server stopped before it bound its port")) }
+            try await group.run()
+            await coordinator.stopWorkers()
+        }
+        let port = try await portPromise.futureResult.get()
+        logger.info("LiveSolve listening on http://\(configuration.host):\(port)/ (WebSocket /v1/stream, \(configuration.workerCount) workers)")
+        return Server(port: port, coordinator: coordinator, group: group, running: running)
+    }
+
+    /// Stops accepting, closes WebSockets with 1001, stops workers.
+    public func shutdown() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await running.value
+    }
+
+    /// Waits until the server stops (after a signal when started with `handleSignals`).
+    public func wait() async throws {
+        try await running.value
+    }
+}

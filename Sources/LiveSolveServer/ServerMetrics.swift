@@ -1,0 +1,60 @@
+import LiveSolveModel
+import NIOCore
+import Prometheus
+
+/// The server's Prometheus metrics, served at `/metrics`.
+final class ServerMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    let connections: Gauge
+    let subscribers: Gauge
+    let models: Gauge
+    let updatesAccepted: Counter
+    let solvesStarted: Counter
+    let solves: Counter
+    let updatesMerged: Counter
+    let workerRestarts: Counter
+    let deliveries: Counter
+    let solveSeconds: ValueHistogram
+    let publishSeconds: ValueHistogram
+    private let rejectedByCode: [ErrorCode: Counter]
+
+    init() {
+        connections = registry.makeGauge(descriptor: Self.d("connections", "Open WebSocket connections."))
+        subscribers = registry.makeGauge(descriptor: Self.d("subscribers", "Subscriptions across all connections."))
+        models = registry.makeGauge(descriptor: Self.d("models", "Models held."))
+        updatesAccepted = registry.makeCounter(descriptor: Self.d("updates_accepted_total", "Updates accepted."))
+        solvesStarted = registry.makeCounter(descriptor: Self.d("solves_started_total", "Solves dispatched to workers."))
+        solves = registry.makeCounter(descriptor: Self.d("solves_total", "Solves answered by workers."))
+        updatesMerged = registry.makeCounter(descriptor: Self.d("updates_merged_total", "Updates folded into another update's solve by conflation."))
+        workerRestarts = registry.makeCounter(descriptor: Self.d("worker_restarts_total", "Worker processes that exited and were replaced."))
+        deliveries = registry.makeCounter(descriptor: Self.d("deliveries_total", "Solution messages written to subscribers."))
+        let buckets = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
+        solveSeconds = registry.makeValueHistogram(descriptor: Self.d("solve_seconds", "Solver time per solve."), buckets: buckets)
+        publishSeconds = registry.makeValueHistogram(descriptor: Self.d("update_to_publish_seconds", "From an update's acceptance to the publication of the first solution that includes it."), buckets: buckets)
+        var rejected: [ErrorCode: Counter] = [:]
+        for code in ErrorCode.allCases {
+            rejected[code] = registry.makeCounter(descriptor: Self.d("requests_rejected_total", "Requests rejected, by error code."), labels: [("code", code.rawValue)])
+        }
+        rejectedByCode = rejected
+    }
+
+    private static func d(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "livesolve", metricName: name, unitName: "", helpText: help)
+    }
+
+    func rejected(_ code: ErrorCode) { rejectedByCode[code]?.increment() }
+
+    func solved(micros: Int, since accepted: NIODeadline, merged: Int) {
+        solves.increment()
+        solveSeconds.record(Double(micros) / 1e6)
+        publishSeconds.record(Double((NIODeadline.now() - accepted).nanoseconds) / 1e9)
+        if merged > 1 { updatesMerged.increment(by: Int64(merged - 1)) }
+    }
+
+    /// The Prometheus text exposition.
+    func render() -> [UInt8] {
+        var bytes: [UInt8] = []
+        registry.emit(into: &bytes)
+        return bytes
+    }
+}
