@@ -79,6 +79,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -87,6 +88,9 @@ let package = Package(
                 "LiveSolveModel", "LiveSolveSolver", "LiveSolveWorkerIPC", "LiveSolveWorker", "LiveSolveServer",
                 "LiveSolveClient", "CSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // Test inputs: the shared Netlib data, reference optima and streams beside the checkout.

@@ -45,6 +45,8 @@ struct RequestError: Error {
     var code: ErrorCode
     var message: String
     var model: String?
+    /// On REST, a status other than the code's usual one (415 for an unknown Content-Type).
+    var httpStatus: Int?
 
     init(_ code: ErrorCode, _ message: String, model: String? = nil) {
         self.code = code

@@ -168,6 +168,9 @@ public actor Coordinator {
     }
 
     var hasLiveWorker: Bool { workers.contains { $0?.isAlive == true } }
+
+    /// The process ids of the live workers (tests kill them to prove recovery).
+    public func workerPIDs() -> [Int32] { workers.compactMap { $0?.isAlive == true ? $0?.pid : nil } }
 }
 
 /// Resumes a continuation once: with the solution, or with the timeout, whichever comes first.

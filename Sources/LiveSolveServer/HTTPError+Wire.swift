@@ -5,7 +5,8 @@ import NIOCore
 extension RequestError {
     /// The HTTP status for this error on REST (PROTOCOL.md's REST section).
     var status: HTTPResponse.Status {
-        switch code {
+        if let httpStatus { return HTTPResponse.Status(code: httpStatus) }
+        return switch code {
         case .unknownModel: .notFound
         case .tooLarge: .contentTooLarge
         case .timeout: .gatewayTimeout

@@ -51,10 +51,14 @@ struct RESTRoutes {
         guard let header = request.headers[.contentType] else { return .json }
         let type = header.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         switch type {
-        case "application/json", "": return .json
+        // curl -d sends application/x-www-form-urlencoded; read such a body as the JSON it is.
+        case "application/json", "application/x-www-form-urlencoded", "": return .json
         case "text/x-lp": return .lp
         case "text/x-mps": return .mps
-        default: throw RequestError(.badMessage, "unsupported Content-Type \(JSONWriter.quoted(header)); use application/json, text/x-lp or text/x-mps")
+        default:
+            var error = RequestError(.badMessage, "unsupported Content-Type \(JSONWriter.quoted(header)); use application/json, text/x-lp or text/x-mps")
+            error.httpStatus = 415
+            throw error
         }
     }
 
@@ -70,8 +74,7 @@ struct RESTRoutes {
     }
 
     func createModel(_ request: Request) async throws -> Response {
-        let format: ModelFormat
-        do { format = try self.format(of: request) } catch { return JSONResponse.error(error, status: .unsupportedMediaType) }
+        let format = try self.format(of: request)
         let text = try await body(request, limit: configuration.maxModelBytes)
         let source: ClientRequest.ModelSource
         if format == .json {
@@ -89,8 +92,11 @@ struct RESTRoutes {
 
     /// An update body, checked by the same envelope rules as a WebSocket `update`.
     func updateBody(_ request: Request, model: String) async throws -> JSON {
-        if let header = request.headers[.contentType], !header.lowercased().hasPrefix("application/json") {
-            throw RequestError(.badMessage, "unsupported Content-Type \(JSONWriter.quoted(header)); use application/json")
+        let format = try self.format(of: request)
+        guard format == .json else {
+            var error = RequestError(.badMessage, "an update is JSON, not \(format.rawValue)", model: model)
+            error.httpStatus = 415
+            throw error
         }
         let text = try await body(request, limit: configuration.maxMessageBytes)
         let json: JSON

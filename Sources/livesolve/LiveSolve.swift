@@ -1,11 +1,11 @@
 import ArgumentParser
 
-/// The `livesolve` executable: solve, worker and bench (the server arrives with `serve`).
+/// The `livesolve` executable: serve, solve, worker and bench.
 @main
 struct LiveSolve: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "livesolve",
         abstract: "Keeps optimization models solved live.",
-        subcommands: [SolveCommand.self, WorkerCommand.self, BenchCommand.self]
+        subcommands: [ServeCommand.self, SolveCommand.self, WorkerCommand.self, BenchCommand.self]
     )
 }

@@ -1,0 +1,162 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+
+/// A WebSocket client for `/v1/stream` on plain SwiftNIO: one channel and one small handler per
+/// connection, cheap enough that a load test holds 10 000 of them.
+///
+/// Messages arrive through `onMessage` on the connection's event loop, in order.
+public final class StreamClient: Sendable {
+    public let channel: any Channel
+
+    private init(channel: any Channel) { self.channel = channel }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Connects and upgrades; `onMessage` receives every complete text message (and `onClose` the close code).
+    public static func connect(host: String = "127.0.0.1", port: Int, path: String = "/v1/stream",
+                               group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                               offerDeflate: Bool = false,
+                               onMessage: @escaping @Sendable (String) -> Void,
+                               onClose: @escaping @Sendable (WebSocketErrorCode?) -> Void = { _ in }) async throws -> StreamClient {
+        let upgraded = group.next().makePromise(of: Void.self)
+        let channel = try await ClientBootstrap(group: group)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                let upgrader = NIOWebSocketClientUpgrader(
+                    requestKey: randomKey(),
+                    maxFrameSize: 1 << 26,
+                    upgradePipelineHandler: { channel, _ in
+                        channel.eventLoop.makeCompletedFuture {
+                            try channel.pipeline.syncOperations.addHandler(MessageHandler(onMessage: onMessage, onClose: onClose))
+                            upgraded.succeed()
+                        }
+                    })
+                let request = UpgradeRequestHandler(host: host, port: port, path: path, offerDeflate: offerDeflate, failed: upgraded)
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(
+                        withClientUpgrade: (upgraders: [upgrader], completionHandler: { _ in
+                            channel.pipeline.removeHandler(name: "upgrade-request", promise: nil)
+                        }))
+                    try channel.pipeline.syncOperations.addHandler(request, name: "upgrade-request")
+                }
+            }
+            .connect(host: host, port: port).get()
+        do {
+            try await upgraded.futureResult.get()
+        } catch {
+            channel.close(promise: nil)
+            throw error
+        }
+        return StreamClient(channel: channel)
+    }
+
+    /// Sends one text message (masked, as a client must).
+    public func send(_ text: String) {
+        send(frame: WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: text)))
+    }
+
+    /// Sends a raw frame (tests use it for binary frames and invalid UTF-8); it is masked here.
+    public func send(frame: WebSocketFrame) {
+        var frame = frame
+        frame.maskKey = .random()
+        channel.writeAndFlush(frame, promise: nil)
+    }
+
+    /// Stops reading from the socket (a slow consumer) or resumes.
+    public func setReading(_ isReading: Bool) {
+        _ = channel.setOption(.autoRead, value: isReading)
+    }
+
+    public func close() {
+        channel.close(promise: nil)
+    }
+
+    private static func randomKey() -> String {
+        let bytes = (0..<16).map { _ in UInt8.random(in: 0...255) }
+        return String(base64Encoding: bytes)
+    }
+}
+
+/// Sends the upgrade request once connected; fails the connection if the server answers without upgrading.
+private final class UpgradeRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+    let host: String, port: Int, path: String, offerDeflate: Bool
+    let failed: EventLoopPromise<Void>
+
+    init(host: String, port: Int, path: String, offerDeflate: Bool, failed: EventLoopPromise<Void>) {
+        (self.host, self.port, self.path, self.offerDeflate, self.failed) = (host, port, path, offerDeflate, failed)
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        var headers = HTTPHeaders([("Host", "\(host):\(port)"), ("Content-Length", "0")])
+        if offerDeflate { headers.add(name: "Sec-WebSocket-Extensions", value: "permessage-deflate; client_max_window_bits") }
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head(let head) = unwrapInboundIn(data) {
+            failed.fail(StreamClient.Failure(description: "the server did not upgrade: \(head.status.code)"))
+            context.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        failed.fail(StreamClient.Failure(description: "connection closed before the upgrade"))
+        context.fireChannelInactive()
+    }
+}
+
+/// Collects text messages from frames, answers pings, reports the close.
+private final class MessageHandler: ChannelInboundHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+    let onMessage: @Sendable (String) -> Void
+    let onClose: @Sendable (WebSocketErrorCode?) -> Void
+    var message = ByteBuffer()
+    var closed = false
+
+    init(onMessage: @escaping @Sendable (String) -> Void, onClose: @escaping @Sendable (WebSocketErrorCode?) -> Void) {
+        self.onMessage = onMessage
+        self.onClose = onClose
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.opcode {
+        case .text, .continuation:
+            if frame.opcode == .text { message.clear() }
+            var data = frame.unmaskedData
+            message.writeBuffer(&data)
+            if frame.fin { onMessage(String(buffer: message)) }
+        case .ping:
+            let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
+            context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
+        case .connectionClose:
+            var data = frame.unmaskedData
+            report(data.readWebSocketErrorCode())
+            context.close(promise: nil)
+        default:
+            break
+        }
+    }
+
+    func report(_ code: WebSocketErrorCode?) {
+        guard !closed else { return }
+        closed = true
+        onClose(code)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        report(nil)
+        context.fireChannelInactive()
+    }
+}

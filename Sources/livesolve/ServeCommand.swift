@@ -1,0 +1,60 @@
+import ArgumentParser
+import Dispatch
+import LiveSolveServer
+import Logging
+import NIOCore
+import NIOPosix
+
+/// `livesolve serve`: the streaming server. Every configuration key can be overridden by a flag
+/// (`--http-port 9000`), an environment variable (`HTTP_PORT=9000`) or the YAML file.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the LiveSolve server (WebSocket /v1/stream, REST /v1/models, the dashboard at /).",
+        discussion: "Keys and defaults: Config/livesolve.yaml. Override any key as --section-key VALUE (e.g. --http-port 9000 --workers-count 2) or SECTION_KEY=VALUE in the environment."
+    )
+
+    @Option(help: "The YAML configuration file (missing: defaults).")
+    var config = "Config/livesolve.yaml"
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    @Argument(parsing: .captureForPassthrough, help: "Configuration overrides, e.g. --http-port 9000.")
+    var overrides: [String] = []
+
+    func run() throws {
+        // One thread for the whole server: the one event loop is also Swift concurrency's executor,
+        // so handlers, tasks and the coordinator all run on it.
+        NIOSingletons.groupLoopCountSuggestion = 1
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        var logger = Logger(label: "livesolve")
+        logger.logLevel = logLevel
+        let (config, overrides) = (self.config, self.overrides)
+        let done = DispatchSemaphore(value: 0)
+        let outcome = ResultBox()
+        Task { [logger] in
+            do {
+                let settings = try await ServerConfiguration.load(file: config, arguments: overrides)
+                let server = try await Server.start(configuration: settings, logger: logger, handleSignals: true)
+                try await server.wait()
+                logger.info("stopped")
+            } catch {
+                outcome.error = "\(error)"
+            }
+            done.signal()
+        }
+        done.wait()
+        if let error = outcome.error {
+            printError(error)
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Carries the server task's failure back to the blocked main thread (written before the semaphore signals).
+final class ResultBox: @unchecked Sendable {
+    var error: String?
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

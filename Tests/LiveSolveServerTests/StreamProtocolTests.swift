@@ -1,0 +1,156 @@
+import LiveSolveClient
+import LiveSolveModel
+import NIOWebSocket
+import NIOCore
+import Testing
+import TestSupport
+
+/// The refinery example's optimum, as `livesolve solve Examples/refinery.json` prints it.
+let refineryObjective = 2448.332500000001
+
+@Suite(.serialized) struct StreamProtocolTests {
+    @Test func everyOpAnswersAndEchoesItsID() async throws {
+        let server = try await TestServer.start()
+        let client = try await server.connect()
+
+        let pong = await client.request(#"{"op":"ping","id":"p-1"}"#)
+        #expect(pong == .object([("type", .string("pong")), ("id", .string("p-1"))]))
+
+        let created = await client.request(#"{"op":"create","id":7,"model":\#(refineryDocument)}"#)
+        #expect(created?["type"] == .string("created"))
+        #expect(created?["id"] == .number(7))
+        let model = try #require(created?["model"]?.string)
+
+        #expect(await client.request(#"{"op":"subscribe","id":"s","model":"\#(model)","fields":["values","duals"]}"#)
+            == .object([("type", .string("subscribed")), ("id", .string("s")), ("model", .string(model))]))
+        let snapshot = try #require(await client.next())
+        #expect(snapshot["type"] == .string("solution"))
+        #expect(snapshot["full"] == .bool(true))
+        #expect(snapshot["seq"] == .number(0))
+        #expect(snapshot["status"] == .string("optimal"))
+        #expect(snapshot["objective"]?.number == refineryObjective)
+        #expect(snapshot["values"] != nil && snapshot["duals"] != nil && snapshot["reducedCosts"] == nil)
+        #expect(snapshot["stats"]?["warmStart"] == .bool(false))
+
+        let ack = await client.request(#"{"op":"update","id":"u1","model":"\#(model)","parameters":{"price[gasoline]":2.5}}"#)
+        #expect(ack == .object([("type", .string("ack")), ("id", .string("u1")), ("model", .string(model)), ("seq", .number(1))]))
+        let delta = try #require(await client.next())
+        #expect(delta["seq"] == .number(1))
+        #expect(delta["full"] == .bool(false))
+        #expect(delta["stats"]?["warmStart"] == .bool(true))
+        #expect(delta["stats"]?["algorithm"] == .string("primal"))
+
+        let got = await client.request(#"{"op":"get","id":"g","model":"\#(model)","fields":["rowActivities"]}"#)
+        #expect(got?["type"] == .string("solution"))
+        #expect(got?["id"] == .string("g"))
+        #expect(got?["full"] == .bool(true))
+        #expect(got?["rowActivities"] != nil && got?["values"] == nil)
+
+        #expect(await client.request(#"{"op":"unsubscribe","id":1,"model":"\#(model)"}"#)?["type"] == .string("unsubscribed"))
+        #expect(await client.request(#"{"op":"update","model":"\#(model)","objective":{"crack[heavy]":-5}}"#)?["seq"] == .number(2))
+        // After unsubscribed, no solution of that model arrives.
+        #expect(await client.next(within: 0.5) == nil)
+        client.close()
+        await server.stop()
+    }
+
+    @Test func anUpdateOnOneConnectionReachesASubscriberOnAnother() async throws {
+        let server = try await TestServer.start()
+        let feeder = try await server.connect(), watcher = try await server.connect()
+        let model = try #require(await feeder.request(#"{"op":"create","model":\#(refineryDocument)}"#)?["model"]?.string)
+        _ = await watcher.request(#"{"op":"subscribe","model":"\#(model)"}"#)
+        #expect(await watcher.next()?["seq"] == .number(0))
+        _ = await feeder.request(#"{"op":"update","model":"\#(model)","colBounds":{"crude[heavy]":{"upper":60}}}"#)
+        let pushed = try #require(await watcher.next())
+        #expect(pushed["seq"] == .number(1))
+        #expect(pushed["stats"]?["algorithm"] == .string("dual"))
+        #expect(pushed["values"]?["crude[heavy]"]?.number == 60)
+        feeder.close(); watcher.close()
+        await server.stop()
+    }
+
+    /// Each bad message gets the right code, the connection stays open, and nothing changes.
+    @Test(arguments: [
+        ("not json", "bad_message"),
+        ("[1,2]", "bad_message"),
+        (#"{"id":1}"#, "bad_message"),
+        (#"{"op":5}"#, "bad_message"),
+        (#"{"op":"ping","extra":true}"#, "bad_message"),
+        (#"{"op":"fly"}"#, "unknown_op"),
+        (#"{"op":"subscribe"}"#, "bad_message"),
+        (#"{"op":"subscribe","model":42}"#, "bad_message"),
+        (#"{"op":"update","model":"M"}"#, "bad_message"),
+        (#"{"op":"update","model":"M","objective":{}}"#, "bad_message"),
+        (#"{"op":"update","model":"M","objective":[1]}"#, "bad_message"),
+        (#"{"op":"update","model":"m404","objective":{"x":1}}"#, "unknown_model"),
+        (#"{"op":"update","model":"M","objective":{"x[diesel]":1}}"#, "unknown_variable"),
+        (#"{"op":"update","model":"M","rowBounds":{"nope":[0,1]}}"#, "unknown_row"),
+        (#"{"op":"update","model":"M","parameters":{"price[gold]":1}}"#, "unknown_parameter"),
+        (#"{"op":"update","model":"M","objective":{"crack[heavy]":"cheap"},"parameters":{"price[jet]":9}}"#, "invalid_value"),
+        (#"{"op":"update","model":"M","objective":{"make[jet]":1}}"#, "invalid_value"),
+        (#"{"op":"update","model":"M","colBounds":{"crude[light]":[5,3]}}"#, "invalid_value"),
+        (#"{"op":"subscribe","model":"M","fields":["prices"]}"#, "invalid_value"),
+        (#"{"op":"subscribe","model":"M","fields":[]}"#, "invalid_value"),
+        (#"{"op":"create","model":{"variables":[{"name":"x"},{"name":"x"}]}}"#, "invalid_model"),
+        (#"{"op":"create","format":"lp","text":"min\n obj: x\nst\n c: x y >= 1\nend\n"}"#, "invalid_model"),
+        (#"{"op":"create","model":{"variables":[{"name":"n","integer":true}]}}"#, "invalid_model"),
+        (#"{"op":"create","format":"xls","text":""}"#, "invalid_value"),
+    ])
+    func badMessagesGetTheirCodeAndChangeNothing(message: String, code: String) async throws {
+        let server = try await TestServer.start(workers: 1)
+        let client = try await server.connect()
+        let model = try #require(await client.request(#"{"op":"create","model":\#(refineryDocument)}"#)?["model"]?.string)
+        let text = message.replacingOccurrences(of: "\"M\"", with: "\"\(model)\"")
+        let reply = try #require(await client.request(text))
+        #expect(reply["type"] == .string("error"))
+        #expect(reply["code"] == .string(code), "\(reply)")
+        #expect(reply["message"]?.string?.isEmpty == false)
+        if text.contains(#""model":"\#(model)""#) || text.contains("m404") {
+            #expect(reply["model"] != nil)
+        }
+        // Still open, and the model is as it was.
+        #expect(await client.request(#"{"op":"ping"}"#)?["type"] == .string("pong"))
+        let (_, entry) = try await server.json("GET", "/v1/models/\(model)")
+        #expect(entry["seq"] == .number(0))
+        let (_, list) = try await server.json("GET", "/v1/models")
+        if case .array(let models)? = list["models"] { #expect(models.count == 1) }
+        client.close()
+        await server.stop()
+    }
+
+    @Test func binaryFramesAndOversizedMessagesAreErrorsNotClosures() async throws {
+        let server = try await TestServer.start(workers: 1) { $0.maxMessageBytes = 1000 }
+        let client = try await server.connect()
+        client.client.send(frame: WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: [1, 2, 3])))
+        #expect(await client.next()?["code"] == .string("bad_message"))
+        client.send(#"{"op":"ping","id":"\#(String(repeating: "x", count: 2000))"}"#)
+        #expect(await client.next()?["code"] == .string("too_large"))
+        #expect(await client.request(#"{"op":"ping"}"#)?["type"] == .string("pong"))
+        client.close()
+        await server.stop()
+    }
+
+    @Test func invalidUTF8ClosesWith1007() async throws {
+        let server = try await TestServer.start(workers: 1)
+        let client = try await server.connect()
+        client.client.send(frame: WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(bytes: [0x7B, 0xFF, 0xFE, 0x7D])))
+        #expect(await client.next(within: 5) == nil)
+        #expect(client.closeCode == 1007)
+        await server.stop()
+    }
+
+    @Test func subscribingAgainReplacesFieldsAndSendsASnapshot() async throws {
+        let server = try await TestServer.start(workers: 1)
+        let client = try await server.connect()
+        let model = try #require(await client.request(#"{"op":"create","model":\#(refineryDocument)}"#)?["model"]?.string)
+        _ = await client.request(#"{"op":"subscribe","model":"\#(model)"}"#)
+        #expect(await client.next()?["values"] != nil)
+        _ = await client.request(#"{"op":"subscribe","model":"\#(model)","fields":["reducedCosts"]}"#)
+        let again = try #require(await client.next())
+        #expect(again["full"] == .bool(true))
+        #expect(again["seq"] == .number(0))
+        #expect(again["reducedCosts"] != nil && again["values"] == nil)
+        client.close()
+        await server.stop()
+    }
+}

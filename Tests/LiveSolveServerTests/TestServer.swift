@@ -1,0 +1,94 @@
+import Foundation
+import LiveSolveClient
+import LiveSolveModel
+import LiveSolveServer
+import Logging
+import TestSupport
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A real server on a free loopback port with real worker processes.
+struct TestServer {
+    let server: Server
+    var port: Int { server.port }
+
+    static func start(workers: Int = 2, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        configuration.workerCount = workers
+        configuration.workerExecutable = TestData.livesolveExecutable
+        configuration.publicFolder = TestData.repositoryRoot.appendingPathComponent("Public").path
+        configure(&configuration)
+        var logger = Logger(label: "test-server")
+        logger.logLevel = .error
+        return TestServer(server: try await Server.start(configuration: configuration, logger: logger))
+    }
+
+    func connect() async throws -> QueuedStreamClient { try await QueuedStreamClient.connect(port: port) }
+
+    /// One HTTP request; returns the status and the body.
+    func http(_ method: String, _ path: String, body: String? = nil, contentType: String? = "application/json") async throws -> (Int, String) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        request.timeoutInterval = 60
+        if let body {
+            request.httpBody = Data(body.utf8)
+            if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
+    }
+
+    func json(_ method: String, _ path: String, body: String? = nil) async throws -> (Int, JSON) {
+        let (status, text) = try await http(method, path, body: body)
+        return (status, (try? JSONParser.parse(text)) ?? .null)
+    }
+
+    func stop() async { await server.shutdown() }
+}
+
+/// A subscriber's view of a model's maps, rebuilt from full snapshots and deltas.
+struct ReconstructedSolution {
+    var maps: [String: [String: Double]] = [:]
+    var objective: Double?
+    var seq = -1
+    var messages = 0
+
+    mutating func apply(_ message: JSON) {
+        guard case .string("solution")? = message["type"] else { return }
+        messages += 1
+        if case .number(let s)? = message["seq"] { seq = Int(s) }
+        if case .number(let o)? = message["objective"] { objective = o }
+        let isFull = message["full"] == .bool(true)
+        for field in ["values", "duals", "reducedCosts", "rowActivities"] {
+            guard case .object(let entries)? = message[field] else { continue }
+            if isFull { maps[field] = [:] }
+            for (name, value) in entries {
+                if case .number(let v) = value { maps[field, default: [:]][name] = v }
+            }
+        }
+    }
+
+    /// Bit-for-bit equality of every map with a full solution.
+    func equals(_ full: JSON, fields: [String]) -> Bool {
+        for field in fields {
+            guard case .object(let entries)? = full[field], let mine = maps[field], mine.count == entries.count else { return false }
+            for (name, value) in entries {
+                guard case .number(let v) = value, let m = mine[name], m.bitPattern == v.bitPattern else { return false }
+            }
+        }
+        return true
+    }
+}
+
+extension JSON {
+    var string: String? { if case .string(let s) = self { s } else { nil } }
+    var number: Double? { if case .number(let n) = self { n } else { nil } }
+}
+
+/// Reads a shared test file.
+func sharedText(_ relative: String) -> String { TestData.text(TestData.shared.appendingPathComponent(relative)) }
+
+let refineryDocument = TestData.text(TestData.repositoryRoot.appendingPathComponent("Examples/refinery.json"))
