@@ -20,10 +20,16 @@ public final class StreamClient: Sendable {
     public static func connect(host: String = "127.0.0.1", port: Int, path: String = "/v1/stream",
                                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                                offerDeflate: Bool = false,
+                               receiveBufferBytes: Int? = nil,
                                onMessage: @escaping @Sendable (String) -> Void,
                                onClose: @escaping @Sendable (WebSocketErrorCode?) -> Void = { _ in }) async throws -> StreamClient {
         let upgraded = group.next().makePromise(of: Void.self)
-        let channel = try await ClientBootstrap(group: group)
+        var bootstrap = ClientBootstrap(group: group)
+        if let receiveBufferBytes {
+            // A small receive window makes a slow reader's backpressure reach the server quickly (tests).
+            bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(receiveBufferBytes))
+        }
+        let channel = try await bootstrap
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in

@@ -7,6 +7,11 @@ extension Coordinator {
         metrics.connections.increment()
     }
 
+    /// Closes every WebSocket with 1001 (going away): the server is stopping.
+    func closeAllConnections() {
+        for connection in connections.values { connection.close(code: .goingAway) }
+    }
+
     func disconnect(_ connection: Connection) {
         guard connections.removeValue(forKey: ObjectIdentifier(connection)) != nil else { return }
         connection.isOpen = false

@@ -74,7 +74,7 @@ public final class Server: Sendable {
             eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton),
             logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: [app], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger))
+            services: [app, GoingAway(coordinator: coordinator)], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger))
         let running = Task {
             defer { portPromise.fail(StartError(description: "the server stopped before it bound its port")) }
             try await group.run()
@@ -94,5 +94,16 @@ public final class Server: Sendable {
     /// Waits until the server stops (after a signal when started with `handleSignals`).
     public func wait() async throws {
         try await running.value
+    }
+}
+
+/// On graceful shutdown (before the HTTP server stops), closes every WebSocket with 1001.
+/// Services stop in reverse order, so this runs first.
+private struct GoingAway: Service {
+    let coordinator: Coordinator
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await coordinator.closeAllConnections()
     }
 }

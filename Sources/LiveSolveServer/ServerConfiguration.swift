@@ -25,6 +25,9 @@ public struct ServerConfiguration: Sendable {
     public var maxModelBytes = 64 << 20
     /// `websocket.idleTimeout` — seconds without a pong before a connection is closed with 1001; pings go out this often.
     public var idleTimeout = 30.0
+    /// `websocket.sendBufferBytes` — the kernel send buffer per WebSocket (0: the system's autotuned default).
+    /// Smaller bounds memory per subscriber and makes slow consumers show up sooner.
+    public var sendBufferBytes = 0
     /// `rest.waitLimit` — seconds a REST request waits for a solution before answering 504.
     public var waitLimit = 30.0
     /// `public.folder` — the folder served at `/`.
@@ -55,6 +58,7 @@ public struct ServerConfiguration: Sendable {
         maxMessageBytes = reader.int(forKey: "limits.messageBytes", default: d.maxMessageBytes)
         maxModelBytes = reader.int(forKey: "limits.modelBytes", default: d.maxModelBytes)
         idleTimeout = reader.double(forKey: "websocket.idleTimeout", default: d.idleTimeout)
+        sendBufferBytes = reader.int(forKey: "websocket.sendBufferBytes", default: d.sendBufferBytes)
         waitLimit = reader.double(forKey: "rest.waitLimit", default: d.waitLimit)
         publicFolder = reader.string(forKey: "public.folder", default: d.publicFolder)
         history = max(1, reader.int(forKey: "fanout.history", default: d.history))

@@ -11,6 +11,9 @@ enum StreamEndpoint {
 
     static func handle(inbound: WebSocketInboundStream, channel: any Channel, coordinator: Coordinator,
                        configuration: ServerConfiguration) async {
+        if configuration.sendBufferBytes > 0 {
+            _ = try? await channel.setOption(.socketOption(.so_sndbuf), value: SocketOptionValue(configuration.sendBufferBytes)).get()
+        }
         let connection = Connection(channel: channel)
         await coordinator.connect(connection)
         var message = ByteBuffer()

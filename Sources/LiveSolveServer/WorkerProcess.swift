@@ -144,7 +144,10 @@ final class WorkerReplyHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         if worker.isAlive {
             worker.isAlive = false
-            onExit(worker)
+            // Reported on the next loop tick: a failed write can close the channel inside the
+            // coordinator's own dispatch, which must finish before the exit is handled.
+            let (worker, onExit) = (self.worker, self.onExit)
+            context.eventLoop.execute { onExit(worker) }
         }
         context.fireChannelInactive()
     }

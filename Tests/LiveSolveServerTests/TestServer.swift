@@ -22,7 +22,7 @@ struct TestServer {
         configuration.publicFolder = TestData.repositoryRoot.appendingPathComponent("Public").path
         configure(&configuration)
         var logger = Logger(label: "test-server")
-        logger.logLevel = .error
+        logger.logLevel = ProcessInfo.processInfo.environment["LIVESOLVE_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .error
         return TestServer(server: try await Server.start(configuration: configuration, logger: logger))
     }
 

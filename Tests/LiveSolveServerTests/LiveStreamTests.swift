@@ -1,0 +1,130 @@
+import Foundation
+import LiveSolveClient
+import LiveSolveModel
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Sends a stream's steps as `update` messages on `client`, waiting for every ack; returns the last seq.
+private func feed(_ steps: [(update: JSON, expect: Double)], model: String, on client: QueuedStreamClient) async -> Int {
+    for (i, step) in steps.enumerated() {
+        guard case .object(let fields) = step.update else { continue }
+        let message = JSON.object([("op", .string("update")), ("id", .number(Double(i))), ("model", .string(model))] + fields)
+        client.send(JSONWriter.string(message))
+    }
+    var lastSeq = 0
+    var acks = 0
+    while acks < steps.count, let reply = await client.next() {
+        if reply["type"] == .string("ack") { acks += 1; lastSeq = Int(reply["seq"]?.number ?? 0) }
+        else if reply["type"] == .string("error") { Issue.record("update rejected: \(reply)"); return lastSeq }
+    }
+    return lastSeq
+}
+
+/// Reads solutions until one with `seq >= seq` arrives (or time runs out).
+private func readUntil(seq: Int, on client: QueuedStreamClient, into view: inout ReconstructedSolution, within seconds: Double = 30) async {
+    var previous = view.seq
+    while view.seq < seq, let message = await client.next(within: seconds) {
+        view.apply(message)
+        #expect(view.seq > previous || message["full"] == .bool(true), "seq must increase")
+        previous = view.seq
+    }
+}
+
+@Suite(.serialized) struct LiveStreamTests {
+    @Test func aFastAndASlowSubscriberBothRebuildTheExactSolution() async throws {
+        let server = try await TestServer.start { $0.sendBufferBytes = 8192 }
+        let stream = try TestData.stream("adlittle")
+        let steps = Array(stream.steps + stream.steps)  // 1 000 updates; the second pass ends where the first did
+        let feeder = try await server.connect(), fast = try await server.connect()
+        let slow = try await QueuedStreamClient.connect(port: server.port, receiveBufferBytes: 4096)
+        let created = await feeder.request(#"{"op":"create","format":"mps","text":\#(JSONWriter.quoted(sharedText("data/netlib/adlittle.mps.gz")))}"#)
+        let model = try #require(created?["model"]?.string)
+        let fields = #"["values","duals","reducedCosts","rowActivities"]"#
+        var fastView = ReconstructedSolution(), slowView = ReconstructedSolution()
+        for (client, view) in [(fast, 0), (slow, 1)] {
+            _ = await client.request(#"{"op":"subscribe","model":"\#(model)","fields":\#(fields)}"#)
+            let first = try #require(await client.next())
+            if view == 0 { fastView.apply(first) } else { slowView.apply(first) }
+        }
+        slow.client.setReading(false)
+        let lastSeq = await feed(steps, model: model, on: feeder)
+        #expect(lastSeq == 1000)
+        await readUntil(seq: lastSeq, on: fast, into: &fastView)
+        try await Task.sleep(for: .milliseconds(300))
+        slow.client.setReading(true)
+        await readUntil(seq: lastSeq, on: slow, into: &slowView)
+
+        let (_, full) = try await server.json("GET", "/v1/models/\(model)/solution")
+        #expect(full["seq"] == .number(Double(lastSeq)))
+        let objective = try #require(full["objective"]?.number)
+        #expect(TestData.matches(objective, stream.steps.last!.expect))
+        let all = ["values", "duals", "reducedCosts", "rowActivities"]
+        #expect(fastView.equals(full, fields: all))
+        #expect(slowView.equals(full, fields: all))
+        #expect(fastView.objective == objective && slowView.objective == objective)
+        // The slow one was sent fewer messages: it was conflated, not queued.
+        #expect(slowView.messages < fastView.messages)
+        for c in [feeder, fast, slow] { c.close() }
+        await server.stop()
+    }
+
+    @Test func aKilledWorkerLosesNoAcknowledgedUpdate() async throws {
+        let server = try await TestServer.start()
+        let stream = try TestData.stream("ship12l")
+        let client = try await server.connect()
+        let created = await client.request(#"{"op":"create","format":"mps","text":\#(JSONWriter.quoted(sharedText("data/netlib/ship12l.mps.gz")))}"#)
+        let model = try #require(created?["model"]?.string)
+        _ = await client.request(#"{"op":"subscribe","model":"\#(model)"}"#)
+        var view = ReconstructedSolution()
+        view.apply(try #require(await client.next(within: 30)))
+        let before = await server.server.coordinator.workerPIDs()
+        let steps = Array(stream.steps.prefix(60))
+        _ = await feed(Array(steps.prefix(30)), model: model, on: client)
+        for pid in before { kill(pid, SIGKILL) }
+        let lastSeq = await feed(Array(steps.dropFirst(30)), model: model, on: client)
+        #expect(lastSeq == 60)
+        let (_, full) = try await server.json("GET", "/v1/models/\(model)/solution")
+        var solution = full
+        for _ in 0..<100 where solution["seq"] != .number(60) {
+            try await Task.sleep(for: .milliseconds(100))
+            solution = try await server.json("GET", "/v1/models/\(model)/solution").1
+        }
+        #expect(solution["seq"] == .number(60))
+        #expect(TestData.matches(try #require(solution["objective"]?.number), steps.last!.expect))
+        let after = await server.server.coordinator.workerPIDs()
+        #expect(after.count == 2)
+        #expect(Set(after).isDisjoint(with: before))
+        let (_, metrics) = try await server.http("GET", "/metrics")
+        #expect(metrics.contains("livesolve_worker_restarts_total 2"))
+        client.close()
+        await server.stop()
+    }
+
+    @Test func aLongSolveDelaysNeitherPingNorAnotherModel() async throws {
+        let server = try await TestServer.start()
+        let big = try await server.connect(), small = try await server.connect(), pinger = try await server.connect()
+        let slowModel = await big.request(#"{"op":"create","format":"mps","text":\#(JSONWriter.quoted(sharedText("data/netlib/dfl001.mps.gz")))}"#)
+        let slowID = try #require(slowModel?["model"]?.string)
+        let smallID = try #require(await small.request(#"{"op":"create","model":\#(refineryDocument)}"#)?["model"]?.string)
+        _ = await small.request(#"{"op":"subscribe","model":"\#(smallID)"}"#)
+        _ = await small.next()
+        // While dfl001's cold solve (seconds) runs, pings and the small model keep moving.
+        let (_, entry) = try await server.json("GET", "/v1/models/\(slowID)")
+        #expect(entry["status"] == .string("solving"))
+        for i in 1...20 {
+            let start = ContinuousClock.now
+            #expect(await pinger.request(#"{"op":"ping"}"#)?["type"] == .string("pong"))
+            #expect(ContinuousClock.now - start < .milliseconds(500))
+            _ = await small.request(#"{"op":"update","model":"\#(smallID)","parameters":{"price[jet]":\#(2 + Double(i) / 100)}}"#)
+            #expect(await small.next(within: 5)?["seq"] == .number(Double(i)))
+        }
+        let (_, stillSolving) = try await server.json("GET", "/v1/models/\(slowID)")
+        #expect(stillSolving["status"] == .string("solving"))
+        for c in [big, small, pinger] { c.close() }
+        await server.stop()
+    }
+}
