@@ -5,6 +5,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run the benchmarks of bench/WORKLOAD.md.",
-        subcommands: [SolverBench.self]
+        subcommands: [SolverBench.self, LatencyBench.self, OpenLoopBench.self, FanoutBench.self, IsolationBench.self]
     )
 }

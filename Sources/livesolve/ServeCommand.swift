@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import LiveSolveServer
 import Logging
 import NIOCore
@@ -31,30 +30,18 @@ struct ServeCommand: ParsableCommand {
         var logger = Logger(label: "livesolve")
         logger.logLevel = logLevel
         let (config, overrides) = (self.config, self.overrides)
-        let done = DispatchSemaphore(value: 0)
-        let outcome = ResultBox()
-        Task { [logger] in
-            do {
+        do {
+            try runBlocking { [logger] in
                 let settings = try await ServerConfiguration.load(file: config, arguments: overrides)
                 let server = try await Server.start(configuration: settings, logger: logger, handleSignals: true)
                 try await server.wait()
                 logger.info("stopped")
-            } catch {
-                outcome.error = "\(error)"
             }
-            done.signal()
-        }
-        done.wait()
-        if let error = outcome.error {
-            printError(error)
+        } catch {
+            printError("\(error)")
             throw ExitCode(1)
         }
     }
-}
-
-/// Carries the server task's failure back to the blocked main thread (written before the semaphore signals).
-final class ResultBox: @unchecked Sendable {
-    var error: String?
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}

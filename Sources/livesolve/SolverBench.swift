@@ -32,7 +32,7 @@ struct SolverBench: ParsableCommand {
         let loaded: Model
         do {
             stream = try PriceStream.read(self.stream)
-            loaded = try ModelFile.read(model ?? defaultModelPath(source: stream.source))
+            loaded = try ModelFile.read(model ?? Self.defaultModelPath(source: stream.source, stream: self.stream))
         } catch {
             printError("\(error)")
             throw ExitCode(1)
@@ -67,7 +67,7 @@ struct SolverBench: ParsableCommand {
     }
 
     /// The stream's source under the data folder that sits beside the streams' folder.
-    func defaultModelPath(source: String) -> String {
+    static func defaultModelPath(source: String, stream: String) -> String {
         let streamDirectory = URL(fileURLWithPath: stream).deletingLastPathComponent()
         let candidates = [
             streamDirectory.appendingPathComponent("../../data/\(source)").standardized.path,

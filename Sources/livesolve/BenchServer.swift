@@ -1,0 +1,103 @@
+import Foundation
+import LiveSolveClient
+import LiveSolveModel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The server a network benchmark talks to: `--url`, or a `livesolve serve` child it starts on a free port.
+final class BenchServer {
+    let host: String
+    let port: Int
+    /// The child process, when this bench started the server (so its CPU and memory can be read).
+    let process: Process?
+
+    init(url: String?, workers: Int?, extraArguments: [String] = []) throws {
+        if let url {
+            guard let components = URLComponents(string: url), let host = components.host, let port = components.port else {
+                throw ModelFile.Failure(description: "--url must look like ws://127.0.0.1:8080")
+            }
+            (self.host, self.port, self.process) = (host, port, nil)
+            return
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try WorkerRunner.ownExecutable())
+        process.arguments = ["serve", "--log-level", "warning", "--http-port", "0"]
+            + (workers.map { ["--workers-count", "\($0)"] } ?? []) + extraArguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        var port: Int?
+        // The port it bound is read from /proc: the child logs at warning level only.
+        while port == nil, Date() < deadline, process.isRunning {
+            port = Self.listeningPort(of: process.processIdentifier)
+            if port == nil { usleep(20_000) }
+        }
+        guard let port else {
+            process.terminate()
+            throw ModelFile.Failure(description: "the server did not start: \(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self))")
+        }
+        (self.host, self.port, self.process) = ("127.0.0.1", port, process)
+    }
+
+    /// The TCP port a process listens on, from /proc/net/tcp and its descriptors.
+    static func listeningPort(of pid: Int32) -> Int? {
+        guard let fds = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd") else { return nil }
+        var inodes = Set<String>()
+        for fd in fds {
+            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)"), target.hasPrefix("socket:[") {
+                inodes.insert(String(target.dropFirst(8).dropLast()))
+            }
+        }
+        guard let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return nil }
+        for line in table.split(separator: "\n").dropFirst() {
+            let f = line.split(separator: " ")
+            // state 0A = LISTEN; field 9 is the inode.
+            guard f.count > 9, f[3] == "0A", inodes.contains(String(f[9])) else { continue }
+            return Int(f[1].split(separator: ":")[1], radix: 16)
+        }
+        return nil
+    }
+
+    /// Resident memory of the server child, in MB.
+    var rssMB: Double? {
+        guard let process, let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+        return kb / 1024
+    }
+
+    /// CPU seconds the server child has used (user + system).
+    var cpuSeconds: Double? {
+        guard let process, let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8) else { return nil }
+        let fields = stat[stat.range(of: ")")!.upperBound...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    func connect() async throws -> QueuedStreamClient {
+        try await QueuedStreamClient.connect(port: port)
+    }
+
+    func stop() {
+        guard let process, process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    /// Creates a model from a file over `client`; returns its id.
+    func create(modelFile path: String, on client: QueuedStreamClient) async throws -> String {
+        let format = ModelFormat(fileName: path) ?? .mps
+        let text = try ModelFile.text(at: path)
+        let message = format == .json
+            ? #"{"op":"create","model":\#(text)}"#
+            : #"{"op":"create","format":"\#(format.rawValue)","text":\#(JSONWriter.quoted(text))}"#
+        guard let reply = await client.request(message, within: 60), case .string(let id)? = reply["model"] else {
+            throw ModelFile.Failure(description: "create failed for \(path)")
+        }
+        return id
+    }
+}

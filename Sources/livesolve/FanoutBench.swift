@@ -1,0 +1,151 @@
+import ArgumentParser
+import Foundation
+import LiveSolveClient
+import LiveSolveModel
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// `livesolve bench w3`: many subscribers on one model, one feed (WORKLOAD.md W3).
+struct FanoutBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "w3",
+        abstract: "W3: S subscribers on one model, a feed at a fixed rate; time to the last subscriber, server RSS and CPU."
+    )
+
+    @Option(help: "The stream whose steps are sent.")
+    var stream = "../shared/bench/streams/afiro.jsonl.gz"
+
+    @Option(help: "Subscribers.")
+    var subscribers = 1_000
+
+    @Option(help: "Updates per second.")
+    var rate = 10
+
+    @Option(help: "Seconds of feed.")
+    var seconds = 10
+
+    @Option(help: "A running server, e.g. ws://127.0.0.1:8080 (default: start one).")
+    var url: String?
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    func run() throws {
+        try runBlocking { [self] in try await measure() }
+    }
+
+    func measure() async throws {
+        let stream = try PriceStream.read(self.stream)
+        let server = try BenchServer(url: url, workers: 2)
+        defer { server.stop() }
+        let setup = try await server.connect()
+        let id = try await server.create(modelFile: SolverBench.defaultModelPath(source: stream.source, stream: self.stream), on: setup)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let tracker = FanoutTracker(subscribers: subscribers)
+        var clients: [StreamClient] = []
+        let subscribe = #"{"op":"subscribe","model":"\#(id)"}"#
+        let port = server.port
+        for batchStart in stride(from: 0, to: subscribers, by: 200) {
+            try await withThrowingTaskGroup(of: StreamClient.self) { tasks in
+                for index in batchStart..<min(subscribers, batchStart + 200) {
+                    tasks.addTask {
+                        let client = try await StreamClient.connect(port: port, group: group, onMessage: { tracker.received($0, from: index) })
+                        client.send(subscribe)
+                        return client
+                    }
+                }
+                for try await client in tasks { clients.append(client) }
+            }
+        }
+        try await tracker.waitForSnapshots(timeoutSeconds: 120)
+        let rssStart = server.rssMB, cpuStart = server.cpuSeconds
+        let steps = Array(stream.steps.prefix(rate * seconds))
+        var sentAt: [UInt64] = []
+        for (i, step) in steps.enumerated() {
+            let due = UInt64(Double(i) / Double(rate) * 1e9)
+            let now = DispatchTime.now().uptimeNanoseconds - tracker.start
+            if due > now { try await Task.sleep(nanoseconds: due - now) }
+            sentAt.append(DispatchTime.now().uptimeNanoseconds)
+            setup.send(ClosedLoop.message(model: id, update: step.update))
+        }
+        try await tracker.waitForAll(seq: steps.count, timeoutSeconds: 120)
+        let cpu = (server.cpuSeconds ?? .nan) - (cpuStart ?? .nan)
+        let rssEnd = server.rssMB
+        let latencies = tracker.completions(upTo: steps.count).enumerated().compactMap { i, done in
+            done.map { Double($0 - sentAt[i]) / 1000 }
+        }
+        let deliveries = tracker.deliveries
+        BenchOutput.print(name: "W3 \(subscribers) subscribers at \(rate)/s", figures: [
+            ("updates", Double(steps.count)), ("p50_ms", percentile(latencies, 50) / 1000), ("p99_ms", percentile(latencies, 99) / 1000),
+            ("deliveries", Double(deliveries)), ("server_cpu_s", cpu), ("deliveries_per_cpu_s", Double(deliveries) / cpu),
+            ("rss_start_mb", rssStart ?? .nan), ("rss_end_mb", rssEnd ?? .nan),
+        ], json: json)
+        for client in clients { client.close() }
+        setup.close()
+        try await group.shutdownGracefully()
+    }
+}
+
+/// Counts, per seq, how many subscribers have a solution that includes it; notes when the last one does.
+final class FanoutTracker: Sendable {
+    private struct State {
+        var lastSeq: [Int]
+        var reached: [Int] = []
+        var completedAt: [UInt64?] = []
+        var snapshots = 0
+        var deliveries = 0
+    }
+    let subscribers: Int
+    let start = DispatchTime.now().uptimeNanoseconds
+    private let state: NIOLockedValueBox<State>
+
+    init(subscribers: Int) {
+        self.subscribers = subscribers
+        state = NIOLockedValueBox(State(lastSeq: Array(repeating: -1, count: subscribers)))
+    }
+
+    var deliveries: Int { state.withLockedValue { $0.deliveries } }
+
+    /// Reads `"seq":N` without parsing the whole message: this runs 10 000 times per update.
+    func received(_ text: String, from index: Int) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard text.hasPrefix(#"{"type":"solution""#), let range = text.range(of: #""seq":"#) else { return }
+        let digits = text[range.upperBound...].prefix { $0.isNumber }
+        guard let seq = Int(digits) else { return }
+        state.withLockedValue { s in
+            let last = s.lastSeq[index]
+            if last < 0 { s.snapshots += 1 } else { s.deliveries += 1 }
+            guard seq > last else { return }
+            if seq >= s.reached.count {
+                s.reached += Array(repeating: 0, count: seq + 1 - s.reached.count)
+                s.completedAt += Array(repeating: nil, count: seq + 1 - s.completedAt.count)
+            }
+            for q in (last + 1)...seq {
+                s.reached[q] += 1
+                if s.reached[q] == subscribers { s.completedAt[q] = now }
+            }
+            s.lastSeq[index] = seq
+        }
+    }
+
+    func waitForSnapshots(timeoutSeconds: Double) async throws {
+        try await waitUntil(timeoutSeconds) { $0.snapshots >= self.subscribers }
+    }
+
+    func waitForAll(seq: Int, timeoutSeconds: Double) async throws {
+        try await waitUntil(timeoutSeconds) { $0.completedAt.count > seq && $0.completedAt[seq] != nil }
+    }
+
+    private func waitUntil(_ seconds: Double, _ condition: (State) -> Bool) async throws {
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+        while !state.withLockedValue({ condition($0) }) {
+            guard DispatchTime.now().uptimeNanoseconds < deadline else { throw ModelFile.Failure(description: "fan-out did not complete in \(seconds) s") }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    func completions(upTo seq: Int) -> [UInt64?] {
+        state.withLockedValue { s in (1...seq).map { $0 < s.completedAt.count ? s.completedAt[$0] : nil } }
+    }
+}

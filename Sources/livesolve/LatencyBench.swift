@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import LiveSolveModel
+
+/// `livesolve bench w1`: closed-loop latency over the WebSocket protocol (WORKLOAD.md W1).
+struct LatencyBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "w1",
+        abstract: "W1: send each update, wait for the solution that includes it; latency percentiles."
+    )
+
+    @Option(help: "A stream file, e.g. ../shared/bench/streams/afiro.jsonl.gz.")
+    var stream: String
+
+    @Option(help: "The model file (default: the stream header's source).")
+    var model: String?
+
+    @Option(help: "A running server, e.g. ws://127.0.0.1:8080 (default: start one).")
+    var url: String?
+
+    @Option(help: "Run only the first N steps.")
+    var steps: Int?
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    func run() throws {
+        try runBlocking { [self] in try await measure() }
+    }
+
+    func measure() async throws {
+        let stream = try PriceStream.read(self.stream)
+        let modelPath = model ?? SolverBench.defaultModelPath(source: stream.source, stream: self.stream)
+        let server = try BenchServer(url: url, workers: 2)
+        defer { server.stop() }
+        let client = try await server.connect()
+        let id = try await server.create(modelFile: modelPath, on: client)
+        let chosen = Array(stream.steps.prefix(steps ?? stream.steps.count))
+        let samples = try await ClosedLoop.run(port: server.port, model: id, updates: chosen.map(\.update), baseSeq: 0)
+        var latencies: [Double] = [], solves: [Double] = [], overheads: [Double] = [], wrong = 0
+        for (sample, step) in zip(samples, chosen) {
+            latencies.append(sample.latencyMicros)
+            solves.append(sample.solveMicros)
+            overheads.append(sample.latencyMicros - sample.solveMicros)
+            if !PriceStream.matches(sample.objective ?? .nan, step.expect) { wrong += 1 }
+        }
+        client.close()
+        let figures: [(String, Double)] = [
+            ("steps", Double(latencies.count)), ("wrong", Double(wrong)),
+            ("p50_us", percentile(latencies, 50)), ("p90_us", percentile(latencies, 90)), ("p99_us", percentile(latencies, 99)),
+            ("solve_p50_us", percentile(solves, 50)), ("overhead_p50_us", percentile(overheads, 50)),
+            ("overhead_p99_us", percentile(overheads, 99)),
+        ]
+        BenchOutput.print(name: "W1 \(stream.name)", figures: figures, json: json)
+        if wrong > 0 { throw ExitCode(4) }
+    }
+}
+
+/// Prints a figure list as aligned text or one JSON object.
+enum BenchOutput {
+    static func print(name: String, figures: [(String, Double)], json: Bool) {
+        if json {
+            Swift.print(JSONWriter.string(.object([("bench", .string(name))] + figures.map { ($0.0, JSON.number(rounded($0.1, 1))) })))
+        } else {
+            Swift.print(name)
+            for (key, value) in figures { Swift.print("  \(key.padding(toLength: 20, withPad: " ", startingAt: 0)) \(rounded(value, 1))") }
+        }
+    }
+}
