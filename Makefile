@@ -7,7 +7,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STREAMS ?= ../shared/bench/streams
 LADDER := afiro adlittle ship12l 80bau3b d2q06c dfl001
 
-.PHONY: deps build release run test bench clean
+.PHONY: deps build release run example test bench bench-server clean
 
 ## deps: install CLP, CBC, zlib and pkg-config from Debian when missing.
 deps:
@@ -21,8 +21,12 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product livesolve
 
-## run: until the server exists, solve the bundled refinery example and print it.
+## run: the server on http://127.0.0.1:8080/ (Config/livesolve.yaml; override keys as ARGS="--http-port 9000").
 run: release
+	.build/release/livesolve serve $(ARGS)
+
+## example: solve the bundled refinery example once and print the plan.
+example: release
 	.build/release/livesolve solve Examples/refinery.json --values
 
 ## test: every test, against the real CLP and real worker processes.
@@ -35,6 +39,13 @@ bench: release
 		.build/release/livesolve bench solver --stream $(STREAMS)/$$m.jsonl.gz --json; \
 		.build/release/livesolve bench solver --stream $(STREAMS)/$$m.jsonl.gz --json --in-process; \
 	done
+
+## bench-server: W1-W4 of bench/WORKLOAD.md against a server each run starts.
+bench-server: release
+	@for m in afiro adlittle; do .build/release/livesolve bench w1 --stream $(STREAMS)/$$m.jsonl.gz --json; done
+	.build/release/livesolve bench w2 --stream $(STREAMS)/adlittle.jsonl.gz --rate 10000 --seconds 10 --json
+	@for s in 100 1000 10000; do .build/release/livesolve bench w3 --subscribers $$s --rate 10 --seconds 10 --json; done
+	.build/release/livesolve bench w4 --json
 
 clean:
 	rm -rf .build
