@@ -113,7 +113,10 @@ let package = Package(
         ),
         .testTarget(
             name: "LiveSolveServerTests",
-            dependencies: ["LiveSolveModel", "LiveSolveServer", "LiveSolveClient", "TestSupport"]
+            dependencies: [
+                "LiveSolveModel", "LiveSolveServer", "LiveSolveClient", "TestSupport",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
     ],
     cxxLanguageStandard: .cxx17

@@ -19,20 +19,55 @@ final class Connection: @unchecked Sendable {
     }
 
     let channel: any Channel
+    /// The WebSocket frame encoder's context: frames encoded here once are written below it, so
+    /// one message's bytes are shared by every subscriber and no per-write header is built.
+    private let encoder: NIOLoopBound<ChannelHandlerContext>?
+    private var ackFlush: Scheduled<Void>?
     var subscriptions: [String: Subscription] = [:]
     var isOpen = true
 
-    init(channel: any Channel) { self.channel = channel }
+    init(channel: any Channel, encoder: NIOLoopBound<ChannelHandlerContext>?) {
+        self.channel = channel
+        self.encoder = encoder
+    }
+
+    /// Finds the frame encoder's context on the channel's loop (nil if the pipeline has none).
+    static func encoderContext(of channel: any Channel) async -> NIOLoopBound<ChannelHandlerContext>? {
+        try? await channel.eventLoop.submit {
+            NIOLoopBound(try channel.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self), eventLoop: channel.eventLoop)
+        }.get()
+    }
 
     var isWritable: Bool { channel.isWritable }
 
-    /// Writes one text message; the buffer may be shared with other connections.
-    func send(_ buffer: ByteBuffer) {
+    /// Writes one text message, already framed by `TextFrame.encode`; the bytes may be shared.
+    func send(frame: ByteBuffer) {
         guard isOpen else { return }
-        channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: buffer), promise: nil)
+        if let encoder, channel.eventLoop.inEventLoop {
+            encoder.value.writeAndFlush(NIOAny(frame), promise: nil)
+        } else if let encoder {
+            // Only when the coordinator's loop is not this channel's (a multi-loop group).
+            channel.eventLoop.execute { encoder.value.writeAndFlush(NIOAny(frame), promise: nil) }
+        } else {
+            var payload = frame
+            payload.moveReaderIndex(forwardBy: TextFrame.headerLength(of: frame))
+            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: payload), promise: nil)
+        }
     }
 
-    func send(_ text: String) { send(ByteBuffer(string: text)) }
+    func send(_ text: String) { send(frame: TextFrame.encode(text)) }
+
+    /// Writes an acknowledgement and flushes it within 100 µs: usually the solution it announces is
+    /// ready by then and both leave in one system call.
+    func sendAck(_ text: String) {
+        guard isOpen, let encoder, channel.eventLoop.inEventLoop else { return send(text) }
+        encoder.value.write(NIOAny(TextFrame.encode(text)), promise: nil)
+        guard ackFlush == nil else { return }
+        ackFlush = channel.eventLoop.scheduleTask(in: .microseconds(100)) { [self] in
+            ackFlush = nil
+            if isOpen { channel.flush() }
+        }
+    }
 
     /// Closes with a status code, e.g. 1007 for invalid UTF-8.
     func close(code: WebSocketErrorCode) {
@@ -42,5 +77,34 @@ final class Connection: @unchecked Sendable {
         channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, data: data), promise: nil)
         isOpen = false
         channel.close(promise: nil)
+    }
+}
+
+/// A server-to-client text frame (RFC 6455 §5.2: FIN, opcode 1, unmasked), encoded once.
+enum TextFrame {
+    static func encode(_ text: String) -> ByteBuffer {
+        let payload = text.utf8.count
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(payload + 10)
+        buffer.writeInteger(UInt8(0x81))
+        if payload < 126 {
+            buffer.writeInteger(UInt8(payload))
+        } else if payload <= Int(UInt16.max) {
+            buffer.writeInteger(UInt8(126))
+            buffer.writeInteger(UInt16(payload))
+        } else {
+            buffer.writeInteger(UInt8(127))
+            buffer.writeInteger(UInt64(payload))
+        }
+        buffer.writeString(text)
+        return buffer
+    }
+
+    static func headerLength(of frame: ByteBuffer) -> Int {
+        switch frame.getInteger(at: frame.readerIndex + 1, as: UInt8.self) ?? 0 {
+        case 126: 4
+        case 127: 10
+        default: 2
+        }
     }
 }

@@ -28,7 +28,7 @@ extension Coordinator {
     /// one whose socket is full (it is caught up when it drains); and answers waiting requests.
     func publish(_ record: ModelRecord) {
         guard let newest = record.history.newest else { return }
-        var shared: [FieldSet: ByteBuffer] = [:]
+        var shared: [FieldSet: ByteBuffer] = [:]  // framed once per field set, written to every up-to-date subscriber
         for connection in record.subscribers.values {
             guard var subscription = connection.subscriptions[record.id] else { continue }
             if let after = subscription.snapshotAfterSeq {
@@ -49,11 +49,11 @@ extension Coordinator {
                         (field, newest.changes[field.index].map { ($0.index, record.history.vectors[field.index][$0.index]) })
                     } : nil
                     let text = ServerMessage.solution(model: record, version: newest, full: false, id: nil, maps: maps)
-                    let buffer = ByteBuffer(string: text)
+                    let buffer = TextFrame.encode(text)
                     shared[subscription.fields] = buffer
                     return buffer
                 }()
-                connection.send(buffer)
+                connection.send(frame: buffer)
                 subscription.sentVersion = newest.number
                 metrics.deliveries.increment()
             } else if !subscription.isLagging {

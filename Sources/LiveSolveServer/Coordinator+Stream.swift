@@ -53,7 +53,7 @@ extension Coordinator {
             connection.send(ServerMessage.reply("created", id: id, model: record.id))
         case let .update(model, update):
             let seq = try self.update(model, update)
-            connection.send(ServerMessage.reply("ack", id: id, model: model, extra: [("seq", .number(Double(seq)))]))
+            connection.sendAck(ServerMessage.reply("ack", id: id, model: model, extra: [("seq", .number(Double(seq)))]))
         case let .subscribe(model, fields):
             let record = try record(model)
             let key = ObjectIdentifier(connection)

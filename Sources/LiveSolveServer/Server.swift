@@ -33,7 +33,9 @@ public final class Server: Sendable {
     }
 
     /// Starts workers and the listener; returns once the port is bound.
-    public static func start(configuration: ServerConfiguration, logger: Logger, handleSignals: Bool = false) async throws -> Server {
+    /// `group` should have one loop: the coordinator and every connection then share it, as `serve` arranges.
+    public static func start(configuration: ServerConfiguration, logger: Logger, handleSignals: Bool = false,
+                             group: MultiThreadedEventLoopGroup = .singleton) async throws -> Server {
         var configuration = configuration
         if configuration.workerExecutable.isEmpty {
             configuration.workerExecutable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -44,7 +46,7 @@ public final class Server: Sendable {
         guard FileManager.default.fileExists(atPath: publicFolder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw StartError(description: "public folder not found: \(publicFolder) (set public.folder, PUBLIC_FOLDER or --public-folder)")
         }
-        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let loop = group.next()
         let metrics = ServerMetrics()
         let coordinator = Coordinator(loop: loop, configuration: configuration, metrics: metrics, logger: logger)
         await coordinator.startWorkers()
@@ -71,7 +73,7 @@ public final class Server: Sendable {
             },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "LiveSolve"),
             onServerRunning: { channel in portPromise.succeed(channel.localAddress?.port ?? settings.port) },
-            eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton),
+            eventLoopGroupProvider: .shared(group),
             logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [app, GoingAway(coordinator: coordinator)], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger))

@@ -14,7 +14,7 @@ enum StreamEndpoint {
         if configuration.sendBufferBytes > 0 {
             _ = try? await channel.setOption(.socketOption(.so_sndbuf), value: SocketOptionValue(configuration.sendBufferBytes)).get()
         }
-        let connection = Connection(channel: channel)
+        let connection = Connection(channel: channel, encoder: await Connection.encoderContext(of: channel))
         await coordinator.connect(connection)
         var message = ByteBuffer()
         var isBinary = false

@@ -3,6 +3,7 @@ import LiveSolveClient
 import LiveSolveModel
 import LiveSolveServer
 import Logging
+import NIOPosix
 import TestSupport
 
 #if canImport(FoundationNetworking)
@@ -23,7 +24,8 @@ struct TestServer {
         configure(&configuration)
         var logger = Logger(label: "test-server")
         logger.logLevel = ProcessInfo.processInfo.environment["LIVESOLVE_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .error
-        return TestServer(server: try await Server.start(configuration: configuration, logger: logger))
+        // One loop for the coordinator and every connection, as `livesolve serve` runs.
+        return TestServer(server: try await Server.start(configuration: configuration, logger: logger, group: serverLoop))
     }
 
     func connect() async throws -> QueuedStreamClient { try await QueuedStreamClient.connect(port: port) }
@@ -48,6 +50,9 @@ struct TestServer {
 
     func stop() async { await server.shutdown() }
 }
+
+/// The tests' servers run on one event loop, as `livesolve serve` does.
+let serverLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
 /// A subscriber's view of a model's maps, rebuilt from full snapshots and deltas.
 struct ReconstructedSolution {
