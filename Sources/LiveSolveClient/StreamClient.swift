@@ -23,6 +23,17 @@ public final class StreamClient: Sendable {
                                receiveBufferBytes: Int? = nil,
                                onMessage: @escaping @Sendable (String) -> Void,
                                onClose: @escaping @Sendable (WebSocketErrorCode?) -> Void = { _ in }) async throws -> StreamClient {
+        try await connect(host: host, port: port, path: path, group: group, offerDeflate: offerDeflate,
+                          receiveBufferBytes: receiveBufferBytes, onBytes: { onMessage(String(buffer: $0)) }, onClose: onClose)
+    }
+
+    /// As above, handing each message's bytes over undecoded: for load clients that read one field of many messages.
+    public static func connect(host: String = "127.0.0.1", port: Int, path: String = "/v1/stream",
+                               group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                               offerDeflate: Bool = false,
+                               receiveBufferBytes: Int? = nil,
+                               onBytes onMessage: @escaping @Sendable (ByteBuffer) -> Void,
+                               onClose: @escaping @Sendable (WebSocketErrorCode?) -> Void = { _ in }) async throws -> StreamClient {
         let upgraded = group.next().makePromise(of: Void.self)
         var bootstrap = ClientBootstrap(group: group)
         if let receiveBufferBytes {
@@ -125,12 +136,12 @@ private final class UpgradeRequestHandler: ChannelInboundHandler, RemovableChann
 private final class MessageHandler: ChannelInboundHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
-    let onMessage: @Sendable (String) -> Void
+    let onMessage: @Sendable (ByteBuffer) -> Void
     let onClose: @Sendable (WebSocketErrorCode?) -> Void
     var message = ByteBuffer()
     var closed = false
 
-    init(onMessage: @escaping @Sendable (String) -> Void, onClose: @escaping @Sendable (WebSocketErrorCode?) -> Void) {
+    init(onMessage: @escaping @Sendable (ByteBuffer) -> Void, onClose: @escaping @Sendable (WebSocketErrorCode?) -> Void) {
         self.onMessage = onMessage
         self.onClose = onClose
     }
@@ -138,11 +149,13 @@ private final class MessageHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         switch frame.opcode {
+        case .text where frame.fin:
+            onMessage(frame.unmaskedData)
         case .text, .continuation:
             if frame.opcode == .text { message.clear() }
             var data = frame.unmaskedData
             message.writeBuffer(&data)
-            if frame.fin { onMessage(String(buffer: message)) }
+            if frame.fin { onMessage(message) }
         case .ping:
             let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
             context.writeAndFlush(wrapOutboundOut(pong), promise: nil)

@@ -154,3 +154,11 @@ let refineryObjective = 2448.332500000001
         await server.stop()
     }
 }
+
+@Test func permessageDeflateOffersAreAccepted() async throws {
+    let server = try await TestServer.start(workers: 1)
+    let client = try await QueuedStreamClient.connect(port: server.port, offerDeflate: true)
+    #expect(await client.request(#"{"op":"ping","id":1}"#) == .object([("type", .string("pong")), ("id", .number(1))]))
+    client.close()
+    await server.stop()
+}
