@@ -96,7 +96,7 @@ extension Coordinator {
     func workerAnswered(_ worker: WorkerProcess, _ reply: WorkerReply) {
         guard !worker.expected.isEmpty else { return }
         let expectation = worker.expected.removeFirst()
-        worker.hasAnswered = true
+        // An answer proves the slot healthy: its next respawn starts from the shortest backoff.
         respawnFailures[worker.slot] = 0
         switch (expectation, reply) {
         case (.solve(let number), .solved(let answer)):

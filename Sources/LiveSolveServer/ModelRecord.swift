@@ -48,6 +48,4 @@ final class ModelRecord: @unchecked Sendable {
 
     /// `solving` until the first solve ends, then the newest status.
     var statusName: String { history.newest?.status.rawValue ?? "solving" }
-
-    var hasWork: Bool { pending != nil }
 }

@@ -26,8 +26,6 @@ final class WorkerProcess: @unchecked Sendable {
     /// Models this worker holds, as the coordinator last sent them.
     var held: Set<UInt32> = []
     var isAlive = true
-    /// Whether something this worker answered proves it healthy (resets the respawn backoff).
-    var hasAnswered = false
 
     /// Busy while a load or solve is outstanding; a queued drop does not count.
     var isBusy: Bool {

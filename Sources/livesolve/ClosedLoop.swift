@@ -84,15 +84,6 @@ enum ClosedLoop {
         return JSONWriter.string(.object([("op", .string("update")), ("model", .string(model))] + fields))
     }
 
-    /// Subscribes and returns once the first snapshot arrived.
-    static func subscribe(_ client: QueuedStreamClient, model: String) async -> Bool {
-        guard await client.request(#"{"op":"subscribe","model":"\#(model)"}"#, within: 120)?["type"] == .string("subscribed") else { return false }
-        while let message = await client.next(within: 120) {
-            if case .string("solution")? = message["type"] { return true }
-        }
-        return false
-    }
-
     /// Subscribes on a fresh driver connection and runs the updates closed-loop.
     static func run(port: Int, model: String, updates: [JSON], baseSeq: Int) async throws -> [ClosedLoopSample] {
         // The subscribe comes first: its snapshot (seq = baseSeq) answers it; then update i needs seq >= baseSeq + i.
