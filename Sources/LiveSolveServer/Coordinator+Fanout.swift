@@ -12,6 +12,7 @@ extension Coordinator {
             change.apply(to: &record.mirror[f])
         }
         record.basis = answer.basis
+        record.crashes = 0
         let version = SolutionVersion(
             number: (record.history.newest?.number ?? 0) + 1, seq: flight.seq, status: answer.status,
             message: answer.message, objective: answer.objective, iterations: answer.iterations,

@@ -115,6 +115,9 @@ extension Coordinator {
         serveWaiting(on: worker)
     }
 
+    /// Three workers lost in a row on one model: more than chance (two workers can die together).
+    static let crashesBeforeGivingUp = 3
+
     /// A worker's stdout reached EOF: reap it, re-dispatch what it was solving (warm, with model
     /// and basis, elsewhere) so no accepted update is lost, and respawn the slot.
     func workerExited(_ worker: WorkerProcess) {
@@ -129,6 +132,12 @@ extension Coordinator {
             record.inFlight = nil
             if flight.timedOut {
                 installFailure(record, status: .timeLimit, message: nil, seq: flight.seq)
+                continue
+            }
+            record.crashes += 1
+            if record.crashes >= Self.crashesBeforeGivingUp {
+                installFailure(record, status: .error, message: "the solver process exited \(record.crashes) times while solving this model", seq: flight.seq)
+                record.crashes = 0
                 continue
             }
             // Put the solve's updates back in front of anything newer; the model already holds them all.

@@ -28,6 +28,9 @@ final class ModelRecord: @unchecked Sendable {
     /// The worker holding this model warm.
     var home: WorkerProcess?
     var basis: Basis?
+    /// Workers that died while solving this model since its last answer: a model that keeps
+    /// killing its solver is reported as an error instead of taking down every worker in turn.
+    var crashes = 0
     /// The vectors as the home worker last sent them (its answers are changes against these).
     var mirror: [[Double]] = [[], [], [], []]
     var history: SolutionHistory
