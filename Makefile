@@ -3,17 +3,25 @@
 
 SWIFT ?= swift
 APT_PACKAGES := coinor-libclp-dev coinor-libcbc-dev pkg-config zlib1g-dev
+BROWSER_PACKAGES := chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STREAMS ?= ../shared/bench/streams
 LADDER := afiro adlittle ship12l 80bau3b d2q06c dfl001
 
-.PHONY: deps build release run example test bench bench-server clean
+.PHONY: deps browser-deps build release run example test bench bench-server clean
 
 ## deps: install CLP, CBC, zlib and pkg-config from Debian when missing.
 deps:
 	@dpkg -s $(APT_PACKAGES) >/dev/null 2>&1 || { \
 		echo "installing $(APT_PACKAGES)"; \
 		$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y $(APT_PACKAGES); }
+
+## browser-deps: headless Chromium, its driver and Python selenium for the dashboard test.
+browser-deps:
+	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || { \
+		echo "installing $(BROWSER_PACKAGES)"; \
+		$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y $(BROWSER_PACKAGES); }
+	@python3 -c "import selenium, pytest" 2>/dev/null || python3 -m pip install --quiet selenium pytest
 
 build: deps
 	$(SWIFT) build
@@ -27,11 +35,12 @@ run: release
 
 ## example: solve the bundled refinery example once and print the plan.
 example: release
-	.build/release/livesolve solve Examples/refinery.json --values
+	.build/release/livesolve solve Public/examples/refinery.json --values
 
-## test: every test, against the real CLP and real worker processes.
-test: build
+## test: every test: Swift (real CLP, workers, sockets), then the dashboard in headless Chromium.
+test: build browser-deps
 	$(SWIFT) test
+	python3 -m pytest -q Tests/browser
 
 ## bench: `bench solver` on every ladder stream, through a worker and in-process.
 bench: release

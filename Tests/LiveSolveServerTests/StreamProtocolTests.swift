@@ -5,7 +5,7 @@ import NIOCore
 import Testing
 import TestSupport
 
-/// The refinery example's optimum, as `livesolve solve Examples/refinery.json` prints it.
+/// The refinery example's optimum, as `livesolve solve Public/examples/refinery.json` prints it.
 let refineryObjective = 2448.332500000001
 
 @Suite(.serialized) struct StreamProtocolTests {

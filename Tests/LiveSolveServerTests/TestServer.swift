@@ -96,4 +96,4 @@ extension JSON {
 /// Reads a shared test file.
 func sharedText(_ relative: String) -> String { TestData.text(TestData.shared.appendingPathComponent(relative)) }
 
-let refineryDocument = TestData.text(TestData.repositoryRoot.appendingPathComponent("Examples/refinery.json"))
+let refineryDocument = TestData.text(TestData.repositoryRoot.appendingPathComponent("Public/examples/refinery.json"))

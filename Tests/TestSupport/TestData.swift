@@ -23,7 +23,7 @@ public enum TestData {
     }
 
     public static func example(_ name: String) throws -> Model {
-        try JSONModelReader.read(text(repositoryRoot.appendingPathComponent("Examples/\(name).json")))
+        try JSONModelReader.read(text(repositoryRoot.appendingPathComponent("Public/examples/\(name).json")))
     }
 
     /// One row of optima.tsv.

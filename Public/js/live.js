@@ -1,0 +1,257 @@
+// One model, live: a WebSocket subscription rebuilt into full maps, a chart, stats, the
+// solution grid, parameter controls and a price feed. Renders at most once per animation frame.
+import { rest, Stream } from './api.js';
+import { Chart, format } from './chart.js';
+import { Grid } from './table.js';
+
+const FIELDS = ['values', 'duals', 'reducedCosts', 'rowActivities'];
+let view = null;
+
+export function showModel(id) {
+  view?.close();
+  view = new LiveView(id);
+}
+
+export function hideModel() { view?.close(); view = null; }
+
+class LiveView {
+  constructor(id) {
+    this.id = id;
+    this.maps = Object.fromEntries(FIELDS.map((f) => [f, new Map()]));
+    this.changed = Object.fromEntries(FIELDS.map((f) => [f, []]));
+    this.field = 'values';
+    this.solution = null;
+    this.pending = new Map();    // request id → { control, sentAt }
+    this.awaiting = [];          // { seq, sentAt } of this page's updates, for end-to-end latency
+    this.latencies = [];
+    this.chart = new Chart(document.getElementById('chart'));
+    this.grid = new Grid(document.getElementById('grid'), document.getElementById('grid-spacer'), document.getElementById('grid-rows'));
+    this.frame = null;
+    this.bindControls();
+    this.loadParameters();
+    this.stream = new Stream({
+      onState: (state) => {
+        const label = document.getElementById('connection');
+        label.textContent = state;
+        label.className = `connection ${state.startsWith('open') ? 'open' : state.startsWith('closed') ? 'closed' : ''}`;
+      },
+      // After every (re)connection: subscribe again and take the full snapshot.
+      onOpen: () => this.stream.send({ op: 'subscribe', model: this.id, fields: FIELDS }),
+      onMessage: (message) => this.receive(message),
+    });
+  }
+
+  close() {
+    this.stopFeed();
+    this.stream.close();
+    cancelAnimationFrame(this.frame);
+  }
+
+  bindControls() {
+    document.querySelectorAll('[role=tab]').forEach((tab) => {
+      tab.onclick = () => {
+        this.field = tab.dataset.field;
+        document.querySelectorAll('[role=tab]').forEach((t) => t.setAttribute('aria-selected', String(t === tab)));
+        this.refreshGrid(true);
+      };
+    });
+    document.getElementById('filter').oninput = (event) => { this.grid.setFilter(event.target.value); this.schedule(); };
+    document.getElementById('sort-name').onclick = () => { this.grid.sort('name'); this.schedule(); };
+    document.getElementById('sort-value').onclick = () => { this.grid.sort('value'); this.schedule(); };
+    const toggle = document.getElementById('feed-toggle');
+    toggle.checked = false;
+    toggle.onchange = () => (toggle.checked ? this.startFeed() : this.stopFeed());
+    document.getElementById('feed-rate').onchange = () => { if (toggle.checked) { this.stopFeed(); this.startFeed(); } };
+  }
+
+  async loadParameters() {
+    const container = document.getElementById('params');
+    container.replaceChildren();
+    try {
+      const entry = await rest('GET', `/v1/models/${encodeURIComponent(this.id)}?include=document`);
+      document.getElementById('model-title').textContent = `${entry.name} (${entry.model})`;
+      this.parameters = entry.document.parameters ?? {};
+    } catch (e) {
+      document.getElementById('model-title').textContent = `${this.id}: ${e.message}`;
+      return;
+    }
+    const families = new Map();
+    for (const name of Object.keys(this.parameters)) {
+      const family = name.includes('[') ? `${name.slice(0, name.indexOf('['))}[*]` : name;
+      if (!families.has(family)) families.set(family, []);
+      families.get(family).push(name);
+    }
+    this.inputs = new Map();
+    for (const [family, names] of families) {
+      const set = document.createElement('fieldset');
+      set.className = 'family';
+      const legend = document.createElement('legend');
+      const feedBox = document.createElement('input');
+      feedBox.type = 'checkbox';
+      feedBox.checked = true;
+      feedBox.dataset.family = family;
+      feedBox.className = 'feed-family';
+      feedBox.id = `feed-${family}`;
+      const feedLabel = document.createElement('label');
+      feedLabel.htmlFor = feedBox.id;
+      feedLabel.textContent = ` ${family} (in feed)`;
+      legend.append(feedBox, feedLabel);
+      set.append(legend);
+      for (const name of names) set.append(this.control(name));
+      container.append(set);
+    }
+    if (families.size === 0) container.textContent = 'This model has no parameters; update it through the protocol.';
+  }
+
+  control(name) {
+    const value = this.parameters[name];
+    const wrapper = document.createElement('div');
+    wrapper.className = 'param';
+    const id = `param-${name}`;
+    const label = document.createElement('label');
+    label.htmlFor = id;
+    label.textContent = name;
+    const number = document.createElement('input');
+    number.type = 'number';
+    number.id = id;
+    number.step = 'any';
+    number.value = String(value);
+    number.dataset.param = name;
+    const slider = document.createElement('input');
+    slider.type = 'range';
+    slider.setAttribute('aria-label', `${name} slider`);
+    const span = Math.abs(value) > 0 ? Math.abs(value) : 1;
+    slider.min = String(value - span);
+    slider.max = String(value + span);
+    slider.step = String(span / 200);
+    slider.value = String(value);
+    const error = document.createElement('p');
+    error.className = 'error';
+    error.setAttribute('role', 'alert');
+    error.id = `${id}-error`;
+    number.setAttribute('aria-describedby', error.id);
+    const commit = (raw) => {
+      const v = Number(raw);
+      if (raw === '' || !Number.isFinite(v)) { error.textContent = `${name}: enter a finite number`; return; }
+      number.value = String(v);
+      slider.value = String(v);
+      this.sendUpdate({ [name]: v }, error);
+    };
+    number.onchange = () => commit(number.value);
+    slider.oninput = () => commit(slider.value);
+    wrapper.append(label, number, slider, error);
+    this.inputs.set(name, { number, slider, error });
+    return wrapper;
+  }
+
+  /** Sends a parameter update; its ack or error comes back to `errorElement`. */
+  sendUpdate(parameters, errorElement) {
+    const id = this.stream.send({ op: 'update', model: this.id, parameters });
+    if (id === null) { if (errorElement) errorElement.textContent = 'not connected; the update was not sent'; return; }
+    this.pending.set(id, { errorElement, sentAt: performance.now() });
+    for (const [name, value] of Object.entries(parameters)) this.parameters[name] = value;
+  }
+
+  startFeed() {
+    const rate = Math.max(1, Math.min(200, Number(document.getElementById('feed-rate').value) || 10));
+    document.getElementById('feed-error').textContent = '';
+    this.feed = setInterval(() => {
+      const step = Number(document.getElementById('feed-step').value) || 0.01;
+      const families = new Set([...document.querySelectorAll('.feed-family:checked')].map((box) => box.dataset.family));
+      const changes = {};
+      for (const name of Object.keys(this.parameters ?? {})) {
+        const family = name.includes('[') ? `${name.slice(0, name.indexOf('['))}[*]` : name;
+        if (!families.has(family)) continue;
+        changes[name] = this.parameters[name] * (1 + (Math.random() * 2 - 1) * step);
+      }
+      if (Object.keys(changes).length === 0) { document.getElementById('feed-error').textContent = 'select at least one parameter family'; return; }
+      for (const [name, value] of Object.entries(changes)) {
+        const input = this.inputs.get(name);
+        if (input) { input.number.value = String(value); input.slider.value = String(value); }
+      }
+      this.sendUpdate(changes, document.getElementById('feed-error'));
+    }, 1000 / rate);
+  }
+
+  stopFeed() { clearInterval(this.feed); this.feed = null; }
+
+  receive(message) {
+    if (message.type === 'ack') {
+      const request = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (request) {
+        if (request.errorElement) request.errorElement.textContent = '';
+        this.awaiting.push({ seq: message.seq, sentAt: request.sentAt });
+      }
+    } else if (message.type === 'error') {
+      const request = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      const text = `${message.code}: ${message.message}`;
+      if (request?.errorElement) request.errorElement.textContent = text;
+      else document.getElementById('feed-error').textContent = text;
+      if (message.code === 'unknown_model' && message.model === this.id) {
+        document.getElementById('status').textContent = 'deleted';
+        this.stopFeed();
+      }
+    } else if (message.type === 'solution' && message.model === this.id) {
+      this.apply(message);
+    }
+  }
+
+  apply(message) {
+    for (const field of FIELDS) {
+      const entries = message[field];
+      if (!entries) continue;
+      const map = this.maps[field];
+      if (message.full) map.clear();
+      const names = Object.keys(entries);
+      for (const name of names) map.set(name, entries[name]);
+      this.changed[field].push(...(message.full ? [] : names));
+    }
+    this.solution = message;
+    if (message.objective !== undefined) this.chart.add(message.objective);
+    const now = performance.now();
+    this.awaiting = this.awaiting.filter(({ seq, sentAt }) => {
+      if (seq > message.seq) return true;
+      this.latencies.push(now - sentAt);
+      return false;
+    });
+    if (this.latencies.length > 200) this.latencies.splice(0, this.latencies.length - 200);
+    this.gridDirty = true;
+    this.schedule();
+  }
+
+  schedule() {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => { this.frame = null; this.render(); });
+  }
+
+  refreshGrid(force) {
+    if (!this.gridDirty && !force) return;
+    this.grid.set([...this.maps[this.field]], this.changed[this.field]);
+    for (const field of FIELDS) this.changed[field] = [];
+    this.gridDirty = false;
+    this.grid.render();
+  }
+
+  render() {
+    const s = this.solution;
+    if (s) {
+      document.getElementById('status').textContent = s.status + (s.message ? ` (${s.message})` : '');
+      document.getElementById('seq').textContent = s.seq;
+      const objective = document.getElementById('objective');
+      objective.textContent = s.objective === undefined ? '–' : format(s.objective);
+      objective.dataset.value = s.objective === undefined ? '' : String(s.objective);
+      document.getElementById('iterations').textContent = s.stats.iterations;
+      document.getElementById('warm').textContent = s.stats.warmStart ? 'warm' : 'cold';
+      document.getElementById('algorithm').textContent = s.stats.algorithm;
+      document.getElementById('solve-time').textContent = `${s.stats.solveMicros} µs`;
+      document.getElementById('merged').textContent = s.stats.updatesMerged;
+      const sorted = [...this.latencies].sort((a, b) => a - b);
+      document.getElementById('latency').textContent = sorted.length
+        ? `${sorted[Math.floor(sorted.length / 2)].toFixed(1)} ms (median of ${sorted.length})` : '–';
+    }
+    this.chart.draw();
+    this.refreshGrid(false);
+  }
+}

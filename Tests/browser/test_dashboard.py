@@ -1,0 +1,115 @@
+"""The dashboard in a real headless Chromium against a real `livesolve serve` with real workers.
+
+Run by `make test` after the Swift tests. Screenshots go to artifacts/ (git-ignored).
+"""
+import json
+import os
+import pathlib
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
+BINARY = ROOT / ".build" / "debug" / "livesolve"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BINARY), "serve", "--http-port", str(port), "--workers-count", "2"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{url}/healthz", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("the server did not start")
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000", "--disable-dev-shm-usage"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    yield driver
+    driver.quit()
+
+
+def rest(url):
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def wait(browser, condition, seconds=20):
+    return WebDriverWait(browser, seconds).until(condition)
+
+
+def test_create_an_example_change_a_parameter_and_see_the_servers_objective(server, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.get(server + "/")
+    Select(browser.find_element(By.ID, "example-select")).select_by_value("refinery")
+    browser.find_element(By.ID, "create-example").click()
+    wait(browser, lambda b: b.current_url.split("#")[-1].startswith("/model/"))
+    model = browser.current_url.split("/model/")[-1]
+    wait(browser, lambda b: b.find_element(By.ID, "seq").text == "0")
+    shown = float(browser.find_element(By.ID, "objective").get_attribute("data-value"))
+    assert shown == rest(f"{server}/v1/models/{model}/solution")["objective"]
+
+    field = wait(browser, ec.presence_of_element_located((By.ID, "param-price[gasoline]")))
+    field.clear()
+    field.send_keys("2.5\t")
+    wait(browser, lambda b: b.find_element(By.ID, "seq").text == "1")
+    shown = float(browser.find_element(By.ID, "objective").get_attribute("data-value"))
+    solution = rest(f"{server}/v1/models/{model}/solution")
+    assert solution["seq"] == 1
+    assert shown == solution["objective"]
+    # The variables table shows the server's values.
+    cells = browser.find_elements(By.CSS_SELECTOR, "#grid-rows .r")
+    values = {c.find_elements(By.TAG_NAME, "span")[0].text: float(c.find_elements(By.TAG_NAME, "span")[1].get_attribute("data-value")) for c in cells}
+    assert values == solution["values"]
+    time.sleep(0.5)
+    browser.save_screenshot(str(ARTIFACTS / "live-view.png"))
+
+    # A rejected update is shown next to the control that sent it.
+    field.clear()
+    field.send_keys("oops\t")
+    error = browser.find_element(By.ID, "param-price[gasoline]-error")
+    assert "finite number" in error.text
+
+
+def test_a_bad_lp_upload_names_the_line(server, browser):
+    browser.get(server + "/#/")
+    bad = ARTIFACTS / "bad.lp"
+    ARTIFACTS.mkdir(exist_ok=True)
+    bad.write_text("min\n obj: x\nst\n c1: x y >= 1\nend\n")
+    browser.find_element(By.ID, "upload-input").send_keys(str(bad))
+    error = wait(browser, lambda b: b.find_element(By.ID, "upload-error").text or False)
+    assert "line 4, column 8" in error
+    wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#models tbody tr")) >= 1)
+    browser.save_screenshot(str(ARTIFACTS / "models.png"))
