@@ -7,7 +7,7 @@ struct LiveSolve: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "livesolve",
         abstract: "Keeps optimization models solved live.",
-        subcommands: [ServeCommand.self, SolveCommand.self, WorkerCommand.self, BenchCommand.self]
+        subcommands: [ServeCommand.self, SolveCommand.self, FeedCommand.self, WorkerCommand.self, BenchCommand.self]
     )
 }
 

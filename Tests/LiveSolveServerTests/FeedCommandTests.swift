@@ -1,0 +1,36 @@
+import Foundation
+import LiveSolveModel
+import Testing
+import TestSupport
+
+@Test(arguments: ["refinery", "portfolio", "transport"])
+func feedRandomWalksAnExamplesParameters(example: String) async throws {
+    let server = try await TestServer.start(workers: 1)
+    let document = TestData.text(TestData.repositoryRoot.appendingPathComponent("Public/examples/\(example).json"))
+    let (_, created) = try await server.json("POST", "/v1/models", body: document)
+    let id = try #require(created["model"]?.string)
+    let family = example == "portfolio" ? "return[*]" : example == "transport" ? "demand[*]" : "price[*]"
+    let feed = Process()
+    feed.executableURL = URL(fileURLWithPath: TestData.livesolveExecutable)
+    feed.arguments = ["feed", "--model", id, "--param", family, "--rate", "20", "--step", "0.01", "--seconds", "1", "--url", "ws://127.0.0.1:\(server.port)"]
+    let output = Pipe()
+    feed.standardOutput = output
+    feed.standardError = output
+    try feed.run()
+    // Poll, not waitUntilExit: a blocked cooperative thread would starve the in-process server's handlers.
+    for _ in 0..<200 where feed.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(feed.terminationStatus == 0, "\(text)")
+    #expect(text.contains("0 rejected"))
+    let (_, entry) = try await server.json("GET", "/v1/models/\(id)?include=document")
+    #expect((entry["seq"]?.number ?? 0) >= 15)
+    // Only the named family moved.
+    let original = try JSONModelReader.read(document).parameters
+    guard case .object(let now)? = entry["document"]?["parameters"] else { Issue.record("no parameters"); return }
+    let prefix = String(family.dropLast(3))
+    for (name, value) in now {
+        let before = original.values[original.names.index(of: name)!]
+        if name.hasPrefix(prefix + "[") { #expect(value.number != before, "\(name) did not move") } else { #expect(value.number == before) }
+    }
+    await server.stop()
+}
