@@ -79,7 +79,14 @@ public final class Server: Sendable {
             services: [app, GoingAway(coordinator: coordinator)], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger))
         let running = Task {
             defer { portPromise.fail(StartError(description: "the server stopped before it bound its port")) }
-            try await group.run()
+            do {
+                try await group.run()
+            } catch {
+                // E.g. the port is taken: report why, not just that it stopped.
+                portPromise.fail(StartError(description: "cannot serve on \(settings.host):\(settings.port): \(error)"))
+                await coordinator.stopWorkers()
+                throw error
+            }
             await coordinator.stopWorkers()
         }
         let port = try await portPromise.futureResult.get()
