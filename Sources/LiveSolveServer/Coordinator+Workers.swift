@@ -122,6 +122,10 @@ extension Coordinator {
     /// and basis, elsewhere) so no accepted update is lost, and respawn the slot.
     func workerExited(_ worker: WorkerProcess) {
         worker.reap(on: loop)
+        if isStopping {
+            logger.debug("worker stopped", metadata: ["slot": "\(worker.slot)", "pid": "\(worker.pid)"])
+            return
+        }
         metrics.workerRestarts.increment()
         logger.warning("worker exited", metadata: ["slot": "\(worker.slot)", "pid": "\(worker.pid)"])
         if workers.indices.contains(worker.slot), workers[worker.slot] === worker { workers[worker.slot] = nil }
@@ -146,7 +150,7 @@ extension Coordinator {
             record.oldestPending = flight.oldestUpdate
             dispatch(record)
         }
-        if !isStopping { spawnWorker(slot: worker.slot) }
+        spawnWorker(slot: worker.slot)
     }
 
     /// A solve outlived the time limit plus grace: kill its worker; the model reports `time_limit`.

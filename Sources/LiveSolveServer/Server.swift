@@ -51,9 +51,12 @@ public final class Server: Sendable {
         let coordinator = Coordinator(loop: loop, configuration: configuration, metrics: metrics, logger: logger)
         await coordinator.startWorkers()
 
+        // Hummingbird's own start-up lines are quieter, so the one line with the URL stands out.
+        var frameworkLogger = logger
+        if frameworkLogger.logLevel < .notice { frameworkLogger.logLevel = .notice }
         let router = Router()
         router.middlewares.add(ErrorObjectMiddleware())
-        router.middlewares.add(FileMiddleware(publicFolder, searchForIndexHtml: true, logger: logger))
+        router.middlewares.add(FileMiddleware(publicFolder, searchForIndexHtml: true, logger: frameworkLogger))
         RESTRoutes(coordinator: coordinator, configuration: configuration, metrics: metrics).register(on: router)
 
         let webSocket = WebSocketServerConfiguration(
@@ -74,9 +77,9 @@ public final class Server: Sendable {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "LiveSolve"),
             onServerRunning: { channel in portPromise.succeed(channel.localAddress?.port ?? settings.port) },
             eventLoopGroupProvider: .shared(group),
-            logger: logger)
+            logger: frameworkLogger)
         let group = ServiceGroup(configuration: .init(
-            services: [app, GoingAway(coordinator: coordinator)], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger))
+            services: [app, GoingAway(coordinator: coordinator)], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: frameworkLogger))
         let running = Task {
             defer { portPromise.fail(StartError(description: "the server stopped before it bound its port")) }
             do {
@@ -90,7 +93,7 @@ public final class Server: Sendable {
             await coordinator.stopWorkers()
         }
         let port = try await portPromise.futureResult.get()
-        logger.info("LiveSolve listening on http://\(configuration.host):\(port)/ (WebSocket /v1/stream, \(configuration.workerCount) workers)")
+        logger.info("LiveSolve listening on http://\(configuration.host):\(port)/ (WebSocket /v1/stream, \(configuration.workerCount) worker\(configuration.workerCount == 1 ? "" : "s"))")
         return Server(port: port, coordinator: coordinator, group: group, running: running)
     }
 
