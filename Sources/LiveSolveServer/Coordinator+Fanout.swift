@@ -102,7 +102,8 @@ extension Coordinator {
     /// Checks lagging subscribers every few milliseconds while there are any.
     func scheduleLaggingCheck() {
         guard laggingTimer == nil else { return }
-        laggingTimer = loop.scheduleTask(in: .milliseconds(5)) { [unowned self] in
+        laggingTimer = loop.scheduleTask(in: .milliseconds(5)) { [weak self] in
+            guard let self else { return }
             self.assumeIsolated { $0.checkLagging() }
         }
     }

@@ -16,10 +16,11 @@ extension Coordinator {
     func spawnWorker(slot: Int) -> EventLoopFuture<WorkerProcess> {
         let future = WorkerProcess.spawn(
             slot: slot, executable: configuration.workerExecutable, on: loop,
-            onReply: { [unowned self] worker, reply in self.assumeIsolated { $0.workerAnswered(worker, reply) } },
-            onExit: { [unowned self] worker in self.assumeIsolated { $0.workerExited(worker) } })
-        future.whenComplete { [unowned self] result in
-            self.assumeIsolated { coordinator in
+            onReply: { [weak self] worker, reply in self?.assumeIsolated { $0.workerAnswered(worker, reply) } },
+            onExit: { [weak self] worker in self?.assumeIsolated { $0.workerExited(worker) } })
+        // Weak everywhere below: timers and pipes can outlive a stopped server's coordinator.
+        future.whenComplete { [weak self] result in
+            self?.assumeIsolated { coordinator in
                 switch result {
                 case .success(let worker):
                     guard !coordinator.isStopping else { worker.kill(); return }
@@ -41,7 +42,8 @@ extension Coordinator {
         let failures = respawnFailures[slot]
         respawnFailures[slot] = failures + 1
         let delay = min(5_000, 100 << min(failures, 6))
-        loop.scheduleTask(in: .milliseconds(Int64(delay))) { [unowned self] in
+        loop.scheduleTask(in: .milliseconds(Int64(delay))) { [weak self] in
+            guard let self else { return }
             self.assumeIsolated { $0.spawnWorker(slot: slot) }
         }
     }
@@ -73,7 +75,8 @@ extension Coordinator {
             return
         }
         let grace = configuration.solveTimeLimit + configuration.solveGrace
-        let deadline = loop.scheduleTask(in: .nanoseconds(Int64(grace * 1e9))) { [unowned self] in
+        let deadline = loop.scheduleTask(in: .nanoseconds(Int64(grace * 1e9))) { [weak self] in
+            guard let self else { return }
             self.assumeIsolated { $0.solveOverran(record, on: worker) }
         }
         record.inFlight = .init(worker: worker, seq: record.seq, updatesMerged: record.pendingCount,
