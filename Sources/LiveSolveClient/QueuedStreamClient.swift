@@ -26,9 +26,11 @@ public final class QueuedStreamClient: Sendable {
         self.state = state
     }
 
-    public static func connect(port: Int, offerDeflate: Bool = false, receiveBufferBytes: Int? = nil) async throws -> QueuedStreamClient {
+    public static func connect(port: Int, offerDeflate: Bool = false, receiveBufferBytes: Int? = nil,
+                               answersPings: Bool = true) async throws -> QueuedStreamClient {
         let state = NIOLockedValueBox(State())
-        let client = try await StreamClient.connect(port: port, offerDeflate: offerDeflate, receiveBufferBytes: receiveBufferBytes, onMessage: { text in
+        let client = try await StreamClient.connect(port: port, offerDeflate: offerDeflate, receiveBufferBytes: receiveBufferBytes,
+                                                    answersPings: answersPings, onMessage: { text in
             let waiter = state.withLockedValue { s -> CheckedContinuation<String?, Never>? in
                 if let w = s.waiter { s.waiter = nil; return w }
                 s.messages.append(text)

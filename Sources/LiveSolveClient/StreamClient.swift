@@ -21,10 +21,12 @@ public final class StreamClient: Sendable {
                                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                                offerDeflate: Bool = false,
                                receiveBufferBytes: Int? = nil,
+                               answersPings: Bool = true,
                                onMessage: @escaping @Sendable (String) -> Void,
                                onClose: @escaping @Sendable (WebSocketErrorCode?) -> Void = { _ in }) async throws -> StreamClient {
         try await connect(host: host, port: port, path: path, group: group, offerDeflate: offerDeflate,
-                          receiveBufferBytes: receiveBufferBytes, onBytes: { onMessage(String(buffer: $0)) }, onClose: onClose)
+                          receiveBufferBytes: receiveBufferBytes, answersPings: answersPings,
+                          onBytes: { onMessage(String(buffer: $0)) }, onClose: onClose)
     }
 
     /// As above, handing each message's bytes over undecoded: for load clients that read one field of many messages.
@@ -32,6 +34,7 @@ public final class StreamClient: Sendable {
                                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                                offerDeflate: Bool = false,
                                receiveBufferBytes: Int? = nil,
+                               answersPings: Bool = true,
                                onBytes onMessage: @escaping @Sendable (ByteBuffer) -> Void,
                                onClose: @escaping @Sendable (WebSocketErrorCode?) -> Void = { _ in }) async throws -> StreamClient {
         let upgraded = group.next().makePromise(of: Void.self)
@@ -49,7 +52,7 @@ public final class StreamClient: Sendable {
                     maxFrameSize: 1 << 26,
                     upgradePipelineHandler: { channel, _ in
                         channel.eventLoop.makeCompletedFuture {
-                            try channel.pipeline.syncOperations.addHandler(MessageHandler(onMessage: onMessage, onClose: onClose))
+                            try channel.pipeline.syncOperations.addHandler(MessageHandler(answersPings: answersPings, onMessage: onMessage, onClose: onClose))
                             upgraded.succeed()
                         }
                     })
@@ -138,10 +141,13 @@ private final class MessageHandler: ChannelInboundHandler {
     typealias OutboundOut = WebSocketFrame
     let onMessage: @Sendable (ByteBuffer) -> Void
     let onClose: @Sendable (WebSocketErrorCode?) -> Void
+    /// False only to test the server's idle timeout with a peer that has gone silent.
+    let answersPings: Bool
     var message = ByteBuffer()
     var closed = false
 
-    init(onMessage: @escaping @Sendable (ByteBuffer) -> Void, onClose: @escaping @Sendable (WebSocketErrorCode?) -> Void) {
+    init(answersPings: Bool, onMessage: @escaping @Sendable (ByteBuffer) -> Void, onClose: @escaping @Sendable (WebSocketErrorCode?) -> Void) {
+        self.answersPings = answersPings
         self.onMessage = onMessage
         self.onClose = onClose
     }
@@ -156,7 +162,7 @@ private final class MessageHandler: ChannelInboundHandler {
             var data = frame.unmaskedData
             message.writeBuffer(&data)
             if frame.fin { onMessage(message) }
-        case .ping:
+        case .ping where answersPings:
             let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
             context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
         case .connectionClose:

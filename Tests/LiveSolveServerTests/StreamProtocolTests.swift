@@ -162,3 +162,15 @@ let refineryObjective = 2448.332500000001
     client.close()
     await server.stop()
 }
+
+@Test func aPeerThatStopsAnsweringPingsIsClosedWith1001() async throws {
+    let server = try await TestServer.start(workers: 1) { $0.idleTimeout = 0.3 }
+    let silent = try await QueuedStreamClient.connect(port: server.port, answersPings: false)
+    let alive = try await server.connect()
+    #expect(await silent.next(within: 5) == nil)
+    #expect(silent.closeCode == 1001)
+    // One that answers stays open past the same time.
+    #expect(await alive.request(#"{"op":"ping"}"#)?["type"] == .string("pong"))
+    alive.close()
+    await server.stop()
+}
