@@ -52,12 +52,12 @@ public final class QueuedStreamClient: Sendable {
     public func send(_ text: String) { client.send(text) }
 
     /// The next message as JSON, or nil when none arrives within `seconds` or the connection closed.
-    public func next(within seconds: Double = 10) async -> JSON? {
+    public func next(within seconds: Double = 30) async -> JSON? {
         guard let text = await nextText(within: seconds) else { return nil }
         return try? JSONParser.parse(text)
     }
 
-    public func nextText(within seconds: Double = 10) async -> String? {
+    public func nextText(within seconds: Double = 30) async -> String? {
         await withCheckedContinuation { (continuation: CheckedContinuation<String?, Never>) in
             let (ready, id): (String??, Int) = state.withLockedValue { s in
                 if !s.messages.isEmpty { return (.some(s.messages.removeFirst()), 0) }
@@ -79,7 +79,7 @@ public final class QueuedStreamClient: Sendable {
     }
 
     /// Sends a message and returns the next one that answers it (skipping solutions unless asked for one).
-    public func request(_ text: String, within seconds: Double = 10) async -> JSON? {
+    public func request(_ text: String, within seconds: Double = 30) async -> JSON? {
         send(text)
         while let message = await next(within: seconds) {
             if case .string("solution")? = message["type"], message["id"] == nil { continue }
