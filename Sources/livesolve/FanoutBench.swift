@@ -7,7 +7,7 @@ import NIOCore
 import NIOPosix
 
 /// `livesolve bench w3`: many subscribers on one model, one feed (WORKLOAD.md W3).
-struct FanoutBench: ParsableCommand {
+struct FanoutBench: NetworkBench {
     static let configuration = CommandConfiguration(
         commandName: "w3",
         abstract: "W3: S subscribers on one model, a feed at a fixed rate; time to the last subscriber, server RSS and CPU."
@@ -25,19 +25,12 @@ struct FanoutBench: ParsableCommand {
     @Option(help: "Seconds of feed.")
     var seconds = 10
 
-    @Option(help: "A running server, e.g. ws://127.0.0.1:8080 (default: start one).")
-    var url: String?
+    @OptionGroup var network: NetworkBenchOptions
 
-    @Flag(help: "Print one JSON object.")
-    var json = false
-
-    func run() throws {
-        try runBlocking { [self] in try await measure() }
-    }
 
     func measure() async throws {
         let stream = try PriceStream.read(self.stream)
-        let server = try BenchServer(url: url, workers: 2)
+        let server = try BenchServer(url: network.url, workers: 2)
         defer { server.stop() }
         let setup = try await server.connect()
         let id = try await server.create(modelFile: SolverBench.defaultModelPath(source: stream.source, stream: self.stream), on: setup)
@@ -80,7 +73,7 @@ struct FanoutBench: ParsableCommand {
             ("updates", Double(steps.count)), ("p50_ms", percentile(latencies, 50) / 1000), ("p99_ms", percentile(latencies, 99) / 1000),
             ("deliveries", Double(deliveries)), ("server_cpu_s", cpu), ("deliveries_per_cpu_s", Double(deliveries) / cpu),
             ("rss_start_mb", rssStart ?? .nan), ("rss_end_mb", rssEnd ?? .nan),
-        ], json: json)
+        ], json: network.json)
         for client in clients { client.close() }
         setup.close()
         try await group.shutdownGracefully()

@@ -5,7 +5,7 @@ import LiveSolveModel
 
 /// `livesolve bench w4`: a small model's W1 traffic and a ping loop, first with a big model idle,
 /// then while the big model's multi-second cold solve runs (WORKLOAD.md W4).
-struct IsolationBench: ParsableCommand {
+struct IsolationBench: NetworkBench {
     static let configuration = CommandConfiguration(
         commandName: "w4",
         abstract: "W4: ping and small-model latency while a multi-second solve runs on another model."
@@ -17,22 +17,15 @@ struct IsolationBench: ParsableCommand {
     @Option(help: "The big model, whose cold solve takes seconds.")
     var big = "../shared/data/netlib/dfl001.mps.gz"
 
-    @Option(help: "A running server, e.g. ws://127.0.0.1:8080 (default: start one).")
-    var url: String?
+    @OptionGroup var network: NetworkBenchOptions
 
     @Option(help: "Steps of small-model traffic in each phase.")
     var steps = 200
 
-    @Flag(help: "Print one JSON object.")
-    var json = false
-
-    func run() throws {
-        try runBlocking { [self] in try await measure() }
-    }
 
     func measure() async throws {
         let stream = try PriceStream.read(self.stream)
-        let server = try BenchServer(url: url, workers: 2)
+        let server = try BenchServer(url: network.url, workers: 2)
         defer { server.stop() }
         let small = try await server.connect(), pinger = try await server.connect(), bigClient = try await server.connect()
         let smallID = try await server.create(modelFile: SolverBench.defaultModelPath(source: stream.source, stream: self.stream), on: small)
@@ -61,7 +54,7 @@ struct IsolationBench: ParsableCommand {
             ("ping_idle_p50_us", percentile(idle.ping, 50)), ("ping_idle_p99_us", percentile(idle.ping, 99)),
             ("ping_busy_p50_us", percentile(busy.ping, 50)), ("ping_busy_p99_us", percentile(busy.ping, 99)),
             ("big_still_solving", stillSolving ? 1 : 0),
-        ], json: json)
+        ], json: network.json)
         for client in [small, pinger, bigClient] { client.close() }
     }
 }

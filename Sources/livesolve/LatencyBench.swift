@@ -3,7 +3,7 @@ import Foundation
 import LiveSolveModel
 
 /// `livesolve bench w1`: closed-loop latency over the WebSocket protocol (WORKLOAD.md W1).
-struct LatencyBench: ParsableCommand {
+struct LatencyBench: NetworkBench {
     static let configuration = CommandConfiguration(
         commandName: "w1",
         abstract: "W1: send each update, wait for the solution that includes it; latency percentiles."
@@ -15,23 +15,16 @@ struct LatencyBench: ParsableCommand {
     @Option(help: "The model file (default: the stream header's source).")
     var model: String?
 
-    @Option(help: "A running server, e.g. ws://127.0.0.1:8080 (default: start one).")
-    var url: String?
+    @OptionGroup var network: NetworkBenchOptions
 
     @Option(help: "Run only the first N steps.")
     var steps: Int?
 
-    @Flag(help: "Print one JSON object.")
-    var json = false
-
-    func run() throws {
-        try runBlocking { [self] in try await measure() }
-    }
 
     func measure() async throws {
         let stream = try PriceStream.read(self.stream)
         let modelPath = model ?? SolverBench.defaultModelPath(source: stream.source, stream: self.stream)
-        let server = try BenchServer(url: url, workers: 2)
+        let server = try BenchServer(url: network.url, workers: 2)
         defer { server.stop() }
         let client = try await server.connect()
         let id = try await server.create(modelFile: modelPath, on: client)
@@ -51,7 +44,7 @@ struct LatencyBench: ParsableCommand {
             ("solve_p50_us", percentile(solves, 50)), ("overhead_p50_us", percentile(overheads, 50)),
             ("overhead_p99_us", percentile(overheads, 99)),
         ]
-        BenchOutput.print(name: "W1 \(stream.name)", figures: figures, json: json)
+        BenchOutput.print(name: "W1 \(stream.name)", figures: figures, json: network.json)
         if wrong > 0 { throw ExitCode(4) }
     }
 }

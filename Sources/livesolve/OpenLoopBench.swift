@@ -7,7 +7,7 @@ import NIOCore
 import NIOPosix
 
 /// `livesolve bench w2`: updates at a fixed rate whatever the answers (WORKLOAD.md W2).
-struct OpenLoopBench: ParsableCommand {
+struct OpenLoopBench: NetworkBench {
     static let configuration = CommandConfiguration(
         commandName: "w2",
         abstract: "W2: an open-loop feed at a fixed rate; latency from each solution's newest update, drift, memory."
@@ -22,19 +22,12 @@ struct OpenLoopBench: ParsableCommand {
     @Option(help: "Seconds of feed.")
     var seconds = 10
 
-    @Option(help: "A running server, e.g. ws://127.0.0.1:8080 (default: start one).")
-    var url: String?
+    @OptionGroup var network: NetworkBenchOptions
 
-    @Flag(help: "Print one JSON object.")
-    var json = false
-
-    func run() throws {
-        try runBlocking { [self] in try await measure() }
-    }
 
     func measure() async throws {
         let stream = try PriceStream.read(self.stream)
-        let server = try BenchServer(url: url, workers: 2)
+        let server = try BenchServer(url: network.url, workers: 2)
         defer { server.stop() }
         let setup = try await server.connect()
         let id = try await server.create(modelFile: SolverBench.defaultModelPath(source: stream.source, stream: self.stream), on: setup)
@@ -58,7 +51,7 @@ struct OpenLoopBench: ParsableCommand {
             ("first_second_p99_us", percentile(first, 99)), ("last_second_p99_us", percentile(last, 99)),
             ("final_seq", Double(feed.finalSeq)), ("final_wrong", Double(wrong)),
             ("rss_before_mb", rssBefore ?? .nan), ("rss_after_mb", rssAfter ?? .nan),
-        ], json: json)
+        ], json: network.json)
         if wrong > 0 { throw ExitCode(4) }
     }
 }
