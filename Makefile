@@ -21,7 +21,10 @@ browser-deps:
 	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || { \
 		echo "installing $(BROWSER_PACKAGES)"; \
 		$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y $(BROWSER_PACKAGES); }
-	@python3 -c "import selenium, pytest" 2>/dev/null || python3 -m pip install --quiet selenium pytest
+	@python3 -c "import selenium, pytest" 2>/dev/null \
+		|| python3 -m pip install --quiet selenium pytest 2>/dev/null \
+		|| python3 -m pip install --quiet --break-system-packages selenium pytest 2>/dev/null \
+		|| $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y python3-selenium python3-pytest
 
 build: deps
 	$(SWIFT) build
