@@ -90,8 +90,10 @@ def test_create_an_example_change_a_parameter_and_see_the_servers_objective(serv
     assert solution["seq"] == 1
     assert shown == solution["objective"]
     # The variables table shows the server's values.
-    cells = browser.find_elements(By.CSS_SELECTOR, "#grid-rows .r")
-    values = {c.find_elements(By.TAG_NAME, "span")[0].text: float(c.find_elements(By.TAG_NAME, "span")[1].get_attribute("data-value")) for c in cells}
+    # Read in one script: the grid re-renders (flashes settle) and would stale element handles.
+    values = browser.execute_script("""
+        return Object.fromEntries([...document.querySelectorAll('#grid-rows .r')].map(
+            (row) => [row.children[0].textContent, Number(row.children[1].dataset.value)]));""")
     assert values == solution["values"]
     time.sleep(0.5)
     browser.save_screenshot(str(ARTIFACTS / "live-view.png"))
