@@ -27,13 +27,10 @@ struct FanoutBench: NetworkBench {
 
     @OptionGroup var network: NetworkBenchOptions
 
-
     func measure() async throws {
-        let stream = try PriceStream.read(self.stream)
-        let server = try BenchServer(url: network.url, workers: 2)
-        defer { server.stop() }
-        let setup = try await server.connect()
-        let id = try await server.create(modelFile: SolverBench.defaultModelPath(source: stream.source, stream: self.stream), on: setup)
+        let bench = try await setUp(streamPath: stream, url: network.url)
+        defer { bench.server.stop() }
+        let (stream, server, setup, id) = (bench.stream, bench.server, bench.client, bench.model)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let tracker = FanoutTracker(subscribers: subscribers)
         var clients: [StreamClient] = []

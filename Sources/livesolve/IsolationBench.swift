@@ -22,13 +22,11 @@ struct IsolationBench: NetworkBench {
     @Option(help: "Steps of small-model traffic in each phase.")
     var steps = 200
 
-
     func measure() async throws {
-        let stream = try PriceStream.read(self.stream)
-        let server = try BenchServer(url: network.url, workers: 2)
-        defer { server.stop() }
-        let small = try await server.connect(), pinger = try await server.connect(), bigClient = try await server.connect()
-        let smallID = try await server.create(modelFile: SolverBench.defaultModelPath(source: stream.source, stream: self.stream), on: small)
+        let bench = try await setUp(streamPath: stream, url: network.url)
+        defer { bench.server.stop() }
+        let (stream, server, small, smallID) = (bench.stream, bench.server, bench.client, bench.model)
+        let pinger = try await server.connect(), bigClient = try await server.connect()
 
         var seq = 0
         func phase() async throws -> (latency: [Double], ping: [Double]) {

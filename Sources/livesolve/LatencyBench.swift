@@ -20,14 +20,10 @@ struct LatencyBench: NetworkBench {
     @Option(help: "Run only the first N steps.")
     var steps: Int?
 
-
     func measure() async throws {
-        let stream = try PriceStream.read(self.stream)
-        let modelPath = model ?? SolverBench.defaultModelPath(source: stream.source, stream: self.stream)
-        let server = try BenchServer(url: network.url, workers: 2)
-        defer { server.stop() }
-        let client = try await server.connect()
-        let id = try await server.create(modelFile: modelPath, on: client)
+        let bench = try await setUp(streamPath: stream, modelPath: model, url: network.url)
+        defer { bench.server.stop() }
+        let (stream, server, client, id) = (bench.stream, bench.server, bench.client, bench.model)
         let chosen = Array(stream.steps.prefix(steps ?? stream.steps.count))
         let samples = try await ClosedLoop.run(port: server.port, model: id, updates: chosen.map(\.update), baseSeq: 0)
         var latencies: [Double] = [], solves: [Double] = [], overheads: [Double] = [], wrong = 0

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LiveSolveClient
 
 /// Options every benchmark over the WebSocket protocol takes.
 struct NetworkBenchOptions: ParsableArguments {
@@ -17,5 +18,31 @@ protocol NetworkBench: ParsableCommand, Sendable {
 extension NetworkBench {
     func run() throws {
         try runBlocking { [self] in try await measure() }
+    }
+}
+
+/// A benchmark's server with the stream's model created on it, and the client that created it.
+struct BenchSetup {
+    let stream: PriceStream
+    let server: BenchServer
+    let client: QueuedStreamClient
+    let model: String
+}
+
+extension NetworkBench {
+    /// Reads the stream, starts a server (or takes `--url`) and creates the stream's model
+    /// (`modelPath`, or the stream header's source). The caller stops the server.
+    func setUp(streamPath: String, modelPath: String? = nil, url: String?) async throws -> BenchSetup {
+        let stream = try PriceStream.read(streamPath)
+        let server = try BenchServer(url: url, workers: 2)
+        do {
+            let client = try await server.connect()
+            let path = modelPath ?? SolverBench.defaultModelPath(source: stream.source, stream: streamPath)
+            let model = try await server.create(modelFile: path, on: client)
+            return BenchSetup(stream: stream, server: server, client: client, model: model)
+        } catch {
+            server.stop()
+            throw error
+        }
     }
 }

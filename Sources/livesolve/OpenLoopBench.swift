@@ -24,13 +24,10 @@ struct OpenLoopBench: NetworkBench {
 
     @OptionGroup var network: NetworkBenchOptions
 
-
     func measure() async throws {
-        let stream = try PriceStream.read(self.stream)
-        let server = try BenchServer(url: network.url, workers: 2)
-        defer { server.stop() }
-        let setup = try await server.connect()
-        let id = try await server.create(modelFile: SolverBench.defaultModelPath(source: stream.source, stream: self.stream), on: setup)
+        let bench = try await setUp(streamPath: stream, url: network.url)
+        defer { bench.server.stop() }
+        let (stream, server, setup, id) = (bench.stream, bench.server, bench.client, bench.model)
         // Whole passes over the stream, so the final state is the stream's final state.
         let total = max(stream.steps.count, (rate * seconds) / stream.steps.count * stream.steps.count)
         let messages = stream.steps.map { ClosedLoop.message(model: id, update: $0.update) }
