@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -9,8 +10,12 @@ import NIOWebSocket
 /// Messages arrive through `onMessage` on the connection's event loop, in order.
 public final class StreamClient: Sendable {
     public let channel: any Channel
+    private let maskKeys: NIOLockedValueBox<MaskKeyGenerator>
 
-    private init(channel: any Channel) { self.channel = channel }
+    private init(channel: any Channel) {
+        self.channel = channel
+        self.maskKeys = NIOLockedValueBox(MaskKeyGenerator())
+    }
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
@@ -83,7 +88,7 @@ public final class StreamClient: Sendable {
     /// Sends a raw frame (tests use it for binary frames and invalid UTF-8); it is masked here.
     public func send(frame: WebSocketFrame) {
         var frame = frame
-        frame.maskKey = .random()
+        frame.maskKey = maskKeys.withLockedValue { .random(using: &$0) }
         channel.writeAndFlush(frame, promise: nil)
     }
 
@@ -183,5 +188,20 @@ private final class MessageHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         report(nil)
         context.fireChannelInactive()
+    }
+}
+
+/// Mask keys from a generator seeded once by the system's: unpredictable to an intermediary, as
+/// RFC 6455 asks, without a `getrandom` system call on every message (the latency benchmark's path).
+struct MaskKeyGenerator: RandomNumberGenerator {
+    private var state = UInt64.random(in: .min ... .max)
+
+    /// SplitMix64.
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -21,8 +21,8 @@ public struct FieldSet: Hashable, Sendable {
 }
 
 /// A client's message, validated against the envelope rules of PROTOCOL.md.
-enum ClientRequest {
-    enum ModelSource {
+enum ClientRequest: Sendable {
+    enum ModelSource: Sendable {
         case document(JSON)
         case text(String, ModelFormat)
     }
@@ -35,7 +35,7 @@ enum ClientRequest {
 }
 
 /// A request's `id` and `model` as given, for the reply, even when the request is invalid.
-struct RequestEcho {
+struct RequestEcho: Sendable {
     var id: JSON?
     var model: String?
 }

@@ -57,13 +57,14 @@ final class Connection: @unchecked Sendable {
 
     func send(_ text: String) { send(frame: TextFrame.encode(text)) }
 
-    /// Writes an acknowledgement and flushes it within 100 µs: usually the solution it announces is
-    /// ready by then and both leave in one system call.
+    /// Writes an acknowledgement and flushes it within a millisecond: usually the solution it
+    /// announces is ready sooner, and both leave in one system call. The timer is not cancelled
+    /// then: while it is pending, later acks need no timer of their own (arming one is a system call).
     func sendAck(_ text: String) {
         guard isOpen, let encoder, channel.eventLoop.inEventLoop else { return send(text) }
         encoder.value.write(NIOAny(TextFrame.encode(text)), promise: nil)
         guard ackFlush == nil else { return }
-        ackFlush = channel.eventLoop.scheduleTask(in: .microseconds(100)) { [self] in
+        ackFlush = channel.eventLoop.scheduleTask(in: .milliseconds(1)) { [self] in
             ackFlush = nil
             if isOpen { channel.flush() }
         }

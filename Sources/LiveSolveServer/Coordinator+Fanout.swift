@@ -6,7 +6,6 @@ extension Coordinator {
     /// Installs a worker's answer as the model's newest version and fans it out.
     func install(_ answer: SolveAnswer, for record: ModelRecord) {
         guard let flight = record.inFlight else { return }
-        flight.deadline?.cancel()
         record.inFlight = nil
         for (f, change) in [answer.values, answer.duals, answer.reducedCosts, answer.rowActivities].enumerated() {
             change.apply(to: &record.mirror[f])

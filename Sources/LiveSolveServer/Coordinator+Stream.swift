@@ -25,16 +25,49 @@ extension Coordinator {
 
     /// Handles one text message from a WebSocket client; every outcome is a reply on that connection.
     func receive(_ text: String, from connection: Connection) async {
+        if let deferred = start(text, from: connection) { await finish(deferred, from: connection) }
+    }
+
+    /// Handles a message at once when it can: every op but `create` (a model to parse off the
+    /// loop) and `get` (which may wait for a solution). Those are returned, to be finished in
+    /// order before the connection's next message.
+    func start(_ text: String, from connection: Connection) -> DeferredRequest? {
         var context = RequestEcho()
         do {
             let request = try ClientRequestParser.parse(text, context: &context)
-            try await handle(request, context: context, from: connection)
+            switch request {
+            case .create, .get: return DeferredRequest(request: request, context: context)
+            default: try handleNow(request, context: context, from: connection)
+            }
         } catch {
-            var error = error
-            if error.model == nil { error.model = context.model }
-            if error.code == .badMessage || error.code == .unknownOp { metrics.rejected(error.code) }
-            connection.send(ServerMessage.error(error, id: context.id))
+            reply(error, context: context, to: connection)
         }
+        return nil
+    }
+
+    func finish(_ deferred: DeferredRequest, from connection: Connection) async {
+        let id = deferred.context.id
+        do throws(RequestError) {
+            switch deferred.request {
+            case let .create(source, name):
+                let record = try await create(source, name: name)
+                connection.send(ServerMessage.reply("created", id: id, model: record.id))
+            case let .get(model, fields):
+                let (record, _) = try await solution(of: model, minSeq: 0)
+                connection.send(snapshot(record, fields: fields, id: id))
+            default:
+                try handleNow(deferred.request, context: deferred.context, from: connection)
+            }
+        } catch {
+            reply(error, context: deferred.context, to: connection)
+        }
+    }
+
+    private func reply(_ error: RequestError, context: RequestEcho, to connection: Connection) {
+        var error = error
+        if error.model == nil { error.model = context.model }
+        if error.code == .badMessage || error.code == .unknownOp { metrics.rejected(error.code) }
+        connection.send(ServerMessage.error(error, id: context.id))
     }
 
     /// A complete message that could not be taken as text.
@@ -43,17 +76,17 @@ extension Coordinator {
         connection.send(ServerMessage.error(error, id: nil))
     }
 
-    private func handle(_ request: ClientRequest, context: RequestEcho, from connection: Connection) async throws(RequestError) {
+    private func handleNow(_ request: ClientRequest, context: RequestEcho, from connection: Connection) throws(RequestError) {
         let id = context.id
         switch request {
         case .ping:
             connection.send(ServerMessage.reply("pong", id: id))
-        case let .create(source, name):
-            let record = try await create(source, name: name)
-            connection.send(ServerMessage.reply("created", id: id, model: record.id))
+        case .create, .get:
+            preconditionFailure("create and get are deferred")
         case let .update(model, update):
-            let seq = try self.update(model, update)
-            connection.sendAck(ServerMessage.reply("ack", id: id, model: model, extra: [("seq", .number(Double(seq)))]))
+            try self.update(model, update) { seq in
+                connection.sendAck(ServerMessage.reply("ack", id: id, model: model, extra: [("seq", .number(Double(seq)))]))
+            }
         case let .subscribe(model, fields):
             let record = try record(model)
             let key = ObjectIdentifier(connection)
@@ -77,9 +110,12 @@ extension Coordinator {
                 metrics.subscribers.decrement()
             }
             connection.send(ServerMessage.reply("unsubscribed", id: id, model: model))
-        case let .get(model, fields):
-            let (record, _) = try await solution(of: model, minSeq: 0)
-            connection.send(snapshot(record, fields: fields, id: id))
         }
     }
+}
+
+/// A request whose handling has to wait (see `Coordinator.start`).
+struct DeferredRequest: Sendable {
+    var request: ClientRequest
+    var context: RequestEcho
 }

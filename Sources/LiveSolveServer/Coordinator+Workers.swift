@@ -75,10 +75,8 @@ extension Coordinator {
             return
         }
         let grace = configuration.solveTimeLimit + configuration.solveGrace
-        let deadline = loop.scheduleTask(in: .nanoseconds(Int64(grace * 1e9))) { [weak self] in
-            guard let self else { return }
-            self.assumeIsolated { $0.solveOverran(record, on: worker) }
-        }
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(grace * 1e9))
+        armWatchdog(for: deadline)
         record.inFlight = .init(worker: worker, seq: record.seq, updatesMerged: record.pendingCount,
                                 oldestUpdate: record.oldestPending ?? .now(), deadline: deadline)
         record.pending = nil
@@ -135,7 +133,6 @@ extension Coordinator {
         for record in models.values {
             if record.home === worker { record.home = nil }
             guard let flight = record.inFlight, flight.worker === worker else { continue }
-            flight.deadline?.cancel()
             record.inFlight = nil
             if flight.timedOut {
                 installFailure(record, status: .timeLimit, message: nil, seq: flight.seq)
@@ -156,6 +153,35 @@ extension Coordinator {
         spawnWorker(slot: worker.slot)
     }
 
+    /// Sets the one timer that watches every solve's deadline, unless it is already set sooner.
+    /// Solves start with the newest deadline, so a solve usually costs no timer of its own
+    /// (re-arming one is a system call on the hot path).
+    func armWatchdog(for deadline: NIODeadline) {
+        if let armed = watchdog, armed.deadline <= deadline { return }
+        watchdog?.timer.cancel()
+        let timer = loop.scheduleTask(deadline: deadline) { [weak self] in
+            guard let self else { return }
+            self.assumeIsolated { $0.checkDeadlines() }
+        }
+        watchdog = (deadline, timer)
+    }
+
+    /// Kills the workers of solves past their deadline and re-arms for the earliest remaining one.
+    func checkDeadlines() {
+        watchdog = nil
+        let now = NIODeadline.now()
+        var next: NIODeadline?
+        for record in models.values {
+            guard let flight = record.inFlight, !flight.timedOut else { continue }
+            if flight.deadline <= now {
+                solveOverran(record, on: flight.worker)
+            } else {
+                next = min(next ?? flight.deadline, flight.deadline)
+            }
+        }
+        if let next { armWatchdog(for: next) }
+    }
+
     /// A solve outlived the time limit plus grace: kill its worker; the model reports `time_limit`.
     func solveOverran(_ record: ModelRecord, on worker: WorkerProcess) {
         guard record.inFlight?.worker === worker else { return }
@@ -170,7 +196,6 @@ extension Coordinator {
             number: (record.history.newest?.number ?? 0) + 1, seq: seq ?? record.inFlight?.seq ?? record.seq,
             status: status, message: message, objective: 0, iterations: 0, isWarmStart: false, algorithm: .cold,
             solveMicros: 0, updatesMerged: record.inFlight?.updatesMerged ?? 0, hasMaps: false, changes: [])
-        record.inFlight?.deadline?.cancel()
         record.inFlight = nil
         record.history.install(version, vectors: nil)
         publish(record)

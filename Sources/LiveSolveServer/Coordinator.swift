@@ -30,6 +30,8 @@ public actor Coordinator {
     /// Subscribers skipped because their sockets were full, checked on a short timer.
     var lagging: [(Connection, String)] = []
     var laggingTimer: Scheduled<Void>?
+    /// The timer for the earliest solve deadline (see `armWatchdog`).
+    var watchdog: (deadline: NIODeadline, timer: Scheduled<Void>)?
 
     init(loop: any EventLoop, configuration: ServerConfiguration, metrics: ServerMetrics, logger: Logger) {
         self.loop = loop
@@ -84,7 +86,9 @@ public actor Coordinator {
     }
 
     /// Validates an update whole, then gives it the next seq, applies it and dispatches.
-    func update(_ id: String, _ update: JSON) throws(RequestError) -> Int {
+    /// `acknowledge` runs before the dispatch, so the worker's pipe is the last thing written.
+    @discardableResult
+    func update(_ id: String, _ update: JSON, acknowledge: (Int) -> Void = { _ in }) throws(RequestError) -> Int {
         let record = try record(id)
         let delta: ModelDelta
         do { delta = try UpdateResolver(model: record.model).resolve(update) } catch {
@@ -101,6 +105,7 @@ public actor Coordinator {
         }
         record.pendingCount += 1
         metrics.updatesAccepted.increment()
+        acknowledge(record.seq)
         dispatch(record)
         return record.seq
     }
@@ -110,7 +115,6 @@ public actor Coordinator {
         models[id] = nil
         modelsByNumber[record.number] = nil
         metrics.models.decrement()
-        record.inFlight?.deadline?.cancel()
         if let home = record.home, home.isAlive, home.held.contains(record.number) {
             home.held.remove(record.number)
             home.send(.drop(model: record.number), expecting: .drop(record.number))

@@ -11,7 +11,8 @@ final class ModelRecord: @unchecked Sendable {
         var updatesMerged: Int
         /// When the oldest update in this solve was accepted, for the update-to-publish latency.
         var oldestUpdate: NIODeadline
-        var deadline: Scheduled<Void>?
+        /// When its worker is killed if it has not answered: the time limit plus grace.
+        var deadline: NIODeadline
         var timedOut = false
     }
 

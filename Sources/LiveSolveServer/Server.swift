@@ -70,8 +70,11 @@ public final class Server: Sendable {
             router: router,
             server: .http1WebSocketUpgrade(configuration: .init(ws: webSocket)) { request, channel, _ in
                 guard request.path?.split(separator: "?").first.map(String.init) == StreamEndpoint.path else { return .dontUpgrade }
+                // Hummingbird accepts permessage-deflate whenever a client offers it.
+                let offersDeflate = request.headerFields[values: .secWebSocketExtensions].contains { $0.contains("permessage-deflate") }
                 return .upgrade([:]) { inbound, _, _ in
-                    await StreamEndpoint.handle(inbound: inbound, channel: channel, coordinator: coordinator, configuration: settings)
+                    await StreamEndpoint.handle(inbound: inbound, channel: channel, coordinator: coordinator,
+                                                configuration: settings, offersDeflate: offersDeflate)
                 }
             },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "LiveSolve"),

@@ -3,64 +3,43 @@ import LiveSolveModel
 import NIOCore
 import NIOWebSocket
 
-/// `/v1/stream`: assembles each WebSocket message from its frames (bounded), rejects binary
-/// messages and oversized ones with an error, closes with 1007 on invalid UTF-8, and hands
-/// every text message to the coordinator. Replies are written by the coordinator on the channel.
+/// `/v1/stream`: hands every text message to the coordinator in arrival order; replies are
+/// written by the coordinator on the channel. On a connection without permessage-deflate the
+/// data frames take the synchronous `StreamFrameHandler`; with it (the frames need Hummingbird's
+/// inflation) they arrive here, through Hummingbird's async stream.
 enum StreamEndpoint {
     static let path = "/v1/stream"
 
     static func handle(inbound: WebSocketInboundStream, channel: any Channel, coordinator: Coordinator,
-                       configuration: ServerConfiguration) async {
+                       configuration: ServerConfiguration, offersDeflate: Bool) async {
         if configuration.sendBufferBytes > 0 {
             _ = try? await channel.setOption(.socketOption(.so_sndbuf), value: SocketOptionValue(configuration.sendBufferBytes)).get()
         }
         let connection = Connection(channel: channel, encoder: await Connection.encoderContext(of: channel))
         await coordinator.connect(connection)
-        var message = ByteBuffer()
-        var isBinary = false
-        var isOversized = false
+        let marker = offersDeflate ? nil
+            : await StreamFrameHandler.install(on: channel, connection: connection, coordinator: coordinator, configuration: configuration)
+        var assembler = MessageAssembler(maxMessageBytes: configuration.maxMessageBytes, maxModelBytes: configuration.maxModelBytes)
         do {
-            for try await frame in inbound {
-                if frame.opcode != .continuation {
-                    message.clear()
-                    isBinary = frame.opcode == .binary
-                    isOversized = false
+            frames: for try await frame in inbound {
+                if let marker, marker.matches(opcode: frame.opcode == .binary ? .binary : .text, data: frame.data) {
+                    marker.reached()
+                    continue
                 }
-                if !isOversized {
-                    var data = frame.data
-                    if message.readableBytes + data.readableBytes > configuration.maxModelBytes {
-                        isOversized = true
-                        message.clear()
-                    } else {
-                        message.writeBuffer(&data)
-                    }
-                }
-                guard frame.fin else { continue }
-                if isOversized {
-                    await coordinator.reject(RequestError(.tooLarge, "message exceeds \(configuration.maxModelBytes) bytes"), from: connection)
-                } else if isBinary {
-                    await coordinator.reject(RequestError(.badMessage, "binary frames are not accepted; send JSON text"), from: connection)
-                } else if let text = String(validating: message.readableBytesView, as: UTF8.self) {
-                    if message.readableBytes > configuration.maxMessageBytes, !isCreate(text) {
-                        await coordinator.reject(RequestError(.tooLarge, "message exceeds \(configuration.maxMessageBytes) bytes"), from: connection)
-                    } else {
-                        await coordinator.receive(text, from: connection)
-                    }
-                } else {
+                let outcome = assembler.add(startsMessage: frame.opcode != .continuation, isBinary: frame.opcode == .binary,
+                                            fin: frame.fin, data: frame.data)
+                switch outcome {
+                case nil: continue
+                case .text(let text)?: await coordinator.receive(text, from: connection)
+                case .rejected(let error)?: await coordinator.reject(error, from: connection)
+                case .invalidUTF8?:
                     connection.close(code: .dataInconsistentWithMessage)
-                    break
+                    break frames
                 }
-                message.clear()
             }
         } catch {
             // The peer went away or broke the protocol; the connection is closing either way.
         }
         await coordinator.disconnect(connection)
-    }
-
-    /// Whether a message is a `create`, which may be as large as a model.
-    private static func isCreate(_ text: String) -> Bool {
-        guard case .string("create")? = (try? JSONParser.parse(text))?["op"] else { return false }
-        return true
     }
 }

@@ -33,7 +33,7 @@ final class ClosedLoopDriver: Sendable {
     /// Sends each message once the previous one was answered, timing each from send to answer.
     static func run(port: Int, messages: [String], answers: @escaping @Sendable (JSON, Int) -> Bool) async throws -> [ClosedLoopSample] {
         let driver = ClosedLoopDriver(answers: answers)
-        let client = try await StreamClient.connect(port: port, onMessage: { driver.received($0) })
+        let client = try await StreamClient.connect(port: port, onBytes: { driver.received($0) })
         let promise = client.channel.eventLoop.makePromise(of: [ClosedLoopSample].self)
         driver.state.withLockedValue {
             $0.messages = messages
@@ -58,8 +58,13 @@ final class ClosedLoopDriver: Sendable {
         if let client, let message { client.send(message) }
     }
 
-    private func received(_ text: String) {
+    private static let ackPrefix = ByteBuffer(string: #"{"type":"ack""#)
+
+    private func received(_ bytes: ByteBuffer) {
         let now = DispatchTime.now().uptimeNanoseconds
+        // Acks arrive just before the solutions they announce: skip them without parsing.
+        if bytes.readableBytesView.starts(with: Self.ackPrefix.readableBytesView) { return }
+        let text = String(buffer: bytes)
         guard let reply = try? JSONParser.parse(text) else { return }
         if case .string("error")? = reply["type"] {
             state.withLockedValue { $0.promise?.fail(ModelFile.Failure(description: "server error: \(text)")); $0.promise = nil }

@@ -51,9 +51,15 @@ private func readUntil(seq: Int, on client: QueuedStreamClient, into view: inout
             if view == 0 { fastView.apply(first) } else { slowView.apply(first) }
         }
         slow.client.setReading(false)
-        let lastSeq = await feed(steps, model: model, on: feeder)
+        // In 50 bursts, each solved before the next, so there are at least 50 versions to send:
+        // one burst would be conflated into a handful of solves.
+        var lastSeq = 0
+        for start in stride(from: 0, to: steps.count, by: 20) {
+            lastSeq = await feed(Array(steps[start..<min(start + 20, steps.count)]), model: model, on: feeder)
+            await readUntil(seq: lastSeq, on: fast, into: &fastView)
+        }
         #expect(lastSeq == 1000)
-        await readUntil(seq: lastSeq, on: fast, into: &fastView)
+        #expect(fastView.messages > 50)
         try await Task.sleep(for: .milliseconds(300))
         slow.client.setReading(true)
         await readUntil(seq: lastSeq, on: slow, into: &slowView)

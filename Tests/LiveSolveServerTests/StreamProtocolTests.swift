@@ -155,6 +155,25 @@ let refineryObjective = 2448.332500000001
     }
 }
 
+/// Replies come in request order even when a request has to wait (a model to parse, a first
+/// solution): with deflate the messages take Hummingbird's async stream, without it the fast handler.
+@Test(arguments: [false, true])
+func pipelinedRequestsAreAnsweredInOrder(offerDeflate: Bool) async throws {
+    let server = try await TestServer.start(workers: 1)
+    let client = try await QueuedStreamClient.connect(port: server.port, offerDeflate: offerDeflate)
+    client.send(#"{"op":"create","id":"c","model":\#(refineryDocument)}"#)
+    client.send(#"{"op":"get","id":"g","model":"m1"}"#)
+    client.send(#"{"op":"update","id":"u","model":"m1","parameters":{"price[gasoline]":2.5}}"#)
+    client.send(#"{"op":"ping","id":"p"}"#)
+    var replies: [String] = []
+    while replies.count < 4, let reply = await client.next(within: 30) {
+        replies.append("\(reply["type"]?.string ?? "?") \(reply["id"]?.string ?? "?")")
+    }
+    #expect(replies == ["created c", "solution g", "ack u", "pong p"])
+    client.close()
+    await server.stop()
+}
+
 @Test func permessageDeflateOffersAreAccepted() async throws {
     let server = try await TestServer.start(workers: 1)
     let client = try await QueuedStreamClient.connect(port: server.port, offerDeflate: true)
