@@ -7,9 +7,12 @@ public let maximumFrameLength = 1 << 30
 
 /// Blocking, length-prefixed frames over a pair of file descriptors (a pipe's ends).
 /// Used by the worker on stdin/stdout and by blocking clients such as the bench.
+///
+/// Reads are buffered: a frame and its length usually arrive in one `read`, not two.
 public struct FrameChannel {
     public let input: Int32
     public let output: Int32
+    private let received = ReceiveBuffer()
 
     public init(input: Int32, output: Int32) {
         self.input = input
@@ -44,16 +47,16 @@ public struct FrameChannel {
 
     /// Reads one frame's payload, waiting at most `timeoutMillis` for each chunk (-1 waits forever).
     public func readFrame(timeoutMillis: Int32 = -1) throws(ReadError) -> [UInt8] {
-        let header = try readExactly(4, timeoutMillis: timeoutMillis)
-        let length = Int(UInt32(header[0]) | UInt32(header[1]) << 8 | UInt32(header[2]) << 16 | UInt32(header[3]) << 24)
+        try fill(4, timeoutMillis: timeoutMillis)
+        let length = received.withUnreadBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
         guard length <= maximumFrameLength else { throw .oversized(length) }
-        return try readExactly(length, timeoutMillis: timeoutMillis)
+        try fill(4 + length, timeoutMillis: timeoutMillis)
+        return received.take(length, after: 4)
     }
 
-    private func readExactly(_ count: Int, timeoutMillis: Int32) throws(ReadError) -> [UInt8] {
-        var buffer = [UInt8](repeating: 0, count: count)
-        var offset = 0
-        while offset < count {
+    /// Reads until at least `count` bytes are buffered, taking whatever more has arrived.
+    private func fill(_ count: Int, timeoutMillis: Int32) throws(ReadError) {
+        while received.unread < count {
             if timeoutMillis >= 0 {
                 var descriptor = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
                 let ready = poll(&descriptor, 1, timeoutMillis)
@@ -63,14 +66,50 @@ public struct FrameChannel {
                 }
                 if ready == 0 { throw .timedOut }
             }
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress! + offset, count - offset) }
+            let n = received.append(atLeast: count - received.unread) { Glibc.read(input, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw .io(errno)
             }
             if n == 0 { throw .closed }
-            offset += n
         }
-        return buffer
+    }
+}
+
+/// The bytes read but not yet returned as frames: `storage[head..<tail]`.
+private final class ReceiveBuffer {
+    private var storage = [UInt8](repeating: 0, count: 64 << 10)
+    private var head = 0
+    private var tail = 0
+
+    var unread: Int { tail - head }
+
+    func withUnreadBytes<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
+        storage.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[head..<tail])) }
+    }
+
+    /// Makes room for at least `needed` more bytes, then lets `read` fill the free space;
+    /// returns what `read` returned.
+    func append(atLeast needed: Int, _ read: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
+        if head == tail { (head, tail) = (0, 0) }
+        if storage.count - tail < needed {
+            // Move the unread bytes to the front, and grow if that is not enough.
+            storage.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: $0.baseAddress! + head, byteCount: tail - head) }
+            (head, tail) = (0, tail - head)
+            if storage.count - tail < needed { storage.append(contentsOf: repeatElement(0, count: needed - (storage.count - tail))) }
+        }
+        let n = storage.withUnsafeMutableBytes { read(UnsafeMutableRawBufferPointer(rebasing: $0[tail...])) }
+        if n > 0 { tail += n }
+        return n
+    }
+
+    /// Returns `count` bytes that follow `skip` unread ones, and consumes both.
+    func take(_ count: Int, after skip: Int) -> [UInt8] {
+        let start = head + skip
+        head = start + count
+        let frame = Array(storage[start..<head])
+        // A model's frame can be large: do not keep its room for good.
+        if head == tail, storage.count > 1 << 20 { (storage, head, tail) = ([UInt8](repeating: 0, count: 64 << 10), 0, 0) }
+        return frame
     }
 }
