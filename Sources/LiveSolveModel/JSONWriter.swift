@@ -47,6 +47,12 @@ public struct JSONWriter {
 
     public static func appendQuoted(_ s: String, to out: inout String) {
         out += "\""
+        // Most strings (names, keys) need no escaping: append them whole.
+        if !s.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -34,27 +34,28 @@ public struct UpdateResolver {
     }
 
     /// A finite number, or `invalid_value` naming where.
-    private func number(_ json: JSON, at path: String) throws(ModelError) -> Double {
-        guard case .number(let n) = json else { throw ModelError(.invalidValue, at: path, "expected a finite number, found \(json.typeName)") }
-        guard n.isFinite else { throw ModelError(.invalidValue, at: path, "number out of range") }
+    // Paths and descriptions are autoclosures: an update that is fine builds no error text.
+    private func number(_ json: JSON, at path: @autoclosure () -> String) throws(ModelError) -> Double {
+        guard case .number(let n) = json else { throw ModelError(.invalidValue, at: path(), "expected a finite number, found \(json.typeName)") }
+        guard n.isFinite else { throw ModelError(.invalidValue, at: path(), "number out of range") }
         return n
     }
 
-    private func column(_ name: String, field: String) throws(ModelError) -> Int {
-        guard let col = model.columns.index(of: name) else { throw ModelError(.unknownVariable, at: field, "unknown variable \(JSONWriter.quoted(name))") }
+    private func column(_ name: String, field: @autoclosure () -> String) throws(ModelError) -> Int {
+        guard let col = model.columns.index(of: name) else { throw ModelError(.unknownVariable, at: field(), "unknown variable \(JSONWriter.quoted(name))") }
         return col
     }
 
-    private func row(_ name: String, field: String) throws(ModelError) -> Int {
-        guard let row = model.rows.index(of: name) else { throw ModelError(.unknownRow, at: field, "unknown row \(JSONWriter.quoted(name))") }
+    private func row(_ name: String, field: @autoclosure () -> String) throws(ModelError) -> Int {
+        guard let row = model.rows.index(of: name) else { throw ModelError(.unknownRow, at: field(), "unknown row \(JSONWriter.quoted(name))") }
         return row
     }
 
     /// Rejects a direct write to a number a parameter drives.
-    private func checkUnbound(_ site: BindingSite, at path: String, what: String) throws(ModelError) {
+    private func checkUnbound(_ site: BindingSite, at path: @autoclosure () -> String, what: @autoclosure () -> String) throws(ModelError) {
         if let binding = model.parameters.bindings[site] {
             let name = JSONWriter.quoted(model.parameters.names[binding.parameter])
-            throw ModelError(.invalidValue, at: path, "\(what) is bound to parameter \(name); update the parameter instead")
+            throw ModelError(.invalidValue, at: path(), "\(what()) is bound to parameter \(name); update the parameter instead")
         }
     }
 
@@ -89,9 +90,9 @@ public struct UpdateResolver {
         let members = try object(json, field: "objective")
         for (name, valueJSON) in members {
             let col = try column(name, field: "objective")
-            let path = "objective[\(JSONWriter.quoted(name))]"
-            try checkUnbound(.objective(col: col), at: path, what: "the objective coefficient of \(JSONWriter.quoted(name))")
-            delta.objective[Int32(col)] = try number(valueJSON, at: path)
+            func path() -> String { "objective[\(JSONWriter.quoted(name))]" }
+            try checkUnbound(.objective(col: col), at: path(), what: "the objective coefficient of \(JSONWriter.quoted(name))")
+            delta.objective[Int32(col)] = try number(valueJSON, at: path())
         }
         return members.count
     }
@@ -101,7 +102,7 @@ public struct UpdateResolver {
         let members = try object(json, field: field)
         for (name, boundsJSON) in members {
             let index = isRow ? try row(name, field: field) : try column(name, field: field)
-            let path = "\(field)[\(JSONWriter.quoted(name))]"
+            func path() -> String { "\(field)[\(JSONWriter.quoted(name))]" }
             var lower: JSON?, upper: JSON?
             switch boundsJSON {
             case .array(let pair) where pair.count == 2:
@@ -111,49 +112,49 @@ public struct UpdateResolver {
                     switch side {
                     case "lower": lower = value
                     case "upper": upper = value
-                    default: throw ModelError(.invalidValue, at: path, "unknown bound side \(JSONWriter.quoted(side)) (expected \"lower\" or \"upper\")")
+                    default: throw ModelError(.invalidValue, at: path(), "unknown bound side \(JSONWriter.quoted(side)) (expected \"lower\" or \"upper\")")
                     }
                 }
             default:
-                throw ModelError(.invalidValue, at: path, "expected [lower, upper] or {\"lower\", \"upper\"}, found \(boundsJSON.typeName)")
+                throw ModelError(.invalidValue, at: path(), "expected [lower, upper] or {\"lower\", \"upper\"}, found \(boundsJSON.typeName)")
             }
-            let what = isRow ? "row \(JSONWriter.quoted(name))" : "variable \(JSONWriter.quoted(name))"
+            func what() -> String { isRow ? "row \(JSONWriter.quoted(name))" : "variable \(JSONWriter.quoted(name))" }
             if let lower {
                 let site: BindingSite = isRow ? .rowLower(index) : .columnLower(index)
-                try checkUnbound(site, at: path, what: "the lower bound of \(what)")
-                let value = try bound(lower, infinity: -.infinity, at: "\(path).lower")
+                try checkUnbound(site, at: path(), what: "the lower bound of \(what())")
+                let value = try bound(lower, infinity: -.infinity, at: "\(path()).lower")
                 if isRow { delta.rowLower[Int32(index)] = value } else { delta.columnLower[Int32(index)] = value }
             }
             if let upper {
                 let site: BindingSite = isRow ? .rowUpper(index) : .columnUpper(index)
-                try checkUnbound(site, at: path, what: "the upper bound of \(what)")
-                let value = try bound(upper, infinity: .infinity, at: "\(path).upper")
+                try checkUnbound(site, at: path(), what: "the upper bound of \(what())")
+                let value = try bound(upper, infinity: .infinity, at: "\(path()).upper")
                 if isRow { delta.rowUpper[Int32(index)] = value } else { delta.columnUpper[Int32(index)] = value }
             }
         }
         return members.count
     }
 
-    private func bound(_ json: JSON, infinity: Double, at path: String) throws(ModelError) -> Double {
+    private func bound(_ json: JSON, infinity: Double, at path: @autoclosure () -> String) throws(ModelError) -> Double {
         if case .null = json { return infinity }
-        return try number(json, at: path)
+        return try number(json, at: path())
     }
 
     private func coefficients(_ json: JSON, into delta: inout ModelDelta) throws(ModelError) -> Int {
         guard case .array(let entries) = json else { throw ModelError(.badMessage, at: "coefficients", "expected an array, found \(json.typeName)") }
         for (i, entry) in entries.enumerated() {
-            let path = "coefficients[\(i)]"
-            guard case .object(let fields) = entry else { throw ModelError(.invalidValue, at: path, "expected {\"row\", \"col\", \"value\"}, found \(entry.typeName)") }
+            func path() -> String { "coefficients[\(i)]" }
+            guard case .object(let fields) = entry else { throw ModelError(.invalidValue, at: path(), "expected {\"row\", \"col\", \"value\"}, found \(entry.typeName)") }
             for field in fields where !["row", "col", "value"].contains(field.key) {
-                throw ModelError(.invalidValue, at: path, "unknown field \(JSONWriter.quoted(field.key))")
+                throw ModelError(.invalidValue, at: path(), "unknown field \(JSONWriter.quoted(field.key))")
             }
-            guard case .string(let rowName)? = entry["row"] else { throw ModelError(.invalidValue, at: "\(path).row", "expected a row name") }
-            guard case .string(let colName)? = entry["col"] else { throw ModelError(.invalidValue, at: "\(path).col", "expected a variable name") }
-            guard let valueJSON = entry["value"] else { throw ModelError(.invalidValue, at: "\(path).value", "expected a value") }
-            let row = try row(rowName, field: "\(path).row")
-            let col = try column(colName, field: "\(path).col")
-            try checkUnbound(.coefficient(row: row, col: col), at: path, what: "the coefficient of \(JSONWriter.quoted(colName)) in \(JSONWriter.quoted(rowName))")
-            delta.coefficients[MatrixEntry(row: Int32(row), col: Int32(col))] = try number(valueJSON, at: "\(path).value")
+            guard case .string(let rowName)? = entry["row"] else { throw ModelError(.invalidValue, at: "\(path()).row", "expected a row name") }
+            guard case .string(let colName)? = entry["col"] else { throw ModelError(.invalidValue, at: "\(path()).col", "expected a variable name") }
+            guard let valueJSON = entry["value"] else { throw ModelError(.invalidValue, at: "\(path()).value", "expected a value") }
+            let row = try row(rowName, field: "\(path()).row")
+            let col = try column(colName, field: "\(path()).col")
+            try checkUnbound(.coefficient(row: row, col: col), at: path(), what: "the coefficient of \(JSONWriter.quoted(colName)) in \(JSONWriter.quoted(rowName))")
+            delta.coefficients[MatrixEntry(row: Int32(row), col: Int32(col))] = try number(valueJSON, at: "\(path()).value")
         }
         return entries.count
     }

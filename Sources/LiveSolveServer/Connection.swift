@@ -6,7 +6,10 @@ import NIOWebSocket
 /// Touched only by the `Coordinator`, which runs on the server's only event loop; that is why
 /// the unchecked `Sendable` is safe (the WebSocket handler task only passes it back).
 final class Connection: @unchecked Sendable {
-    struct Subscription {
+    /// One subscription, shared by the connection's table and the model's subscriber list, so
+    /// publishing reaches each subscriber's state without a dictionary lookup.
+    final class Subscription {
+        let connection: Connection
         var fields: FieldSet
         /// The number of the last version sent to this subscriber (0: none yet).
         var sentVersion = 0
@@ -16,6 +19,11 @@ final class Connection: @unchecked Sendable {
         var isLagging = false
         /// Whether it has been sent maps to apply deltas to (a model with no solution yet sends none).
         var hasMaps = false
+
+        init(connection: Connection, fields: FieldSet) {
+            self.connection = connection
+            self.fields = fields
+        }
     }
 
     let channel: any Channel

@@ -28,13 +28,17 @@ extension Coordinator {
     /// one whose socket is full (it is caught up when it drains); and answers waiting requests.
     func publish(_ record: ModelRecord) {
         guard let newest = record.history.newest else { return }
-        var shared: [FieldSet: ByteBuffer] = [:]  // framed once per field set, written to every up-to-date subscriber
-        for connection in record.subscribers.values {
-            guard var subscription = connection.subscriptions[record.id] else { continue }
+        // Framed once per field set and written to every up-to-date subscriber with it; the
+        // last one used is checked first, as most subscribers share one.
+        var shared: [FieldSet: ByteBuffer] = [:]
+        var last: (fields: FieldSet, frame: ByteBuffer)?
+        var delivered = 0
+        for subscription in record.subscribers.values {
+            let connection = subscription.connection
             if let after = subscription.snapshotAfterSeq {
                 guard newest.seq >= after else { continue }
                 subscription.snapshotAfterSeq = nil
-                sendSnapshot(connection, record, &subscription)
+                sendSnapshot(record, to: subscription)
             } else if !connection.isWritable {
                 if !subscription.isLagging {
                     subscription.isLagging = true
@@ -42,28 +46,38 @@ extension Coordinator {
                     scheduleLaggingCheck()
                 }
             } else if newest.hasMaps && !subscription.hasMaps {
-                sendSnapshot(connection, record, &subscription)
+                sendSnapshot(record, to: subscription)
             } else if subscription.sentVersion == newest.number - 1 {
-                let buffer = shared[subscription.fields] ?? {
-                    let maps = newest.hasMaps ? subscription.fields.fields.map { field in
-                        (field, newest.changes[field.index].map { ($0.index, record.history.vectors[field.index][$0.index]) })
-                    } : nil
-                    let text = ServerMessage.solution(model: record, version: newest, full: false, id: nil, maps: maps)
-                    let buffer = TextFrame.encode(text)
-                    shared[subscription.fields] = buffer
-                    return buffer
-                }()
-                connection.send(frame: buffer)
+                let fields = subscription.fields, frame: ByteBuffer
+                if let last, last.fields == fields {
+                    frame = last.frame
+                } else if let known = shared[fields] {
+                    frame = known
+                    last = (fields, frame)
+                } else {
+                    frame = deltaFrame(record, newest, fields: fields)
+                    shared[fields] = frame
+                    last = (fields, frame)
+                }
+                connection.send(frame: frame)
                 subscription.sentVersion = newest.number
-                metrics.deliveries.increment()
+                delivered += 1
             } else if !subscription.isLagging {
-                catchUp(connection, record, &subscription)
+                catchUp(record, to: subscription)
             }
-            connection.subscriptions[record.id] = subscription
         }
+        metrics.deliveries.increment(by: Int64(delivered))
         let ready = record.waiters.filter { newest.seq >= $0.minSeq }
         record.waiters.removeAll { newest.seq >= $0.minSeq }
         for waiter in ready { waiter.resume(.success(newest)) }
+    }
+
+    /// The framed delta from the previous version to `version`, with the given fields.
+    private func deltaFrame(_ record: ModelRecord, _ version: SolutionVersion, fields: FieldSet) -> ByteBuffer {
+        let maps = version.hasMaps ? fields.fields.map { field in
+            (field, version.changes[field.index].map { ($0.index, record.history.vectors[field.index][$0.index]) })
+        } : nil
+        return TextFrame.encode(ServerMessage.solution(model: record, version: version, full: false, id: nil, maps: maps))
     }
 
     /// A full solution message with the given fields (maps only when the newest version has a solution).
@@ -73,9 +87,9 @@ extension Coordinator {
         return ServerMessage.solution(model: record, version: newest, full: true, id: id, maps: maps)
     }
 
-    func sendSnapshot(_ connection: Connection, _ record: ModelRecord, _ subscription: inout Connection.Subscription) {
+    func sendSnapshot(_ record: ModelRecord, to subscription: Connection.Subscription) {
         guard let newest = record.history.newest else { return }
-        connection.send(snapshot(record, fields: subscription.fields, id: nil))
+        subscription.connection.send(snapshot(record, fields: subscription.fields, id: nil))
         subscription.sentVersion = newest.number
         subscription.hasMaps = newest.hasMaps
         metrics.deliveries.increment()
@@ -83,16 +97,16 @@ extension Coordinator {
 
     /// Sends one delta from the subscriber's version to the newest, or a snapshot if that
     /// version has left the history.
-    func catchUp(_ connection: Connection, _ record: ModelRecord, _ subscription: inout Connection.Subscription) {
+    func catchUp(_ record: ModelRecord, to subscription: Connection.Subscription) {
         guard let newest = record.history.newest, subscription.sentVersion < newest.number else { return }
-        guard subscription.hasMaps else { return sendSnapshot(connection, record, &subscription) }
+        guard subscription.hasMaps else { return sendSnapshot(record, to: subscription) }
         let deltas = subscription.fields.fields.map { field in (field, record.history.delta(of: field, since: subscription.sentVersion)) }
         if deltas.contains(where: { $0.1 == nil }) {
-            return sendSnapshot(connection, record, &subscription)
+            return sendSnapshot(record, to: subscription)
         } else {
             let maps = newest.hasMaps || record.history.versions.contains { $0.number > subscription.sentVersion && $0.hasMaps }
                 ? deltas.map { ($0.0, $0.1!) } : nil
-            connection.send(ServerMessage.solution(model: record, version: newest, full: false, id: nil, maps: maps))
+            subscription.connection.send(ServerMessage.solution(model: record, version: newest, full: false, id: nil, maps: maps))
         }
         subscription.sentVersion = newest.number
         metrics.deliveries.increment()
@@ -111,11 +125,10 @@ extension Coordinator {
         laggingTimer = nil
         var still: [(Connection, String)] = []
         for (connection, id) in lagging {
-            guard connection.isOpen, let record = models[id], var subscription = connection.subscriptions[id] else { continue }
+            guard connection.isOpen, let record = models[id], let subscription = connection.subscriptions[id] else { continue }
             guard connection.isWritable else { still.append((connection, id)); continue }
             subscription.isLagging = false
-            catchUp(connection, record, &subscription)
-            connection.subscriptions[id] = subscription
+            catchUp(record, to: subscription)
         }
         lagging = still
         if !lagging.isEmpty { scheduleLaggingCheck() }

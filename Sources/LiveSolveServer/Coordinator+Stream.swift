@@ -85,24 +85,22 @@ extension Coordinator {
             preconditionFailure("create and get are deferred")
         case let .update(model, update):
             try self.update(model, update) { seq in
-                connection.sendAck(ServerMessage.reply("ack", id: id, model: model, extra: [("seq", .number(Double(seq)))]))
+                connection.sendAck(ServerMessage.ack(id: id, model: model, seq: seq))
             }
         case let .subscribe(model, fields):
             let record = try record(model)
-            let key = ObjectIdentifier(connection)
-            if connection.subscriptions[model] == nil {
-                metrics.subscribers.increment()
-                record.subscribers[key] = connection
-            }
-            var subscription = Connection.Subscription(fields: fields)
+            if connection.subscriptions[model] == nil { metrics.subscribers.increment() }
+            // Subscribing again replaces the subscription: new fields, a new snapshot.
+            let subscription = Connection.Subscription(connection: connection, fields: fields)
+            record.subscribers[ObjectIdentifier(connection)] = subscription
+            connection.subscriptions[model] = subscription
             connection.send(ServerMessage.reply("subscribed", id: id, model: model))
             // Never a stale snapshot: it must include every update accepted so far.
             if let newest = record.history.newest, newest.seq >= record.seq, record.inFlight == nil {
-                sendSnapshot(connection, record, &subscription)
+                sendSnapshot(record, to: subscription)
             } else {
                 subscription.snapshotAfterSeq = record.seq
             }
-            connection.subscriptions[model] = subscription
         case let .unsubscribe(model):
             let record = try record(model)
             if connection.subscriptions.removeValue(forKey: model) != nil {

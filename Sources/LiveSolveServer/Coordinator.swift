@@ -121,10 +121,10 @@ public actor Coordinator {
         }
         waitingForWorker.removeAll { $0 === record }
         let gone = RequestError(.unknownModel, "model \(JSONWriter.quoted(id)) was deleted", model: id)
-        for connection in record.subscribers.values {
-            connection.subscriptions[id] = nil
+        for subscription in record.subscribers.values {
+            subscription.connection.subscriptions[id] = nil
             metrics.subscribers.decrement()
-            connection.send(ServerMessage.error(gone, id: nil))
+            subscription.connection.send(ServerMessage.error(gone, id: nil))
         }
         record.subscribers = [:]
         for waiter in record.waiters { waiter.resume(.failure(gone)) }

@@ -35,7 +35,8 @@ final class ModelRecord: @unchecked Sendable {
     /// The vectors as the home worker last sent them (its answers are changes against these).
     var mirror: [[Double]] = [[], [], [], []]
     var history: SolutionHistory
-    var subscribers: [ObjectIdentifier: Connection] = [:]
+    /// Keyed by the subscribing connection.
+    var subscribers: [ObjectIdentifier: Connection.Subscription] = [:]
     var waiters: [Waiter] = []
 
     struct Waiter {

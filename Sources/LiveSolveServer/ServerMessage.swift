@@ -10,6 +10,19 @@ enum ServerMessage {
         return JSONWriter.string(.object(members))
     }
 
+    /// `reply("ack", …)` written directly: it is on every update's path.
+    static func ack(id: JSON?, model: String, seq: Int) -> String {
+        var out = #"{"type":"ack""#
+        if let id {
+            out += #","id":"#
+            out += JSONWriter.string(id)
+        }
+        out += #","model":"#
+        JSONWriter.appendQuoted(model, to: &out)
+        out += #","seq":\#(seq)}"#
+        return out
+    }
+
     static func error(_ error: RequestError, id: JSON?) -> String {
         reply("error", id: id, model: error.model, extra: [("code", .string(error.code.rawValue)), ("message", .string(error.message))])
     }
