@@ -193,11 +193,13 @@ private final class MessageHandler: ChannelInboundHandler {
 
 /// Mask keys from a generator seeded once by the system's: unpredictable to an intermediary, as
 /// RFC 6455 asks, without a `getrandom` system call on every message (the latency benchmark's path).
-struct MaskKeyGenerator: RandomNumberGenerator {
+public struct MaskKeyGenerator: RandomNumberGenerator, Sendable {
     private var state = UInt64.random(in: .min ... .max)
 
+    public init() {}
+
     /// SplitMix64.
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

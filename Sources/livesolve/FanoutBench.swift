@@ -31,23 +31,10 @@ struct FanoutBench: NetworkBench {
         let bench = try await setUp(streamPath: stream, url: network.url)
         defer { bench.server.stop() }
         let (stream, server, setup, id) = (bench.stream, bench.server, bench.client, bench.model)
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let tracker = FanoutTracker(subscribers: subscribers)
-        var clients: [StreamClient] = []
-        let subscribe = #"{"op":"subscribe","model":"\#(id)"}"#
-        let port = server.port
-        for batchStart in stride(from: 0, to: subscribers, by: 200) {
-            try await withThrowingTaskGroup(of: StreamClient.self) { tasks in
-                for index in batchStart..<min(subscribers, batchStart + 200) {
-                    tasks.addTask {
-                        let client = try await StreamClient.connect(port: port, group: group, onBytes: { tracker.received($0, from: index) })
-                        client.send(subscribe)
-                        return client
-                    }
-                }
-                for try await client in tasks { clients.append(client) }
-            }
-        }
+        let pool = try SubscriberPool(port: server.port, count: subscribers, model: id)
+        defer { pool.close() }
+        pool.start { index, message in tracker.received(message, from: index) }
         try await tracker.waitForSnapshots(timeoutSeconds: 120)
         let rssStart = server.rssMB, cpuStart = server.cpuSeconds
         let steps = Array(stream.steps.prefix(rate * seconds))
@@ -71,9 +58,7 @@ struct FanoutBench: NetworkBench {
             ("deliveries", Double(deliveries)), ("server_cpu_s", cpu), ("deliveries_per_cpu_s", Double(deliveries) / cpu),
             ("rss_start_mb", rssStart ?? .nan), ("rss_end_mb", rssEnd ?? .nan),
         ], json: network.json)
-        for client in clients { client.close() }
         setup.close()
-        try await group.shutdownGracefully()
     }
 }
 
@@ -98,7 +83,7 @@ final class FanoutTracker: Sendable {
     var deliveries: Int { state.withLockedValue { $0.deliveries } }
 
     /// Reads `"seq":N` from the bytes without decoding the message: this runs 10 000 times per update.
-    func received(_ message: ByteBuffer, from index: Int) {
+    func received(_ message: UnsafeRawBufferPointer, from index: Int) {
         let now = DispatchTime.now().uptimeNanoseconds
         guard let seq = Self.seq(in: message) else { return }
         state.withLockedValue { s in
@@ -121,20 +106,18 @@ final class FanoutTracker: Sendable {
     private static let seqKey = Array(#""seq":"#.utf8)
 
     /// The seq of a solution message (which the server writes right after the model id), or nil.
-    static func seq(in message: ByteBuffer) -> Int? {
-        message.withUnsafeReadableBytes { bytes -> Int? in
-            guard bytes.starts(with: solutionPrefix) else { return nil }
-            var i = solutionPrefix.count
-            while i + seqKey.count < bytes.count {
-                if bytes[i] == seqKey[0], bytes[i + 1] == seqKey[1], zip(seqKey.indices, seqKey).allSatisfy({ bytes[i + $0] == $1 }) {
-                    var j = i + seqKey.count, value = 0
-                    while j < bytes.count, bytes[j] >= 0x30, bytes[j] <= 0x39 { value = value * 10 + Int(bytes[j] - 0x30); j += 1 }
-                    return value
-                }
-                i += 1
+    static func seq(in bytes: UnsafeRawBufferPointer) -> Int? {
+        guard bytes.starts(with: solutionPrefix) else { return nil }
+        var i = solutionPrefix.count
+        while i + seqKey.count < bytes.count {
+            if bytes[i] == seqKey[0], bytes[i + 1] == seqKey[1], zip(seqKey.indices, seqKey).allSatisfy({ bytes[i + $0] == $1 }) {
+                var j = i + seqKey.count, value = 0
+                while j < bytes.count, bytes[j] >= 0x30, bytes[j] <= 0x39 { value = value * 10 + Int(bytes[j] - 0x30); j += 1 }
+                return value
             }
-            return nil
+            i += 1
         }
+        return nil
     }
 
     func waitForSnapshots(timeoutSeconds: Double) async throws {

@@ -3,6 +3,8 @@
 
 #include <sys/types.h>
 #include <stddef.h>
+// epoll, for the fan-out benchmark's load client: Glibc's Swift module lacks it.
+#include <sys/epoll.h>
 
 /// Spawns `path` with `argv`, its stdin and stdout on `stdinFD` and `stdoutFD`,
 /// every other descriptor above 2 closed and signal dispositions reset to default

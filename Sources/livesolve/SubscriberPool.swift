@@ -1,0 +1,204 @@
+import CSupport
+import Foundation
+import LiveSolveClient
+import NIOConcurrencyHelpers
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// W3's subscribers: thousands of WebSocket connections on plain non-blocking sockets, read by one
+/// epoll loop on a thread of its own. On a two-core machine the load client shares the cores with
+/// the server, so it must cost little per message: a read and a scan for `"seq":`, with none of a
+/// channel pipeline's work per message (which made SwiftNIO's client the bottleneck at 10 000).
+final class SubscriberPool: @unchecked Sendable {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// One connection's socket and the bytes of a frame not yet complete.
+    private final class Subscriber {
+        let fd: Int32
+        var pending: [UInt8]
+        init(fd: Int32, pending: [UInt8]) { (self.fd, self.pending) = (fd, pending) }
+    }
+
+    private var subscribers: [Subscriber] = []
+    private let epoll: Int32
+    private let stopped = NIOLockedValueBox(false)
+    private var thread: Thread?
+    private var maskKeys = MaskKeyGenerator()
+
+    /// Connects `count` subscribers to `model` one after another, each upgraded and subscribed.
+    init(port: Int, count: Int, model: String) throws {
+        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        guard epoll >= 0 else { throw Failure(description: "epoll_create1: \(String(cString: strerror(errno)))") }
+        let subscribe = #"{"op":"subscribe","model":"\#(model)"}"#
+        do {
+            for index in 0..<count {
+                let fd = try Self.connect(port: port)
+                subscribers.append(Subscriber(fd: fd, pending: try Self.upgrade(fd, port: port)))
+                try Self.writeAll(fd, frame(text: subscribe))
+                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+                var event = epoll_event()
+                event.events = EPOLLIN.rawValue
+                event.data.u64 = UInt64(index)
+                guard epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event) == 0 else { throw Failure(description: "epoll_ctl: \(String(cString: strerror(errno)))") }
+            }
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    /// Reads on a thread of its own until `close`; `onText(index, payload)` gets every text message.
+    func start(onText: @escaping @Sendable (Int, UnsafeRawBufferPointer) -> Void) {
+        let thread = Thread { [self] in
+            var events = [epoll_event](repeating: epoll_event(), count: 256)
+            var buffer = [UInt8](repeating: 0, count: 64 << 10)
+            // Bounded wait: the stop flag is checked at least every 50 ms.
+            while !stopped.withLockedValue({ $0 }) {
+                let ready = epoll_wait(epoll, &events, Int32(events.count), 50)
+                for event in events.prefix(Int(max(ready, 0))) {
+                    readAll(Int(event.data.u64), into: &buffer, onText: onText)
+                }
+            }
+        }
+        thread.stackSize = 1 << 20
+        self.thread = thread
+        thread.start()
+    }
+
+    func close() {
+        stopped.withLockedValue { $0 = true }
+        // The loop sees the flag within its 50 ms wait; give it up to a second.
+        for _ in 0..<1_000 where thread?.isFinished == false { usleep(1_000) }
+        for subscriber in subscribers { Glibc.close(subscriber.fd) }
+        subscribers = []
+        Glibc.close(epoll)
+    }
+
+    private func readAll(_ index: Int, into buffer: inout [UInt8], onText: (Int, UnsafeRawBufferPointer) -> Void) {
+        let subscriber = subscribers[index]
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(subscriber.fd, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else {
+                // -1 with EAGAIN: drained. 0 or another error: the connection is gone; stop watching it.
+                if n == 0 || errno != EAGAIN { epoll_ctl(epoll, EPOLL_CTL_DEL, subscriber.fd, nil) }
+                return
+            }
+            subscriber.pending.append(contentsOf: buffer[0..<n])
+            consumeFrames(subscriber, index: index, onText: onText)
+            if n < buffer.count { return }
+        }
+    }
+
+    /// Handles every complete frame in `pending`: text to `onText`, pings answered.
+    private func consumeFrames(_ subscriber: Subscriber, index: Int, onText: (Int, UnsafeRawBufferPointer) -> Void) {
+        var offset = 0
+        var pongs: [[UInt8]] = []
+        subscriber.pending.withUnsafeBytes { bytes in
+            while bytes.count - offset >= 2 {
+                let opcode = bytes[offset] & 0x0F
+                var length = Int(bytes[offset + 1] & 0x7F), header = 2
+                if length == 126 {
+                    guard bytes.count - offset >= 4 else { return }
+                    length = Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
+                    header = 4
+                } else if length == 127 {
+                    guard bytes.count - offset >= 10 else { return }
+                    length = (0..<8).reduce(0) { $0 << 8 | Int(bytes[offset + 2 + $1]) }
+                    header = 10
+                    guard length >= 0, length < 1 << 31 else { return }
+                }
+                guard bytes.count - offset >= header + length else { return }
+                let payload = UnsafeRawBufferPointer(rebasing: bytes[(offset + header)..<(offset + header + length)])
+                switch opcode {
+                case 0x1: onText(index, payload)
+                case 0x9: pongs.append(frame(opcode: 0xA, payload: Array(payload)))
+                default: break
+                }
+                offset += header + length
+            }
+        }
+        subscriber.pending.removeFirst(offset)
+        for pong in pongs { try? Self.writeAll(subscriber.fd, pong) }
+    }
+
+    // MARK: connection set-up (blocking, before the loop starts)
+
+    private static func connect(port: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        // The set-up reads block, but not for ever.
+        var limit = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else {
+            let reason = String(cString: strerror(errno))
+            Glibc.close(fd)
+            throw Failure(description: "connect to 127.0.0.1:\(port): \(reason)")
+        }
+        return fd
+    }
+
+    /// Sends the upgrade request and reads the response; returns any bytes read past it.
+    private static func upgrade(_ fd: Int32, port: Int) throws -> [UInt8] {
+        let key = Data((0..<16).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+        let request = "GET /v1/stream HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: \(key)\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        try writeAll(fd, Array(request.utf8))
+        var response: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1024)
+        let end = Array("\r\n\r\n".utf8)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { throw Failure(description: n == 0 ? "the server closed during the upgrade" : "no upgrade response within 10 s") }
+            response += chunk[0..<n]
+            if let range = response.firstRange(of: end) {
+                guard response.starts(with: Array("HTTP/1.1 101".utf8)) else {
+                    throw Failure(description: "the server did not upgrade: \(String(decoding: response.prefix(40), as: UTF8.self))")
+                }
+                return Array(response[range.upperBound...])
+            }
+        }
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw Failure(description: "write: \(String(cString: strerror(errno)))")
+            }
+            offset += n
+        }
+    }
+
+    /// A masked client frame, as RFC 6455 asks of clients.
+    private func frame(text: String) -> [UInt8] { frame(opcode: 0x1, payload: Array(text.utf8)) }
+
+    private func frame(opcode: UInt8, payload: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = [0x80 | opcode]
+        if payload.count < 126 {
+            out.append(0x80 | UInt8(payload.count))
+        } else {
+            out += [0x80 | 126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
+        }
+        let bits = maskKeys.next()
+        let key = (0..<4).map { UInt8(truncatingIfNeeded: bits >> ($0 * 8)) }
+        out += key
+        out += payload.enumerated().map { $0.element ^ key[$0.offset % 4] }
+        return out
+    }
+}
