@@ -29,8 +29,17 @@ final class SubscriberPool: @unchecked Sendable {
     private var thread: Thread?
     private var maskKeys = MaskKeyGenerator()
 
+    /// Connects `count` subscribers to `model`, on a thread of its own: the set-up blocks.
+    static func connect(port: Int, count: Int, model: String) async throws -> SubscriberPool {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result { try SubscriberPool(port: port, count: count, model: model) })
+            }.start()
+        }
+    }
+
     /// Connects `count` subscribers to `model` one after another, each upgraded and subscribed.
-    init(port: Int, count: Int, model: String) throws {
+    private init(port: Int, count: Int, model: String) throws {
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard epoll >= 0 else { throw Failure(description: "epoll_create1: \(String(cString: strerror(errno)))") }
         let subscribe = #"{"op":"subscribe","model":"\#(model)"}"#
