@@ -1,6 +1,10 @@
 import ArgumentParser
 import LiveSolveWorker
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `livesolve worker`: the solve process the server (or the bench) spawns; frames on stdin/stdout.
 struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,6 +14,9 @@ struct WorkerCommand: ParsableCommand {
     )
 
     func run() throws {
+        // Solving yields the CPU to the server's event loop: on a machine with few cores, a
+        // multi-second solve must not make pings and other models' fan-out wait for a time slice.
+        _ = nice(10)
         let code = WorkerService().run()
         if code != 0 { throw ExitCode(code) }
     }
