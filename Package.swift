@@ -114,7 +114,7 @@ let package = Package(
         .testTarget(
             name: "LiveSolveServerTests",
             dependencies: [
-                "LiveSolveModel", "LiveSolveServer", "LiveSolveClient", "TestSupport",
+                "LiveSolveModel", "LiveSolveServer", "LiveSolveClient", "TestSupport", "CSupport",
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),

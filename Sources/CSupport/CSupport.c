@@ -8,6 +8,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 pid_t ls_spawn(const char *path, char *const argv[], int stdinFD, int stdoutFD) {
     posix_spawn_file_actions_t actions;
@@ -58,4 +63,21 @@ char *ls_read_file(const char *path, size_t *length) {
     gzclose(file);
     *length = used;
     return buffer;
+}
+
+int ls_connect_loopback(int port, int readTimeoutSeconds) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -errno;
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    struct timeval limit = { .tv_sec = readTimeoutSeconds, .tv_usec = 0 };
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons((unsigned short)port) };
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, (struct sockaddr *)&address, sizeof address) != 0) {
+        int error = errno;
+        close(fd);
+        return -error;
+    }
+    return fd;
 }

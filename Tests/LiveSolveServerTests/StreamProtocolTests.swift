@@ -2,8 +2,13 @@ import LiveSolveClient
 import LiveSolveModel
 import NIOWebSocket
 import NIOCore
+import CSupport
 import Testing
 import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The refinery example's optimum, as `livesolve solve Public/examples/refinery.json` prints it.
 let refineryObjective = 2448.332500000001
@@ -192,4 +197,93 @@ func pipelinedRequestsAreAnsweredInOrder(offerDeflate: Bool) async throws {
     #expect(await alive.request(#"{"op":"ping"}"#)?["type"] == .string("pong"))
     alive.close()
     await server.stop()
+}
+
+/// A client that sends messages in the same write as its upgrade request (before the 101): they
+/// reach Hummingbird's stream before the fast handler is in place, and the marker keeps them
+/// ahead of what follows the upgrade.
+@Test func messagesSentWithTheUpgradeRequestKeepTheirPlace() async throws {
+    let server = try await TestServer.start(workers: 1)
+    let socket = try RawWebSocket(port: server.port)
+    defer { socket.close() }
+    let upgrade = "GET /v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    try socket.write(Array(upgrade.utf8)
+        + RawWebSocket.frame(#"{"op":"create","id":"c","model":\#(refineryDocument)}"#)
+        + RawWebSocket.frame(#"{"op":"ping","id":"a"}"#))
+    let response = try socket.readUntil("\r\n\r\n")
+    #expect(response.hasPrefix("HTTP/1.1 101"))
+    try socket.write(RawWebSocket.frame(#"{"op":"ping","id":"b"}"#))
+    var replies: [String] = []
+    for _ in 0..<3 {
+        let reply = try JSONParser.parse(try socket.readTextFrame())
+        replies.append("\(reply["type"]?.string ?? "?") \(reply["id"]?.string ?? "?")")
+    }
+    #expect(replies == ["created c", "pong a", "pong b"])
+    await server.stop()
+}
+
+/// A blocking WebSocket client on a plain socket, for what well-behaved clients never do.
+private final class RawWebSocket {
+    struct Failure: Error { var reason: String }
+    let fd: Int32
+    private var buffered: [UInt8] = []
+
+    init(port: Int) throws {
+        fd = ls_connect_loopback(Int32(port), 30)
+        guard fd >= 0 else { throw Failure(reason: "connect: \(-fd)") }
+    }
+
+    func close() { _ = Glibc.close(fd) }
+
+    func write(_ bytes: [UInt8]) throws {
+        guard bytes.withUnsafeBytes({ Glibc.write(fd, $0.baseAddress, $0.count) }) == bytes.count else { throw Failure(reason: "short write") }
+    }
+
+    /// A masked text frame.
+    static func frame(_ text: String) -> [UInt8] {
+        let payload = Array(text.utf8), key: [UInt8] = [0x12, 0x34, 0x56, 0x78]
+        var out: [UInt8] = [0x81]
+        if payload.count < 126 { out.append(0x80 | UInt8(payload.count)) } else {
+            out += [0x80 | 127] + (0..<8).reversed().map { UInt8(truncatingIfNeeded: payload.count >> ($0 * 8)) }
+        }
+        return out + key + payload.enumerated().map { $0.element ^ key[$0.offset % 4] }
+    }
+
+    private func fill() throws {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { throw Failure(reason: n == 0 ? "closed" : "no reply within 30 s") }
+        buffered += chunk[0..<n]
+    }
+
+    func readUntil(_ end: String) throws -> String {
+        let marker = Array(end.utf8)
+        while true {
+            if let range = buffered.firstRange(of: marker) {
+                defer { buffered.removeFirst(range.upperBound) }
+                return String(decoding: buffered[..<range.upperBound], as: UTF8.self)
+            }
+            try fill()
+        }
+    }
+
+    /// The next text frame's payload (the server's frames are unmasked and, here, unfragmented).
+    func readTextFrame() throws -> String {
+        while true {
+            if buffered.count >= 2 {
+                var length = Int(buffered[1] & 0x7F), header = 2
+                if length == 126, buffered.count >= 4 { (length, header) = (Int(buffered[2]) << 8 | Int(buffered[3]), 4) }
+                if length == 127, buffered.count >= 10 { (length, header) = ((2..<10).reduce(0) { $0 << 8 | Int(buffered[$1]) }, 10) }
+                if length < 126 || header > 2, buffered.count >= header + length {
+                    let opcode = buffered[0] & 0x0F
+                    let payload = String(decoding: buffered[header..<header + length], as: UTF8.self)
+                    buffered.removeFirst(header + length)
+                    if opcode == 0x1 { return payload }
+                    continue
+                }
+            }
+            try fill()
+        }
+    }
 }

@@ -19,4 +19,9 @@ int ls_pipe_cloexec(int fds[2]);
 /// On failure returns NULL with errno set.
 char *ls_read_file(const char *path, size_t *length);
 
+/// A blocking TCP connection to 127.0.0.1:port with TCP_NODELAY, whose reads give up after
+/// `readTimeoutSeconds` (raw WebSocket clients: the W3 load client, a test). Returns the
+/// descriptor, or -errno.
+int ls_connect_loopback(int port, int readTimeoutSeconds);
+
 #endif
