@@ -34,10 +34,26 @@ extension Coordinator {
     func start(_ text: String, from connection: Connection) -> DeferredRequest? {
         var context = RequestEcho()
         do {
-            let request = try ClientRequestParser.parse(text, context: &context)
-            switch request {
-            case .create, .get: return DeferredRequest(request: request, context: context)
-            default: try handleNow(request, context: context, from: connection)
+            switch try ClientRequestParser.parse(text, context: &context) {
+            case let .create(source, name):
+                return .create(source, name: name, context: context)
+            case let .get(model, fields):
+                return .get(model: model, fields: fields, context: context)
+            case .ping:
+                connection.send(ServerMessage.reply("pong", id: context.id))
+            case let .update(model, update):
+                try self.update(model, update) { seq in
+                    connection.sendAck(ServerMessage.ack(id: context.id, model: model, seq: seq))
+                }
+            case let .subscribe(model, fields):
+                try subscribe(connection, to: model, fields: fields, id: context.id)
+            case let .unsubscribe(model):
+                let record = try record(model)
+                if connection.subscriptions.removeValue(forKey: model) != nil {
+                    record.subscribers[ObjectIdentifier(connection)] = nil
+                    metrics.subscribers.decrement()
+                }
+                connection.send(ServerMessage.reply("unsubscribed", id: context.id, model: model))
             }
         } catch {
             reply(error, context: context, to: connection)
@@ -46,20 +62,21 @@ extension Coordinator {
     }
 
     func finish(_ deferred: DeferredRequest, from connection: Connection) async {
-        let id = deferred.context.id
-        do throws(RequestError) {
-            switch deferred.request {
-            case let .create(source, name):
+        switch deferred {
+        case let .create(source, name, context):
+            do {
                 let record = try await create(source, name: name)
-                connection.send(ServerMessage.reply("created", id: id, model: record.id))
-            case let .get(model, fields):
-                let (record, _) = try await solution(of: model, minSeq: 0)
-                connection.send(snapshot(record, fields: fields, id: id))
-            default:
-                try handleNow(deferred.request, context: deferred.context, from: connection)
+                connection.send(ServerMessage.reply("created", id: context.id, model: record.id))
+            } catch {
+                reply(error, context: context, to: connection)
             }
-        } catch {
-            reply(error, context: deferred.context, to: connection)
+        case let .get(model, fields, context):
+            do {
+                let (record, _) = try await solution(of: model, minSeq: 0)
+                connection.send(snapshot(record, fields: fields, id: context.id))
+            } catch {
+                reply(error, context: context, to: connection)
+            }
         }
     }
 
@@ -76,44 +93,25 @@ extension Coordinator {
         connection.send(ServerMessage.error(error, id: nil))
     }
 
-    private func handleNow(_ request: ClientRequest, context: RequestEcho, from connection: Connection) throws(RequestError) {
-        let id = context.id
-        switch request {
-        case .ping:
-            connection.send(ServerMessage.reply("pong", id: id))
-        case .create, .get:
-            preconditionFailure("create and get are deferred")
-        case let .update(model, update):
-            try self.update(model, update) { seq in
-                connection.sendAck(ServerMessage.ack(id: id, model: model, seq: seq))
-            }
-        case let .subscribe(model, fields):
-            let record = try record(model)
-            if connection.subscriptions[model] == nil { metrics.subscribers.increment() }
-            // Subscribing again replaces the subscription: new fields, a new snapshot.
-            let subscription = Connection.Subscription(connection: connection, fields: fields)
-            record.subscribers[ObjectIdentifier(connection)] = subscription
-            connection.subscriptions[model] = subscription
-            connection.send(ServerMessage.reply("subscribed", id: id, model: model))
-            // Never a stale snapshot: it must include every update accepted so far.
-            if let newest = record.history.newest, newest.seq >= record.seq, record.inFlight == nil {
-                sendSnapshot(record, to: subscription)
-            } else {
-                subscription.snapshotAfterSeq = record.seq
-            }
-        case let .unsubscribe(model):
-            let record = try record(model)
-            if connection.subscriptions.removeValue(forKey: model) != nil {
-                record.subscribers[ObjectIdentifier(connection)] = nil
-                metrics.subscribers.decrement()
-            }
-            connection.send(ServerMessage.reply("unsubscribed", id: id, model: model))
+    /// Subscribing again replaces the subscription: new fields, a new snapshot.
+    private func subscribe(_ connection: Connection, to model: String, fields: FieldSet, id: JSON?) throws(RequestError) {
+        let record = try record(model)
+        if connection.subscriptions[model] == nil { metrics.subscribers.increment() }
+        let subscription = Connection.Subscription(connection: connection, fields: fields)
+        record.subscribers[ObjectIdentifier(connection)] = subscription
+        connection.subscriptions[model] = subscription
+        connection.send(ServerMessage.reply("subscribed", id: id, model: model))
+        // Never a stale snapshot: it must include every update accepted so far.
+        if let newest = record.history.newest, newest.seq >= record.seq, record.inFlight == nil {
+            sendSnapshot(record, to: subscription)
+        } else {
+            subscription.snapshotAfterSeq = record.seq
         }
     }
 }
 
-/// A request whose handling has to wait (see `Coordinator.start`).
-struct DeferredRequest: Sendable {
-    var request: ClientRequest
-    var context: RequestEcho
+/// A request whose handling has to wait (see `Coordinator.start`), with what its reply echoes.
+enum DeferredRequest: Sendable {
+    case create(ClientRequest.ModelSource, name: String?, context: RequestEcho)
+    case get(model: String, fields: FieldSet, context: RequestEcho)
 }
