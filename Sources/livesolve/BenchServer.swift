@@ -6,6 +6,9 @@ import LiveSolveModel
 import Glibc
 #endif
 
+/// The bench's server child, for the signal handler (which can capture nothing).
+nonisolated(unsafe) private var benchServerPID: pid_t = 0
+
 /// The server a network benchmark talks to: `--url`, or a `livesolve serve` child it starts on a free port.
 final class BenchServer {
     let host: String
@@ -29,6 +32,7 @@ final class BenchServer {
         process.standardOutput = output
         process.standardError = output
         try process.run()
+        Self.stopOnSignals(child: process.processIdentifier)
         let deadline = Date().addingTimeInterval(30)
         var port: Int?
         // The port it bound is read from /proc: the child logs at warning level only.
@@ -41,6 +45,17 @@ final class BenchServer {
             throw ModelFile.Failure(description: "the server did not start: \(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self))")
         }
         (self.host, self.port, self.process) = ("127.0.0.1", port, process)
+    }
+
+    /// Interrupting the bench (Ctrl-C, `timeout`) stops its server too, instead of orphaning it.
+    private static func stopOnSignals(child: pid_t) {
+        benchServerPID = child
+        for signal in [SIGINT, SIGTERM] {
+            Glibc.signal(signal) { received in
+                if benchServerPID > 0 { kill(benchServerPID, SIGTERM) }
+                _exit(128 + received)
+            }
+        }
     }
 
     /// The TCP port a process listens on, from /proc/net/tcp and its descriptors.
