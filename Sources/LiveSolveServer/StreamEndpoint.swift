@@ -22,7 +22,7 @@ enum StreamEndpoint {
         var assembler = MessageAssembler(maxMessageBytes: configuration.maxMessageBytes, maxModelBytes: configuration.maxModelBytes)
         do {
             frames: for try await frame in inbound {
-                if let marker, marker.matches(opcode: frame.opcode == .binary ? .binary : .text, data: frame.data) {
+                if let marker, marker.matches(isBinary: frame.opcode == .binary, data: frame.data) {
                     marker.reached()
                     continue
                 }

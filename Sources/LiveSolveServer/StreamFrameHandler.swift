@@ -24,7 +24,8 @@ final class StreamFrameHandler: ChannelDuplexHandler {
         fileprivate let bytes: ByteBuffer
         fileprivate let handler: NIOLoopBound<StreamFrameHandler>
 
-        func matches(opcode: WebSocketOpcode, data: ByteBuffer) -> Bool { opcode == .binary && data == bytes }
+        /// Whether a data frame from Hummingbird's stream is the marker: binary, with its 16 random bytes.
+        func matches(isBinary: Bool, data: ByteBuffer) -> Bool { isBinary && data == bytes }
 
         /// Everything before the marker is handled: the handler takes over.
         func reached() {
