@@ -19,6 +19,9 @@ final class Connection: @unchecked Sendable {
         var isLagging = false
         /// Whether it has been sent maps to apply deltas to (a model with no solution yet sends none).
         var hasMaps = false
+        /// False once unsubscribed, replaced by a new subscribe, or its connection closed: a
+        /// fan-out pass under way skips it.
+        var isActive = true
 
         init(connection: Connection, fields: FieldSet) {
             self.connection = connection

@@ -23,61 +23,114 @@ extension Coordinator {
         dispatch(record)
     }
 
-    /// Sends the newest version to every subscriber: the same encoded delta to every up-to-date
-    /// subscriber with the same fields; a catch-up delta (or snapshot) to one behind; nothing to
-    /// one whose socket is full (it is caught up when it drains); and answers waiting requests.
+    /// Sends the newest version to every subscriber, and answers waiting requests.
+    ///
+    /// The subscribers are visited in passes of `fanout.chunk` per loop turn, so a model with
+    /// thousands of them does not hold up other sockets. A version installed during a pass is
+    /// what the rest of that pass sends; another pass then follows for those visited earlier.
     func publish(_ record: ModelRecord) {
         guard let newest = record.history.newest else { return }
-        // Framed once per field set and written to every up-to-date subscriber with it; the
-        // last one used is checked first, as most subscribers share one.
-        var shared: [FieldSet: ByteBuffer] = [:]
-        var last: (fields: FieldSet, frame: ByteBuffer)?
-        var delivered = 0
-        for subscription in record.subscribers.values {
-            let connection = subscription.connection
-            if let after = subscription.snapshotAfterSeq {
-                guard newest.seq >= after else { continue }
-                subscription.snapshotAfterSeq = nil
-                sendSnapshot(record, to: subscription)
-            } else if !connection.isWritable {
-                if !subscription.isLagging {
-                    subscription.isLagging = true
-                    lagging.append((connection, record.id))
-                    scheduleLaggingCheck()
-                }
-            } else if newest.hasMaps && !subscription.hasMaps {
-                sendSnapshot(record, to: subscription)
-            } else if subscription.sentVersion == newest.number - 1 {
-                let fields = subscription.fields, frame: ByteBuffer
-                if let last, last.fields == fields {
-                    frame = last.frame
-                } else if let known = shared[fields] {
-                    frame = known
-                    last = (fields, frame)
-                } else {
-                    frame = deltaFrame(record, newest, fields: fields)
-                    shared[fields] = frame
-                    last = (fields, frame)
-                }
-                connection.send(frame: frame)
-                subscription.sentVersion = newest.number
-                delivered += 1
-            } else if !subscription.isLagging {
-                catchUp(record, to: subscription)
-            }
-        }
-        metrics.deliveries.increment(by: Int64(delivered))
         let ready = record.waiters.filter { newest.seq >= $0.minSeq }
         record.waiters.removeAll { newest.seq >= $0.minSeq }
         for waiter in ready { waiter.resume(.success(newest)) }
+        if let pass = record.fanout {
+            pass.hasNewerVersion = true
+        } else {
+            record.fanout = FanoutPass(subscribers: Array(record.subscribers.values))
+            continueFanout(record)
+        }
     }
 
-    /// The framed delta from the previous version to `version`, with the given fields.
-    private func deltaFrame(_ record: ModelRecord, _ version: SolutionVersion, fields: FieldSet) -> ByteBuffer {
-        let maps = version.hasMaps ? fields.fields.map { field in
-            (field, version.changes[field.index].map { ($0.index, record.history.vectors[field.index][$0.index]) })
-        } : nil
-        return TextFrame.encode(ServerMessage.solution(model: record, version: version, full: false, id: nil, maps: maps))
+    /// Visits the next chunk of the pass, then yields to the loop until the next chunk.
+    func continueFanout(_ record: ModelRecord) {
+        guard let pass = record.fanout else { return }
+        guard models[record.id] === record, let newest = record.history.newest else {
+            record.fanout = nil
+            return
+        }
+        let end = min(pass.subscribers.count, pass.next + configuration.fanoutChunk)
+        var delivered = 0
+        while pass.next < end {
+            let subscription = pass.subscribers[pass.next]
+            pass.next += 1
+            // Skip one that unsubscribed, subscribed again (a new object) or left since the pass began.
+            guard subscription.isActive else { continue }
+            if deliver(newest, of: record, to: subscription, pass: pass) { delivered += 1 }
+        }
+        metrics.deliveries.increment(by: Int64(delivered))
+        if pass.next < pass.subscribers.count {
+            // A timer, not `execute`: tasks queued now would run in this same turn, before any I/O.
+            loop.scheduleTask(in: .microseconds(20)) { [weak self] in
+                guard let self else { return }
+                self.assumeIsolated { $0.continueFanout(record) }
+            }
+        } else {
+            record.fanout = nil
+            if pass.hasNewerVersion {
+                record.fanout = FanoutPass(subscribers: Array(record.subscribers.values))
+                continueFanout(record)
+            }
+        }
+    }
+
+    /// Brings one subscriber to `newest`: a snapshot when it has none yet; else one delta from
+    /// the version it holds, framed once per pass for every subscriber holding that version with
+    /// the same fields; nothing while its socket is full (the lagging check catches it up).
+    /// Returns whether a shared frame was written.
+    private func deliver(_ newest: SolutionVersion, of record: ModelRecord, to subscription: Connection.Subscription,
+                         pass: FanoutPass) -> Bool {
+        let connection = subscription.connection
+        if let after = subscription.snapshotAfterSeq {
+            guard newest.seq >= after else { return false }
+            subscription.snapshotAfterSeq = nil
+            sendSnapshot(record, to: subscription)
+            return false
+        }
+        guard subscription.sentVersion < newest.number, !subscription.isLagging else { return false }
+        guard connection.isWritable else {
+            subscription.isLagging = true
+            lagging.append((connection, record.id))
+            scheduleLaggingCheck()
+            return false
+        }
+        guard subscription.hasMaps || !newest.hasMaps else {
+            sendSnapshot(record, to: subscription)
+            return false
+        }
+        let key = FanoutPass.FrameKey(from: subscription.sentVersion, to: newest.number, fields: subscription.fields)
+        let frame: ByteBuffer
+        if let last = pass.lastFrame, last.key == key {
+            frame = last.frame
+        } else if let known = pass.frames[key] {
+            frame = known
+        } else if let message = deltaMessage(record, from: subscription.sentVersion, fields: subscription.fields) {
+            frame = TextFrame.encode(message)
+            pass.frames[key] = frame
+        } else {
+            sendSnapshot(record, to: subscription)  // its version has left the history
+            return false
+        }
+        pass.lastFrame = (key, frame)
+        connection.send(frame: frame)
+        subscription.sentVersion = newest.number
+        return true
+    }
+
+    /// The delta from version `from` to the newest, nil when `from` has left the history.
+    private func deltaMessage(_ record: ModelRecord, from: Int, fields: FieldSet) -> String? {
+        let newest = record.history.newest!
+        if from == newest.number - 1 {
+            // From the one before: the changes the newest version recorded.
+            let maps = newest.hasMaps ? fields.fields.map { field in
+                (field, newest.changes[field.index].map { ($0.index, record.history.vectors[field.index][$0.index]) })
+            } : nil
+            return ServerMessage.solution(model: record, version: newest, full: false, id: nil, maps: maps)
+        }
+        let deltas = fields.fields.map { field in (field, record.history.delta(of: field, since: from)) }
+        if deltas.contains(where: { $0.1 == nil }) { return nil }
+        let maps = newest.hasMaps || record.history.versions.contains { $0.number > from && $0.hasMaps }
+            ? deltas.map { ($0.0, $0.1!) } : nil
+        return ServerMessage.solution(model: record, version: newest, full: false, id: nil, maps: maps)
     }
 
     /// A full solution message with the given fields (maps only when the newest version has a solution).
@@ -95,19 +148,14 @@ extension Coordinator {
         metrics.deliveries.increment()
     }
 
-    /// Sends one delta from the subscriber's version to the newest, or a snapshot if that
-    /// version has left the history.
+    /// Sends a subscriber whose socket drained one delta from its version to the newest, or a
+    /// snapshot when it has no maps yet or its version has left the history.
     func catchUp(_ record: ModelRecord, to subscription: Connection.Subscription) {
         guard let newest = record.history.newest, subscription.sentVersion < newest.number else { return }
-        guard subscription.hasMaps else { return sendSnapshot(record, to: subscription) }
-        let deltas = subscription.fields.fields.map { field in (field, record.history.delta(of: field, since: subscription.sentVersion)) }
-        if deltas.contains(where: { $0.1 == nil }) {
+        guard subscription.hasMaps, let message = deltaMessage(record, from: subscription.sentVersion, fields: subscription.fields) else {
             return sendSnapshot(record, to: subscription)
-        } else {
-            let maps = newest.hasMaps || record.history.versions.contains { $0.number > subscription.sentVersion && $0.hasMaps }
-                ? deltas.map { ($0.0, $0.1!) } : nil
-            subscription.connection.send(ServerMessage.solution(model: record, version: newest, full: false, id: nil, maps: maps))
         }
+        subscription.connection.send(message)
         subscription.sentVersion = newest.number
         metrics.deliveries.increment()
     }

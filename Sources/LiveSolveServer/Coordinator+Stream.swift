@@ -16,7 +16,8 @@ extension Coordinator {
         guard connections.removeValue(forKey: ObjectIdentifier(connection)) != nil else { return }
         connection.isOpen = false
         metrics.connections.decrement()
-        for id in connection.subscriptions.keys {
+        for (id, subscription) in connection.subscriptions {
+            subscription.isActive = false
             models[id]?.subscribers[ObjectIdentifier(connection)] = nil
             metrics.subscribers.decrement()
         }
@@ -49,7 +50,8 @@ extension Coordinator {
                 try subscribe(connection, to: model, fields: fields, id: context.id)
             case let .unsubscribe(model):
                 let record = try record(model)
-                if connection.subscriptions.removeValue(forKey: model) != nil {
+                if let subscription = connection.subscriptions.removeValue(forKey: model) {
+                    subscription.isActive = false
                     record.subscribers[ObjectIdentifier(connection)] = nil
                     metrics.subscribers.decrement()
                 }
@@ -96,7 +98,7 @@ extension Coordinator {
     /// Subscribing again replaces the subscription: new fields, a new snapshot.
     private func subscribe(_ connection: Connection, to model: String, fields: FieldSet, id: JSON?) throws(RequestError) {
         let record = try record(model)
-        if connection.subscriptions[model] == nil { metrics.subscribers.increment() }
+        if let replaced = connection.subscriptions[model] { replaced.isActive = false } else { metrics.subscribers.increment() }
         let subscription = Connection.Subscription(connection: connection, fields: fields)
         record.subscribers[ObjectIdentifier(connection)] = subscription
         connection.subscriptions[model] = subscription

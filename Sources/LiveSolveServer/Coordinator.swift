@@ -122,6 +122,7 @@ public actor Coordinator {
         waitingForWorker.removeAll { $0 === record }
         let gone = RequestError(.unknownModel, "model \(JSONWriter.quoted(id)) was deleted", model: id)
         for subscription in record.subscribers.values {
+            subscription.isActive = false
             subscription.connection.subscriptions[id] = nil
             metrics.subscribers.decrement()
             subscription.connection.send(ServerMessage.error(gone, id: nil))

@@ -38,6 +38,8 @@ final class ModelRecord: @unchecked Sendable {
     /// Keyed by the subscribing connection.
     var subscribers: [ObjectIdentifier: Connection.Subscription] = [:]
     var waiters: [Waiter] = []
+    /// The pass taking the newest version to the subscribers, while one is under way.
+    var fanout: FanoutPass?
 
     struct Waiter {
         var minSeq: Int
@@ -53,4 +55,25 @@ final class ModelRecord: @unchecked Sendable {
 
     /// `solving` until the first solve ends, then the newest status.
     var statusName: String { history.newest?.status.rawValue ?? "solving" }
+}
+
+/// One pass of a model's newest version over its subscribers (see `Coordinator.publish`).
+final class FanoutPass {
+    /// Identifies a delta frame: from which version, to which, with which fields.
+    struct FrameKey: Hashable {
+        var from: Int
+        var to: Int
+        var fields: FieldSet
+    }
+
+    let subscribers: [Connection.Subscription]
+    var next = 0
+    /// A version was installed during this pass: another pass follows it.
+    var hasNewerVersion = false
+    /// Every frame encoded in this pass, each written to every subscriber it fits.
+    var frames: [FrameKey: ByteBuffer] = [:]
+    /// The last frame written: most subscribers of a model share one.
+    var lastFrame: (key: FrameKey, frame: ByteBuffer)?
+
+    init(subscribers: [Connection.Subscription]) { self.subscribers = subscribers }
 }

@@ -82,7 +82,7 @@ public final class Server: Sendable {
             eventLoopGroupProvider: .shared(group),
             logger: frameworkLogger)
         let group = ServiceGroup(configuration: .init(
-            services: [app, GoingAway(coordinator: coordinator)], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: frameworkLogger))
+            services: [app, GoingAway(coordinator: coordinator, forcedExitAfter: handleSignals ? 10 : nil)], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: frameworkLogger))
         let running = Task {
             defer { portPromise.fail(StartError(description: "the server stopped before it bound its port")) }
             do {
@@ -116,9 +116,21 @@ public final class Server: Sendable {
 /// Services stop in reverse order, so this runs first.
 private struct GoingAway: Service {
     let coordinator: Coordinator
+    /// For `livesolve serve` only: seconds after which a shutdown that has not finished ends the
+    /// process anyway. With thousands of connections, the event loop was seen blocked for good
+    /// on a lock inside swift-async-algorithms' `merge` during shutdown (Hummingbird's date
+    /// cache uses it); workers exit by themselves when their stdin closes.
+    let forcedExitAfter: Double?
 
     func run() async throws {
         try? await gracefulShutdown()
+        if let seconds = forcedExitAfter {
+            Thread.detachNewThread {
+                Thread.sleep(forTimeInterval: seconds)
+                FileHandle.standardError.write(Data("livesolve: shutdown did not finish within \(Int(seconds)) s; exiting\n".utf8))
+                _exit(0)
+            }
+        }
         await coordinator.closeAllConnections()
     }
 }

@@ -34,6 +34,8 @@ public struct ServerConfiguration: Sendable {
     public var publicFolder = "Public"
     /// `fanout.history` — solution versions kept so a lagging subscriber gets one delta; further behind, a full snapshot.
     public var history = 64
+    /// `fanout.chunk` — subscribers written per loop turn; between turns the loop serves other sockets.
+    public var fanoutChunk = 512
 
     public init() {}
 
@@ -62,5 +64,6 @@ public struct ServerConfiguration: Sendable {
         waitLimit = reader.double(forKey: "rest.waitLimit", default: d.waitLimit)
         publicFolder = reader.string(forKey: "public.folder", default: d.publicFolder)
         history = max(1, reader.int(forKey: "fanout.history", default: d.history))
+        fanoutChunk = max(1, reader.int(forKey: "fanout.chunk", default: d.fanoutChunk))
     }
 }

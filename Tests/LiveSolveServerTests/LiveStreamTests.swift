@@ -36,7 +36,11 @@ private func readUntil(seq: Int, on client: QueuedStreamClient, into view: inout
 
 @Suite(.serialized) struct LiveStreamTests {
     @Test func aFastAndASlowSubscriberBothRebuildTheExactSolution() async throws {
-        let server = try await TestServer.start { $0.sendBufferBytes = 8192 }
+        // One subscriber per loop turn: every pass spans turns, and versions land mid-pass.
+        let server = try await TestServer.start {
+            $0.sendBufferBytes = 8192
+            $0.fanoutChunk = 1
+        }
         let stream = try TestData.stream("adlittle")
         let steps = Array(stream.steps + stream.steps)  // 1 000 updates; the second pass ends where the first did
         let feeder = try await server.connect(), fast = try await server.connect()
