@@ -17,6 +17,9 @@ struct WorkerCommand: ParsableCommand {
         // Solving yields the CPU to the server's event loop: on a machine with few cores, a
         // multi-second solve must not make pings and other models' fan-out wait for a time slice.
         _ = nice(10)
+        // Ctrl-C in a terminal reaches the whole process group; the server decides when workers
+        // stop (a shutdown frame, or EOF on stdin when the server is gone).
+        signal(SIGINT, SIG_IGN)
         let code = WorkerService().run()
         if code != 0 { throw ExitCode(code) }
     }
