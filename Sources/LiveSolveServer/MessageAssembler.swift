@@ -17,9 +17,9 @@ struct MessageAssembler {
     private var isBinary = false
     private var isOversized = false
 
-    init(maxMessageBytes: Int, maxModelBytes: Int) {
-        self.maxMessageBytes = maxMessageBytes
-        self.maxModelBytes = maxModelBytes
+    init(_ configuration: ServerConfiguration) {
+        maxMessageBytes = configuration.maxMessageBytes
+        maxModelBytes = configuration.maxModelBytes
     }
 
     /// Adds one data frame; returns what a complete message amounts to, nil until `fin`.

@@ -19,7 +19,7 @@ enum StreamEndpoint {
         await coordinator.connect(connection)
         let marker = offersDeflate ? nil
             : await StreamFrameHandler.install(on: channel, connection: connection, coordinator: coordinator, configuration: configuration)
-        var assembler = MessageAssembler(maxMessageBytes: configuration.maxMessageBytes, maxModelBytes: configuration.maxModelBytes)
+        var assembler = MessageAssembler(configuration)
         do {
             frames: for try await frame in inbound {
                 if let marker, marker.matches(isBinary: frame.opcode == .binary, data: frame.data) {

@@ -56,7 +56,7 @@ final class StreamFrameHandler: ChannelDuplexHandler {
     private init(connection: Connection, coordinator: Coordinator, configuration: ServerConfiguration) {
         self.connection = connection
         self.coordinator = coordinator
-        self.assembler = MessageAssembler(maxMessageBytes: configuration.maxMessageBytes, maxModelBytes: configuration.maxModelBytes)
+        self.assembler = MessageAssembler(configuration)
         self.markerBytes = ByteBuffer(bytes: (0..<16).map { _ in UInt8.random(in: 0...255) })
     }
 

@@ -47,7 +47,7 @@ final class SubscriberPool: @unchecked Sendable {
             for index in 0..<count {
                 let fd = try Self.connect(port: port)
                 subscribers.append(Subscriber(fd: fd, pending: try Self.upgrade(fd, port: port)))
-                try Self.writeAll(fd, frame(text: subscribe))
+                try Self.writeAll(fd, masked(opcode: 0x1, payload: Array(subscribe.utf8)))
                 _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
                 var event = epoll_event()
                 event.events = EPOLLIN.rawValue
@@ -113,27 +113,14 @@ final class SubscriberPool: @unchecked Sendable {
         var offset = 0
         var pongs: [[UInt8]] = []
         subscriber.pending.withUnsafeBytes { bytes in
-            while bytes.count - offset >= 2 {
-                let opcode = bytes[offset] & 0x0F
-                var length = Int(bytes[offset + 1] & 0x7F), header = 2
-                if length == 126 {
-                    guard bytes.count - offset >= 4 else { return }
-                    length = Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
-                    header = 4
-                } else if length == 127 {
-                    guard bytes.count - offset >= 10 else { return }
-                    length = (0..<8).reduce(0) { $0 << 8 | Int(bytes[offset + 2 + $1]) }
-                    header = 10
-                    guard length >= 0, length < 1 << 31 else { return }
-                }
-                guard bytes.count - offset >= header + length else { return }
-                let payload = UnsafeRawBufferPointer(rebasing: bytes[(offset + header)..<(offset + header + length)])
-                switch opcode {
+            while let frame = RawFrame.next(in: UnsafeRawBufferPointer(rebasing: bytes[offset...])) {
+                let payload = UnsafeRawBufferPointer(rebasing: bytes[(offset + frame.payload.lowerBound)..<(offset + frame.payload.upperBound)])
+                switch frame.opcode {
                 case 0x1: onText(index, payload)
-                case 0x9: pongs.append(frame(opcode: 0xA, payload: Array(payload)))
+                case 0x9: pongs.append(masked(opcode: 0xA, payload: Array(payload)))
                 default: break
                 }
-                offset += header + length
+                offset += frame.length
             }
         }
         subscriber.pending.removeFirst(offset)
@@ -152,9 +139,7 @@ final class SubscriberPool: @unchecked Sendable {
     /// Sends the upgrade request and reads the response; returns any bytes read past it.
     private static func upgrade(_ fd: Int32, port: Int) throws -> [UInt8] {
         let key = Data((0..<16).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
-        let request = "GET /v1/stream HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: \(key)\r\nSec-WebSocket-Version: 13\r\n\r\n"
-        try writeAll(fd, Array(request.utf8))
+        try writeAll(fd, RawFrame.upgradeRequest(port: port, key: key))
         var response: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1024)
         let end = Array("\r\n\r\n".utf8)
@@ -184,19 +169,8 @@ final class SubscriberPool: @unchecked Sendable {
     }
 
     /// A masked client frame, as RFC 6455 asks of clients.
-    private func frame(text: String) -> [UInt8] { frame(opcode: 0x1, payload: Array(text.utf8)) }
-
-    private func frame(opcode: UInt8, payload: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = [0x80 | opcode]
-        if payload.count < 126 {
-            out.append(0x80 | UInt8(payload.count))
-        } else {
-            out += [0x80 | 126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
-        }
+    private func masked(opcode: UInt8, payload: [UInt8]) -> [UInt8] {
         let bits = maskKeys.next()
-        let key = (0..<4).map { UInt8(truncatingIfNeeded: bits >> ($0 * 8)) }
-        out += key
-        out += payload.enumerated().map { $0.element ^ key[$0.offset % 4] }
-        return out
+        return RawFrame.masked(opcode: opcode, payload: payload, key: (0..<4).map { UInt8(truncatingIfNeeded: bits >> ($0 * 8)) })
     }
 }

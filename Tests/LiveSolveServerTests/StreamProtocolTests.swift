@@ -206,9 +206,7 @@ func pipelinedRequestsAreAnsweredInOrder(offerDeflate: Bool) async throws {
     let server = try await TestServer.start(workers: 1)
     let socket = try RawWebSocket(port: server.port)
     defer { socket.close() }
-    let upgrade = "GET /v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
-    try socket.write(Array(upgrade.utf8)
+    try socket.write(RawFrame.upgradeRequest(port: server.port, key: "dGhlIHNhbXBsZSBub25jZQ==")
         + RawWebSocket.frame(#"{"op":"create","id":"c","model":\#(refineryDocument)}"#)
         + RawWebSocket.frame(#"{"op":"ping","id":"a"}"#))
     let response = try socket.readUntil("\r\n\r\n")
@@ -242,12 +240,7 @@ private final class RawWebSocket {
 
     /// A masked text frame.
     static func frame(_ text: String) -> [UInt8] {
-        let payload = Array(text.utf8), key: [UInt8] = [0x12, 0x34, 0x56, 0x78]
-        var out: [UInt8] = [0x81]
-        if payload.count < 126 { out.append(0x80 | UInt8(payload.count)) } else {
-            out += [0x80 | 127] + (0..<8).reversed().map { UInt8(truncatingIfNeeded: payload.count >> ($0 * 8)) }
-        }
-        return out + key + payload.enumerated().map { $0.element ^ key[$0.offset % 4] }
+        RawFrame.masked(opcode: 0x1, payload: Array(text.utf8), key: [0x12, 0x34, 0x56, 0x78])
     }
 
     private func fill() throws {
@@ -271,17 +264,10 @@ private final class RawWebSocket {
     /// The next text frame's payload (the server's frames are unmasked and, here, unfragmented).
     func readTextFrame() throws -> String {
         while true {
-            if buffered.count >= 2 {
-                var length = Int(buffered[1] & 0x7F), header = 2
-                if length == 126, buffered.count >= 4 { (length, header) = (Int(buffered[2]) << 8 | Int(buffered[3]), 4) }
-                if length == 127, buffered.count >= 10 { (length, header) = ((2..<10).reduce(0) { $0 << 8 | Int(buffered[$1]) }, 10) }
-                if length < 126 || header > 2, buffered.count >= header + length {
-                    let opcode = buffered[0] & 0x0F
-                    let payload = String(decoding: buffered[header..<header + length], as: UTF8.self)
-                    buffered.removeFirst(header + length)
-                    if opcode == 0x1 { return payload }
-                    continue
-                }
+            while let frame = buffered.withUnsafeBytes({ RawFrame.next(in: $0) }) {
+                let payload = String(decoding: buffered[frame.payload], as: UTF8.self)
+                buffered.removeFirst(frame.length)
+                if frame.opcode == 0x1 { return payload }
             }
             try fill()
         }
