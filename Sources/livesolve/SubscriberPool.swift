@@ -16,18 +16,10 @@ final class SubscriberPool: @unchecked Sendable {
         var description: String
     }
 
-    /// One connection's socket and the bytes of a frame not yet complete.
-    private final class Subscriber {
-        let fd: Int32
-        var pending: [UInt8]
-        init(fd: Int32, pending: [UInt8]) { (self.fd, self.pending) = (fd, pending) }
-    }
-
-    private var subscribers: [Subscriber] = []
+    private var subscribers: [RawConnection] = []
     private let epoll: Int32
     private let stopped = NIOLockedValueBox(false)
     private var thread: Thread?
-    private var maskKeys = MaskKeyGenerator()
 
     /// Connects `count` subscribers to `model`, on a thread of its own: the set-up blocks.
     static func connect(port: Int, count: Int, model: String) async throws -> SubscriberPool {
@@ -45,9 +37,10 @@ final class SubscriberPool: @unchecked Sendable {
         let subscribe = #"{"op":"subscribe","model":"\#(model)"}"#
         do {
             for index in 0..<count {
-                let fd = try Self.connect(port: port)
-                subscribers.append(Subscriber(fd: fd, pending: try Self.upgrade(fd, port: port)))
-                try Self.writeAll(fd, masked(opcode: 0x1, payload: Array(subscribe.utf8)))
+                let connection = try RawConnection(port: port)
+                subscribers.append(connection)
+                try connection.send(subscribe)
+                let fd = connection.fd
                 _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
                 var event = epoll_event()
                 event.events = EPOLLIN.rawValue
@@ -87,7 +80,6 @@ final class SubscriberPool: @unchecked Sendable {
         stopped.withLockedValue { $0 = true }
         // The loop sees the flag within its 50 ms wait; give it up to a second.
         for _ in 0..<1_000 where thread?.isFinished == false { usleep(1_000) }
-        for subscriber in subscribers { Glibc.close(subscriber.fd) }
         subscribers = []
         Glibc.close(epoll)
     }
@@ -109,7 +101,7 @@ final class SubscriberPool: @unchecked Sendable {
     }
 
     /// Handles every complete frame in `pending`: text to `onText`, pings answered.
-    private func consumeFrames(_ subscriber: Subscriber, index: Int, onText: (Int, UnsafeRawBufferPointer) -> Void) {
+    private func consumeFrames(_ subscriber: RawConnection, index: Int, onText: (Int, UnsafeRawBufferPointer) -> Void) {
         var offset = 0
         var pongs: [[UInt8]] = []
         subscriber.pending.withUnsafeBytes { bytes in
@@ -117,60 +109,13 @@ final class SubscriberPool: @unchecked Sendable {
                 let payload = UnsafeRawBufferPointer(rebasing: bytes[(offset + frame.payload.lowerBound)..<(offset + frame.payload.upperBound)])
                 switch frame.opcode {
                 case 0x1: onText(index, payload)
-                case 0x9: pongs.append(masked(opcode: 0xA, payload: Array(payload)))
+                case 0x9: pongs.append(subscriber.frame(opcode: 0xA, payload: Array(payload)))
                 default: break
                 }
                 offset += frame.length
             }
         }
         subscriber.pending.removeFirst(offset)
-        for pong in pongs { try? Self.writeAll(subscriber.fd, pong) }
-    }
-
-    // MARK: connection set-up (blocking, before the loop starts)
-
-    private static func connect(port: Int) throws -> Int32 {
-        // The set-up reads block, but not for ever.
-        let fd = ls_connect_loopback(Int32(port), 10)
-        guard fd >= 0 else { throw Failure(description: "connect to 127.0.0.1:\(port): \(String(cString: strerror(-fd)))") }
-        return fd
-    }
-
-    /// Sends the upgrade request and reads the response; returns any bytes read past it.
-    private static func upgrade(_ fd: Int32, port: Int) throws -> [UInt8] {
-        let key = Data((0..<16).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
-        try writeAll(fd, RawFrame.upgradeRequest(port: port, key: key))
-        var response: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1024)
-        let end = Array("\r\n\r\n".utf8)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            guard n > 0 else { throw Failure(description: n == 0 ? "the server closed during the upgrade" : "no upgrade response within 10 s") }
-            response += chunk[0..<n]
-            if let range = response.firstRange(of: end) {
-                guard response.starts(with: Array("HTTP/1.1 101".utf8)) else {
-                    throw Failure(description: "the server did not upgrade: \(String(decoding: response.prefix(40), as: UTF8.self))")
-                }
-                return Array(response[range.upperBound...])
-            }
-        }
-    }
-
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-            if n < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                throw Failure(description: "write: \(String(cString: strerror(errno)))")
-            }
-            offset += n
-        }
-    }
-
-    /// A masked client frame, as RFC 6455 asks of clients.
-    private func masked(opcode: UInt8, payload: [UInt8]) -> [UInt8] {
-        let bits = maskKeys.next()
-        return RawFrame.masked(opcode: opcode, payload: payload, key: (0..<4).map { UInt8(truncatingIfNeeded: bits >> ($0 * 8)) })
+        for pong in pongs { try? subscriber.write(pong) }
     }
 }

@@ -1,0 +1,104 @@
+import CSupport
+import Foundation
+import LiveSolveClient
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One WebSocket connection to `/v1/stream` on a plain blocking socket, for the load clients.
+/// A bench client's own work sits inside every latency it measures: here a receipt is a `read`
+/// returning, with no event loop, pipeline or thread hop between the kernel and the clock.
+/// Reads block for at most 10 s (`SO_RCVTIMEO`), so no wait is unbounded.
+final class RawConnection {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    let fd: Int32
+    /// Bytes read past the last complete frame.
+    var pending: [UInt8]
+    private var maskKeys = MaskKeyGenerator()
+    private var buffer = [UInt8](repeating: 0, count: 64 << 10)
+
+    /// Connects to 127.0.0.1:`port` and upgrades.
+    init(port: Int) throws {
+        let fd = ls_connect_loopback(Int32(port), 10)
+        guard fd >= 0 else { throw Failure(description: "connect to 127.0.0.1:\(port): \(String(cString: strerror(-fd)))") }
+        self.fd = fd
+        self.pending = []
+        do {
+            pending = try upgrade(port: port)
+        } catch {
+            Glibc.close(fd)
+            throw error
+        }
+    }
+
+    deinit { Glibc.close(fd) }
+
+    /// Sends a text message, masked as RFC 6455 asks of clients.
+    func send(_ text: String) throws { try write(frame(opcode: 0x1, payload: Array(text.utf8))) }
+
+    /// Blocks until the next text message and returns its payload; pings are answered on the way.
+    func receiveText() throws -> [UInt8] {
+        while true {
+            if let message = try nextText() { return message }
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { throw Failure(description: n == 0 ? "the server closed the connection" : "no message within 10 s") }
+            pending.append(contentsOf: buffer[0..<n])
+        }
+    }
+
+    /// The first complete text message in `pending`, control frames before it handled.
+    private func nextText() throws -> [UInt8]? {
+        while let next = pending.withUnsafeBytes({ RawFrame.next(in: $0) }) {
+            let payload = Array(pending[next.payload])
+            pending.removeFirst(next.length)
+            switch next.opcode {
+            case 0x1: return payload
+            case 0x8: throw Failure(description: "the server closed the connection")
+            case 0x9: try write(frame(opcode: 0xA, payload: payload))
+            default: break
+            }
+        }
+        return nil
+    }
+
+    func write(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw Failure(description: "write: \(String(cString: strerror(errno)))")
+            }
+            offset += n
+        }
+    }
+
+    func frame(opcode: UInt8, payload: [UInt8]) -> [UInt8] {
+        let bits = maskKeys.next()
+        return RawFrame.masked(opcode: opcode, payload: payload, key: (0..<4).map { UInt8(truncatingIfNeeded: bits >> ($0 * 8)) })
+    }
+
+    /// Sends the upgrade request and reads the response; returns any bytes read past it.
+    private func upgrade(port: Int) throws -> [UInt8] {
+        let key = Data((0..<16).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+        try write(RawFrame.upgradeRequest(port: port, key: key))
+        var response: [UInt8] = []
+        let end = Array("\r\n\r\n".utf8)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, 1024) }
+            guard n > 0 else { throw Failure(description: n == 0 ? "the server closed during the upgrade" : "no upgrade response within 10 s") }
+            response += buffer[0..<n]
+            if let range = response.firstRange(of: end) {
+                guard response.starts(with: Array("HTTP/1.1 101".utf8)) else {
+                    throw Failure(description: "the server did not upgrade: \(String(decoding: response.prefix(40), as: UTF8.self))")
+                }
+                return Array(response[range.upperBound...])
+            }
+        }
+    }
+}
