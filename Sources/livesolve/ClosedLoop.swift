@@ -9,9 +9,9 @@ struct ClosedLoopSample: Sendable {
     var objective: Double?
 }
 
-/// Drives W1 on a thread of its own over a blocking socket: each solution that includes the
-/// update in flight is timed as its `read` returns and the next update goes out at once, so no
-/// event loop or thread hand-off of the bench itself sits inside the measured time.
+/// Drives W1 on a thread of its own over a blocking socket: each update is timed from its
+/// `write` to the return of the `read` that completed the solution including it, and the next
+/// goes out at once, so no event loop or thread hand-off of the bench sits inside the time.
 enum ClosedLoopDriver {
     /// Sends each message once the previous one was answered, timing each from send to answer.
     /// `answers(reply, index)` says whether a reply answers the message at `index`.
@@ -29,11 +29,13 @@ enum ClosedLoopDriver {
         var samples: [ClosedLoopSample] = []
         samples.reserveCapacity(messages.count)
         for (index, message) in messages.enumerated() {
+            // Framed before the clock starts: the client's own work is not the server's latency.
+            let frame = connection.frame(opcode: 0x1, payload: Array(message.utf8))
             let sentAt = DispatchTime.now().uptimeNanoseconds
-            try connection.send(message)
+            try connection.write(frame)
             while true {
                 let bytes = try connection.receiveText()
-                let now = DispatchTime.now().uptimeNanoseconds
+                let now = connection.lastReadAt
                 // Acks arrive just before the solutions they announce: skip them without parsing.
                 if bytes.starts(with: ackPrefix) { continue }
                 let text = String(decoding: bytes, as: UTF8.self)

@@ -18,6 +18,8 @@ final class RawConnection {
     let fd: Int32
     /// Bytes read past the last complete frame.
     var pending: [UInt8]
+    /// When the last `read` returned (monotonic ns): a message's arrival, before any decoding.
+    private(set) var lastReadAt: UInt64 = 0
     private var maskKeys = MaskKeyGenerator()
     private var buffer = [UInt8](repeating: 0, count: 64 << 10)
 
@@ -45,6 +47,7 @@ final class RawConnection {
         while true {
             if let message = try nextText() { return message }
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            lastReadAt = DispatchTime.now().uptimeNanoseconds
             if n < 0, errno == EINTR { continue }
             guard n > 0 else { throw Failure(description: n == 0 ? "the server closed the connection" : "no message within 10 s") }
             pending.append(contentsOf: buffer[0..<n])
