@@ -18,8 +18,9 @@ extension Coordinator {
             isWarmStart: answer.isWarmStart, algorithm: answer.algorithm, solveMicros: answer.solveMicros,
             updatesMerged: flight.updatesMerged, hasMaps: answer.status.hasSolution, changes: [])
         record.history.install(version, vectors: version.hasMaps ? record.mirror : nil)
-        metrics.solved(micros: answer.solveMicros, since: flight.oldestUpdate, merged: flight.updatesMerged)
         publish(record)
+        // After the subscribers' writes: the metrics are not what they wait for.
+        metrics.solved(micros: answer.solveMicros, since: flight.oldestUpdate, merged: flight.updatesMerged)
         dispatch(record)
     }
 
