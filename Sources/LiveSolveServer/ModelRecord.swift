@@ -70,9 +70,9 @@ final class FanoutPass {
     var next = 0
     /// A version was installed during this pass: another pass follows it.
     var hasNewerVersion = false
-    /// Every frame encoded in this pass, each written to every subscriber it fits.
+    /// The frames encoded in this pass before the last one, each written to every subscriber it fits.
     var frames: [FrameKey: ByteBuffer] = [:]
-    /// The last frame written: most subscribers of a model share one.
+    /// The last frame encoded or written: most subscribers of a model share one.
     var lastFrame: (key: FrameKey, frame: ByteBuffer)?
 
     init(subscribers: [Connection.Subscription]) { self.subscribers = subscribers }

@@ -26,6 +26,10 @@ final class WorkerProcess: @unchecked Sendable {
     /// Models this worker holds, as the coordinator last sent them.
     var held: Set<UInt32> = []
     var isAlive = true
+    /// The parent's end of the worker's stdin, owned by `channel` (which closes it).
+    private var requestFD: Int32 = -1
+    /// Writes handed to the channel and not yet done: while there are any, none goes direct.
+    private var queuedWrites = 0
 
     /// Busy while a load or solve is outstanding; a queued drop does not count.
     var isBusy: Bool {
@@ -68,6 +72,7 @@ final class WorkerProcess: @unchecked Sendable {
             .takingOwnershipOfDescriptors(input: fromChild[0], output: toChild[1])
             .map { channel in
                 worker.channel = channel
+                worker.requestFD = toChild[1]
                 return worker
             }
     }
@@ -75,7 +80,21 @@ final class WorkerProcess: @unchecked Sendable {
     func send(_ request: WorkerRequest, expecting expectation: Expectation) {
         guard let channel, isAlive else { return }
         expected.append(expectation)
-        channel.writeAndFlush(ByteBuffer(bytes: request.frame()), promise: nil)
+        var frame = request.frame()
+        // A request is usually small and the pipe empty: written straight to the pipe, it skips
+        // the channel's pipeline on every update's path (3 µs of W1's step). The channel is
+        // active, so its descriptor is still this pipe's (it is closed only on this loop), and
+        // non-blocking; with nothing queued in the channel, nothing is overtaken. What does not
+        // fit, or fails, goes through the channel, which waits for room or reports the error.
+        if queuedWrites == 0, channel.isActive {
+            let written = frame.withUnsafeBytes { Glibc.write(requestFD, $0.baseAddress, $0.count) }
+            if written == frame.count { return }
+            if written > 0 { frame.removeFirst(written) }
+        }
+        queuedWrites += 1
+        let done = channel.eventLoop.makePromise(of: Void.self)
+        done.futureResult.whenComplete { _ in self.queuedWrites -= 1 }
+        channel.writeAndFlush(ByteBuffer(bytes: frame), promise: done)
     }
 
     /// Kills the process (a solve overran its time limit, or the server is stopping).
