@@ -44,7 +44,7 @@ enum ClosedLoopDriver {
                 guard answers(reply, index) else { continue }
                 let solve: Double = if case .number(let n)? = reply["stats"]?["solveMicros"] { n } else { 0 }
                 let objective: Double? = if case .number(let o)? = reply["objective"] { o } else { nil }
-                samples.append(ClosedLoopSample(latencyMicros: Double(now - sentAt) / 1000, solveMicros: solve, objective: objective))
+                samples.append(ClosedLoopSample(latencyMicros: (Double(now) - Double(sentAt)) / 1000, solveMicros: solve, objective: objective))
                 break
             }
         }

@@ -21,7 +21,9 @@ final class RawConnection {
     /// When the last `read` returned (monotonic ns): a message's arrival, before any decoding.
     private(set) var lastReadAt: UInt64 = 0
     private var maskKeys = MaskKeyGenerator()
-    private var buffer = [UInt8](repeating: 0, count: 64 << 10)
+    /// `receiveText`'s read buffer, made on first use: the W3 pool holds thousands of
+    /// connections and reads them all into one buffer of its own.
+    private lazy var buffer = [UInt8](repeating: 0, count: 64 << 10)
 
     /// Connects to 127.0.0.1:`port` and upgrades.
     init(port: Int) throws {
@@ -91,11 +93,12 @@ final class RawConnection {
         let key = Data((0..<16).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
         try write(RawFrame.upgradeRequest(port: port, key: key))
         var response: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1024)
         let end = Array("\r\n\r\n".utf8)
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, 1024) }
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             guard n > 0 else { throw Failure(description: n == 0 ? "the server closed during the upgrade" : "no upgrade response within 10 s") }
-            response += buffer[0..<n]
+            response += chunk[0..<n]
             if let range = response.firstRange(of: end) {
                 guard response.starts(with: Array("HTTP/1.1 101".utf8)) else {
                     throw Failure(description: "the server did not upgrade: \(String(decoding: response.prefix(40), as: UTF8.self))")
