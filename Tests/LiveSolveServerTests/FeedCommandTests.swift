@@ -10,17 +10,9 @@ func feedRandomWalksAnExamplesParameters(example: String) async throws {
     let (_, created) = try await server.json("POST", "/v1/models", body: document)
     let id = try #require(created["model"]?.string)
     let family = example == "portfolio" ? "return[*]" : example == "transport" ? "demand[*]" : "price[*]"
-    let feed = Process()
-    feed.executableURL = URL(fileURLWithPath: TestData.livesolveExecutable)
-    feed.arguments = ["feed", "--model", id, "--param", family, "--rate", "20", "--step", "0.01", "--seconds", "1.5", "--url", "ws://127.0.0.1:\(server.port)"]
-    let output = Pipe()
-    feed.standardOutput = output
-    feed.standardError = output
-    try feed.run()
-    // Poll, not waitUntilExit: a blocked cooperative thread would starve the in-process server's handlers.
-    for _ in 0..<200 where feed.isRunning { try await Task.sleep(for: .milliseconds(50)) }
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    #expect(feed.terminationStatus == 0, "\(text)")
+    let (status, text) = try await runLivesolve(["feed", "--model", id, "--param", family, "--rate", "20", "--step", "0.01",
+                                                 "--seconds", "1.5", "--url", "ws://127.0.0.1:\(server.port)"], seconds: 10)
+    #expect(status == 0, "\(text)")
     #expect(text.contains("0 rejected"))
     // Every update the feed sent is accepted (the server may still be reading them when it exits).
     let sent = try #require(text.firstMatch(of: /sent (\d+) updates/).flatMap { Int($0.1) })

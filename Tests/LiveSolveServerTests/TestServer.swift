@@ -51,6 +51,24 @@ struct TestServer {
     func stop() async { await server.shutdown() }
 }
 
+/// Runs the `livesolve` executable, as a user would, for at most `seconds` (then it is stopped);
+/// returns its exit status and what it printed.
+func runLivesolve(_ arguments: [String], seconds: Double = 30) async throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: TestData.livesolveExecutable)
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    // Poll, not waitUntilExit: a blocked cooperative thread would starve the in-process server's handlers.
+    for _ in 0..<Int(seconds * 20) where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+    if process.isRunning { process.terminate() }
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, text)
+}
+
 /// The tests' servers run on one event loop, as `livesolve serve` does.
 let serverLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 

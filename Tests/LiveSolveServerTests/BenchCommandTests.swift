@@ -1,0 +1,43 @@
+import Foundation
+import LiveSolveModel
+import Testing
+import TestSupport
+
+// `livesolve bench` against a real server, as the README runs it: functional checks only
+// (every objective right, every subscriber reached), never timings.
+
+/// The one JSON object a bench prints with `--json`.
+private func benchFigures(_ output: String) throws -> JSON {
+    let line = try #require(output.split(separator: "\n").last { $0.hasPrefix("{") }, "no JSON in: \(output)")
+    return try JSONParser.parse(String(line))
+}
+
+@Test func benchW1ReplaysAStreamClosedLoopWithEveryObjectiveRight() async throws {
+    let server = try await TestServer.start(workers: 1)
+    let stream = TestData.streams.appendingPathComponent("afiro.jsonl.gz").path
+    let (status, output) = try await runLivesolve(["bench", "w1", "--stream", stream, "--steps", "40", "--json",
+                                                   "--url", "ws://127.0.0.1:\(server.port)"])
+    #expect(status == 0, "\(output)")
+    let figures = try benchFigures(output)
+    #expect(figures["steps"]?.number == 40)
+    #expect(figures["wrong"]?.number == 0)
+    let p50 = try #require(figures["p50_us"]?.number), overhead = try #require(figures["overhead_p50_us"]?.number)
+    // The solver's own time is reported by the server and is part of each latency.
+    #expect((figures["solve_p50_us"]?.number ?? 0) > 0)
+    #expect(overhead > 0 && overhead < p50)
+    await server.stop()
+}
+
+@Test func benchW3ReachesEverySubscriberWithTheLastUpdate() async throws {
+    let server = try await TestServer.start(workers: 1)
+    let (status, output) = try await runLivesolve(["bench", "w3", "--subscribers", "20", "--rate", "20", "--seconds", "1", "--json",
+                                                   "--url", "ws://127.0.0.1:\(server.port)"])
+    // Exit 0 only once every subscriber holds a solution including the last update.
+    #expect(status == 0, "\(output)")
+    let figures = try benchFigures(output)
+    #expect(figures["updates"]?.number == 20)
+    // At least the last solution reached each subscriber, and no subscriber got more than one message per update.
+    let deliveries = try #require(figures["deliveries"]?.number)
+    #expect(deliveries >= 20 && deliveries <= 400)
+    await server.stop()
+}
