@@ -7,9 +7,10 @@ public enum RawFrame {
             + "Sec-WebSocket-Key: \(key)\r\nSec-WebSocket-Version: 13\r\n\r\n").utf8)
     }
 
-    /// A final frame masked with `key` (4 bytes), as clients must send.
-    public static func masked(opcode: UInt8, payload: [UInt8], key: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = [0x80 | opcode]
+    /// A frame masked with `key` (4 bytes), as clients must send; `fin` false for a fragment
+    /// that more frames continue.
+    public static func masked(opcode: UInt8, fin: Bool = true, payload: [UInt8], key: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = [(fin ? 0x80 : 0) | opcode]
         if payload.count < 126 {
             out.append(0x80 | UInt8(payload.count))
         } else if payload.count <= Int(UInt16.max) {

@@ -23,7 +23,7 @@ enum StreamEndpoint {
         do {
             frames: for try await frame in inbound {
                 if let marker, marker.matches(isBinary: frame.opcode == .binary, data: frame.data) {
-                    marker.reached()
+                    marker.reached(continuing: assembler)
                     continue
                 }
                 let outcome = assembler.add(startsMessage: frame.opcode != .continuation, isBinary: frame.opcode == .binary,

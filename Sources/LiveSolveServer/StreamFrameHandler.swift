@@ -10,7 +10,7 @@ import NIOWebSocket
 /// Messages are handled in arrival order:
 /// - Frames that reached Hummingbird's stream before this handler was inserted are handled
 ///   there. A marker frame, sent down behind them, says when they are done; until then this
-///   handler holds what it receives.
+///   handler holds what it receives. A message begun there is finished here.
 /// - `create` and `get` finish asynchronously; messages after one wait in an inbox, and reading
 ///   stops while the inbox is full.
 final class StreamFrameHandler: ChannelDuplexHandler {
@@ -27,10 +27,11 @@ final class StreamFrameHandler: ChannelDuplexHandler {
         /// Whether a data frame from Hummingbird's stream is the marker: binary, with its 16 random bytes.
         func matches(isBinary: Bool, data: ByteBuffer) -> Bool { isBinary && data == bytes }
 
-        /// Everything before the marker is handled: the handler takes over.
-        func reached() {
+        /// Everything before the marker is handled: the handler takes over, continuing from
+        /// the stream reader's assembler (a message may have begun before the marker).
+        func reached(continuing assembler: MessageAssembler) {
             let handler = self.handler
-            handler.eventLoop.execute { handler.value.release() }
+            handler.eventLoop.execute { handler.value.release(continuing: assembler) }
         }
     }
 
@@ -108,9 +109,10 @@ final class StreamFrameHandler: ChannelDuplexHandler {
         }
     }
 
-    private func release() {
+    private func release(continuing earlier: MessageAssembler) {
         guard let frames = held else { return }
         held = nil
+        assembler = earlier
         for frame in frames { take(frame) }
         drain()
     }

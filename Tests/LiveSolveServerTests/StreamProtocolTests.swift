@@ -221,6 +221,27 @@ func pipelinedRequestsAreAnsweredInOrder(offerDeflate: Bool) async throws {
     await server.stop()
 }
 
+@Test func aMessageBegunWithTheUpgradeRequestIsFinishedWhole() async throws {
+    let server = try await TestServer.start(workers: 1)
+    let socket = try RawWebSocket(port: server.port)
+    defer { socket.close() }
+    // The first fragment reaches Hummingbird's stream; the rest, sent once the fast handler is
+    // in (usually, after 100 ms), reaches the handler, which must finish the same message.
+    try socket.write(RawFrame.upgradeRequest(port: server.port, key: "dGhlIHNhbXBsZSBub25jZQ==")
+        + RawWebSocket.frame(#"{"op":"ping","#, fin: false))
+    let response = try socket.readUntil("\r\n\r\n")
+    #expect(response.hasPrefix("HTTP/1.1 101"))
+    try await Task.sleep(for: .milliseconds(100))
+    try socket.write(RawWebSocket.frame(#""id":"f"}"#, opcode: 0x0) + RawWebSocket.frame(#"{"op":"ping","id":"g"}"#))
+    var replies: [String] = []
+    for _ in 0..<2 {
+        let reply = try JSONParser.parse(try socket.readTextFrame())
+        replies.append("\(reply["type"]?.string ?? "?") \(reply["id"]?.string ?? "?")")
+    }
+    #expect(replies == ["pong f", "pong g"])
+    await server.stop()
+}
+
 /// A blocking WebSocket client on a plain socket, for what well-behaved clients never do.
 private final class RawWebSocket {
     struct Failure: Error { var reason: String }
@@ -238,9 +259,9 @@ private final class RawWebSocket {
         guard bytes.withUnsafeBytes({ Glibc.write(fd, $0.baseAddress, $0.count) }) == bytes.count else { throw Failure(reason: "short write") }
     }
 
-    /// A masked text frame.
-    static func frame(_ text: String) -> [UInt8] {
-        RawFrame.masked(opcode: 0x1, payload: Array(text.utf8), key: [0x12, 0x34, 0x56, 0x78])
+    /// A masked text frame, or a fragment of a text message (opcode 0 continues one).
+    static func frame(_ text: String, opcode: UInt8 = 0x1, fin: Bool = true) -> [UInt8] {
+        RawFrame.masked(opcode: opcode, fin: fin, payload: Array(text.utf8), key: [0x12, 0x34, 0x56, 0x78])
     }
 
     private func fill() throws {
