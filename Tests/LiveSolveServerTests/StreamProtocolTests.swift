@@ -204,40 +204,38 @@ func pipelinedRequestsAreAnsweredInOrder(offerDeflate: Bool) async throws {
 /// ahead of what follows the upgrade.
 @Test func messagesSentWithTheUpgradeRequestKeepTheirPlace() async throws {
     let server = try await TestServer.start(workers: 1)
-    let socket = try RawWebSocket(port: server.port)
-    defer { socket.close() }
-    try socket.write(RawFrame.upgradeRequest(port: server.port, key: "dGhlIHNhbXBsZSBub25jZQ==")
-        + RawWebSocket.frame(#"{"op":"create","id":"c","model":\#(refineryDocument)}"#)
-        + RawWebSocket.frame(#"{"op":"ping","id":"a"}"#))
-    let response = try socket.readUntil("\r\n\r\n")
-    #expect(response.hasPrefix("HTTP/1.1 101"))
-    try socket.write(RawWebSocket.frame(#"{"op":"ping","id":"b"}"#))
-    var replies: [String] = []
-    for _ in 0..<3 {
-        let reply = try JSONParser.parse(try socket.readTextFrame())
-        replies.append("\(reply["type"]?.string ?? "?") \(reply["id"]?.string ?? "?")")
+    let port = server.port
+    let (response, replies) = try await onOwnThread {
+        let socket = try RawWebSocket(port: port)
+        defer { socket.close() }
+        try socket.write(RawFrame.upgradeRequest(port: port, key: "dGhlIHNhbXBsZSBub25jZQ==")
+            + RawWebSocket.frame(#"{"op":"create","id":"c","model":\#(refineryDocument)}"#)
+            + RawWebSocket.frame(#"{"op":"ping","id":"a"}"#))
+        let response = try socket.readUntil("\r\n\r\n")
+        try socket.write(RawWebSocket.frame(#"{"op":"ping","id":"b"}"#))
+        return (response, try socket.replies(3))
     }
+    #expect(response.hasPrefix("HTTP/1.1 101"))
     #expect(replies == ["created c", "pong a", "pong b"])
     await server.stop()
 }
 
 @Test func aMessageBegunWithTheUpgradeRequestIsFinishedWhole() async throws {
     let server = try await TestServer.start(workers: 1)
-    let socket = try RawWebSocket(port: server.port)
-    defer { socket.close() }
-    // The first fragment reaches Hummingbird's stream; the rest, sent once the fast handler is
-    // in (usually, after 100 ms), reaches the handler, which must finish the same message.
-    try socket.write(RawFrame.upgradeRequest(port: server.port, key: "dGhlIHNhbXBsZSBub25jZQ==")
-        + RawWebSocket.frame(#"{"op":"ping","#, fin: false))
-    let response = try socket.readUntil("\r\n\r\n")
-    #expect(response.hasPrefix("HTTP/1.1 101"))
-    try await Task.sleep(for: .milliseconds(100))
-    try socket.write(RawWebSocket.frame(#""id":"f"}"#, opcode: 0x0) + RawWebSocket.frame(#"{"op":"ping","id":"g"}"#))
-    var replies: [String] = []
-    for _ in 0..<2 {
-        let reply = try JSONParser.parse(try socket.readTextFrame())
-        replies.append("\(reply["type"]?.string ?? "?") \(reply["id"]?.string ?? "?")")
+    let port = server.port
+    let (response, replies) = try await onOwnThread {
+        let socket = try RawWebSocket(port: port)
+        defer { socket.close() }
+        // The first fragment reaches Hummingbird's stream; the rest, sent once the fast handler
+        // is in (usually, after 100 ms), reaches the handler, which must finish the same message.
+        try socket.write(RawFrame.upgradeRequest(port: port, key: "dGhlIHNhbXBsZSBub25jZQ==")
+            + RawWebSocket.frame(#"{"op":"ping","#, fin: false))
+        let response = try socket.readUntil("\r\n\r\n")
+        usleep(100_000)
+        try socket.write(RawWebSocket.frame(#""id":"f"}"#, opcode: 0x0) + RawWebSocket.frame(#"{"op":"ping","id":"g"}"#))
+        return (response, try socket.replies(2))
     }
+    #expect(response.hasPrefix("HTTP/1.1 101"))
     #expect(replies == ["pong f", "pong g"])
     await server.stop()
 }
@@ -257,6 +255,14 @@ private final class RawWebSocket {
 
     func write(_ bytes: [UInt8]) throws {
         guard bytes.withUnsafeBytes({ Glibc.write(fd, $0.baseAddress, $0.count) }) == bytes.count else { throw Failure(reason: "short write") }
+    }
+
+    /// The next `count` replies, each as "type id".
+    func replies(_ count: Int) throws -> [String] {
+        try (0..<count).map { _ in
+            let reply = try JSONParser.parse(try readTextFrame())
+            return "\(reply["type"]?.string ?? "?") \(reply["id"]?.string ?? "?")"
+        }
     }
 
     /// A masked text frame, or a fragment of a text message (opcode 0 continues one).

@@ -51,6 +51,14 @@ struct TestServer {
     func stop() async { await server.shutdown() }
 }
 
+/// Runs blocking work (a plain socket's reads) on a thread of its own. On the tests' cooperative
+/// threads (two, on two cores) it would starve the servers' own tasks until it timed out.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
+
 /// Runs the `livesolve` executable, as a user would, for at most `seconds` (then it is stopped);
 /// returns its exit status and what it printed.
 func runLivesolve(_ arguments: [String], seconds: Double = 30) async throws -> (status: Int32, output: String) {
