@@ -204,40 +204,44 @@ func pipelinedRequestsAreAnsweredInOrder(offerDeflate: Bool) async throws {
 /// ahead of what follows the upgrade.
 @Test func messagesSentWithTheUpgradeRequestKeepTheirPlace() async throws {
     let server = try await TestServer.start(workers: 1)
-    let port = server.port
-    let (response, replies) = try await onOwnThread {
-        let socket = try RawWebSocket(port: port)
-        defer { socket.close() }
-        try socket.write(RawFrame.upgradeRequest(port: port, key: "dGhlIHNhbXBsZSBub25jZQ==")
-            + RawWebSocket.frame(#"{"op":"create","id":"c","model":\#(refineryDocument)}"#)
-            + RawWebSocket.frame(#"{"op":"ping","id":"a"}"#))
-        let response = try socket.readUntil("\r\n\r\n")
-        try socket.write(RawWebSocket.frame(#"{"op":"ping","id":"b"}"#))
-        return (response, try socket.replies(3))
-    }
+    let (response, replies) = try await upgradeConversation(
+        port: server.port,
+        withUpgrade: RawWebSocket.frame(#"{"op":"create","id":"c","model":\#(refineryDocument)}"#) + RawWebSocket.frame(#"{"op":"ping","id":"a"}"#),
+        after: RawWebSocket.frame(#"{"op":"ping","id":"b"}"#), replies: 3)
     #expect(response.hasPrefix("HTTP/1.1 101"))
     #expect(replies == ["created c", "pong a", "pong b"])
     await server.stop()
 }
 
+/// The first fragment reaches Hummingbird's stream; the rest, sent once the fast handler is in
+/// (usually, after 100 ms), reaches the handler, which must finish the same message.
 @Test func aMessageBegunWithTheUpgradeRequestIsFinishedWhole() async throws {
     let server = try await TestServer.start(workers: 1)
-    let port = server.port
-    let (response, replies) = try await onOwnThread {
-        let socket = try RawWebSocket(port: port)
-        defer { socket.close() }
-        // The first fragment reaches Hummingbird's stream; the rest, sent once the fast handler
-        // is in (usually, after 100 ms), reaches the handler, which must finish the same message.
-        try socket.write(RawFrame.upgradeRequest(port: port, key: "dGhlIHNhbXBsZSBub25jZQ==")
-            + RawWebSocket.frame(#"{"op":"ping","#, fin: false))
-        let response = try socket.readUntil("\r\n\r\n")
-        usleep(100_000)
-        try socket.write(RawWebSocket.frame(#""id":"f"}"#, opcode: 0x0) + RawWebSocket.frame(#"{"op":"ping","id":"g"}"#))
-        return (response, try socket.replies(2))
-    }
+    let (response, replies) = try await upgradeConversation(
+        port: server.port, withUpgrade: RawWebSocket.frame(#"{"op":"ping","#, fin: false), pauseMicros: 100_000,
+        after: RawWebSocket.frame(#""id":"f"}"#, opcode: 0x0) + RawWebSocket.frame(#"{"op":"ping","id":"g"}"#), replies: 2)
     #expect(response.hasPrefix("HTTP/1.1 101"))
     #expect(replies == ["pong f", "pong g"])
     await server.stop()
+}
+
+/// Sends `withUpgrade` in the same write as the upgrade request, reads the response, waits
+/// `pauseMicros`, sends `after`, and returns the response and the next `count` replies ("type id").
+private func upgradeConversation(port: Int, withUpgrade: [UInt8], pauseMicros: UInt32 = 0, after: [UInt8],
+                                 replies count: Int) async throws -> (response: String, replies: [String]) {
+    try await onOwnThread {
+        let socket = try RawWebSocket(port: port)
+        defer { socket.close() }
+        try socket.write(RawFrame.upgradeRequest(port: port, key: "dGhlIHNhbXBsZSBub25jZQ==") + withUpgrade)
+        let response = try socket.readUntil("\r\n\r\n")
+        if pauseMicros > 0 { usleep(pauseMicros) }
+        try socket.write(after)
+        let replies = try (0..<count).map { _ in
+            let reply = try JSONParser.parse(try socket.readTextFrame())
+            return "\(reply["type"]?.string ?? "?") \(reply["id"]?.string ?? "?")"
+        }
+        return (response, replies)
+    }
 }
 
 /// A blocking WebSocket client on a plain socket, for what well-behaved clients never do.
@@ -255,14 +259,6 @@ private final class RawWebSocket {
 
     func write(_ bytes: [UInt8]) throws {
         guard bytes.withUnsafeBytes({ Glibc.write(fd, $0.baseAddress, $0.count) }) == bytes.count else { throw Failure(reason: "short write") }
-    }
-
-    /// The next `count` replies, each as "type id".
-    func replies(_ count: Int) throws -> [String] {
-        try (0..<count).map { _ in
-            let reply = try JSONParser.parse(try readTextFrame())
-            return "\(reply["type"]?.string ?? "?") \(reply["id"]?.string ?? "?")"
-        }
     }
 
     /// A masked text frame, or a fragment of a text message (opcode 0 continues one).
