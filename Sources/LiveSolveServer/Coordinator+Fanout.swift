@@ -37,9 +37,13 @@ extension Coordinator {
         if let pass = record.fanout {
             pass.hasNewerVersion = true
         } else {
-            record.fanout = FanoutPass(subscribers: Array(record.subscribers.values))
-            continueFanout(record)
+            startFanout(record)
         }
+    }
+
+    private func startFanout(_ record: ModelRecord) {
+        record.fanout = FanoutPass(subscribers: Array(record.subscribers.values))
+        continueFanout(record)
     }
 
     /// Visits the next chunk of the pass, then yields to the loop until the next chunk.
@@ -67,10 +71,7 @@ extension Coordinator {
             }
         } else {
             record.fanout = nil
-            if pass.hasNewerVersion {
-                record.fanout = FanoutPass(subscribers: Array(record.subscribers.values))
-                continueFanout(record)
-            }
+            if pass.hasNewerVersion { startFanout(record) }
         }
     }
 

@@ -16,12 +16,16 @@ extension Coordinator {
         guard connections.removeValue(forKey: ObjectIdentifier(connection)) != nil else { return }
         connection.isOpen = false
         metrics.connections.decrement()
-        for (id, subscription) in connection.subscriptions {
-            subscription.isActive = false
-            models[id]?.subscribers[ObjectIdentifier(connection)] = nil
-            metrics.subscribers.decrement()
-        }
-        connection.subscriptions = [:]
+        for (id, subscription) in connection.subscriptions { end(subscription, to: id, of: models[id]) }
+    }
+
+    /// Ends a subscription on both sides, the connection's table and the model's list; a fan-out
+    /// pass under way skips it from now on. `record` is nil when the model is already gone.
+    func end(_ subscription: Connection.Subscription, to id: String, of record: ModelRecord?) {
+        subscription.isActive = false
+        subscription.connection.subscriptions[id] = nil
+        record?.subscribers[ObjectIdentifier(subscription.connection)] = nil
+        metrics.subscribers.decrement()
     }
 
     /// Handles one text message from a WebSocket client; every outcome is a reply on that connection.
@@ -50,11 +54,7 @@ extension Coordinator {
                 try subscribe(connection, to: model, fields: fields, id: context.id)
             case let .unsubscribe(model):
                 let record = try record(model)
-                if let subscription = connection.subscriptions.removeValue(forKey: model) {
-                    subscription.isActive = false
-                    record.subscribers[ObjectIdentifier(connection)] = nil
-                    metrics.subscribers.decrement()
-                }
+                if let subscription = connection.subscriptions[model] { end(subscription, to: model, of: record) }
                 connection.send(ServerMessage.reply("unsubscribed", id: context.id, model: model))
             }
         } catch {

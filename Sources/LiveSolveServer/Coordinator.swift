@@ -122,12 +122,9 @@ public actor Coordinator {
         waitingForWorker.removeAll { $0 === record }
         let gone = RequestError(.unknownModel, "model \(JSONWriter.quoted(id)) was deleted", model: id)
         for subscription in record.subscribers.values {
-            subscription.isActive = false
-            subscription.connection.subscriptions[id] = nil
-            metrics.subscribers.decrement()
+            end(subscription, to: id, of: record)
             subscription.connection.send(ServerMessage.error(gone, id: nil))
         }
-        record.subscribers = [:]
         for waiter in record.waiters { waiter.resume(.failure(gone)) }
         record.waiters = []
     }
