@@ -58,17 +58,32 @@ final class RawConnection {
 
     /// The first complete text message in `pending`, control frames before it handled.
     private func nextText() throws -> [UInt8]? {
-        while let next = pending.withUnsafeBytes({ RawFrame.next(in: $0) }) {
-            let payload = Array(pending[next.payload])
-            pending.removeFirst(next.length)
-            switch next.opcode {
-            case 0x1: return payload
-            case 0x8: throw Failure(description: "the server closed the connection")
-            case 0x9: try write(frame(opcode: 0xA, payload: payload))
-            default: break
+        var message: [UInt8]?
+        if try consumeFrames({ message = Array($0); return false }) { throw Failure(description: "the server closed the connection") }
+        return message
+    }
+
+    /// Handles the complete frames in `pending` in order: pings are answered, and each text
+    /// message's payload goes to `onText` until it returns false. Returns whether the server
+    /// sent a close (the frames after it are left).
+    func consumeFrames(_ onText: (UnsafeRawBufferPointer) -> Bool) throws -> Bool {
+        var offset = 0, closed = false
+        var pongs: [[UInt8]] = []
+        pending.withUnsafeBytes { bytes in
+            while let next = RawFrame.next(in: UnsafeRawBufferPointer(rebasing: bytes[offset...])) {
+                let payload = UnsafeRawBufferPointer(rebasing: bytes[(offset + next.payload.lowerBound)..<(offset + next.payload.upperBound)])
+                offset += next.length
+                switch next.opcode {
+                case 0x1: if !onText(payload) { return }
+                case 0x8: closed = true; return
+                case 0x9: pongs.append(frame(opcode: 0xA, payload: Array(payload)))
+                default: break
+                }
             }
         }
-        return nil
+        pending.removeFirst(offset)
+        for pong in pongs { try write(pong) }
+        return closed
     }
 
     func write(_ bytes: [UInt8]) throws {

@@ -1,6 +1,5 @@
 import CSupport
 import Foundation
-import LiveSolveClient
 import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
@@ -95,27 +94,8 @@ final class SubscriberPool: @unchecked Sendable {
                 return
             }
             subscriber.pending.append(contentsOf: buffer[0..<n])
-            consumeFrames(subscriber, index: index, onText: onText)
+            _ = try? subscriber.consumeFrames { onText(index, $0); return true }
             if n < buffer.count { return }
         }
-    }
-
-    /// Handles every complete frame in `pending`: text to `onText`, pings answered.
-    private func consumeFrames(_ subscriber: RawConnection, index: Int, onText: (Int, UnsafeRawBufferPointer) -> Void) {
-        var offset = 0
-        var pongs: [[UInt8]] = []
-        subscriber.pending.withUnsafeBytes { bytes in
-            while let frame = RawFrame.next(in: UnsafeRawBufferPointer(rebasing: bytes[offset...])) {
-                let payload = UnsafeRawBufferPointer(rebasing: bytes[(offset + frame.payload.lowerBound)..<(offset + frame.payload.upperBound)])
-                switch frame.opcode {
-                case 0x1: onText(index, payload)
-                case 0x9: pongs.append(subscriber.frame(opcode: 0xA, payload: Array(payload)))
-                default: break
-                }
-                offset += frame.length
-            }
-        }
-        subscriber.pending.removeFirst(offset)
-        for pong in pongs { try? subscriber.write(pong) }
     }
 }
