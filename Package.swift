@@ -115,6 +115,7 @@ let package = Package(
             name: "LiveSolveServerTests",
             dependencies: [
                 "LiveSolveModel", "LiveSolveServer", "LiveSolveClient", "TestSupport", "CSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),

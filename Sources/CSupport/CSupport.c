@@ -81,3 +81,21 @@ int ls_connect_loopback(int port, int readTimeoutSeconds) {
     }
     return fd;
 }
+
+static int ls_port_of(const struct sockaddr_storage *address) {
+    switch (address->ss_family) {
+    case AF_INET: return ntohs(((const struct sockaddr_in *)address)->sin_port);
+    case AF_INET6: return ntohs(((const struct sockaddr_in6 *)address)->sin6_port);
+    default: return -1;
+    }
+}
+
+int ls_socket_ports(int fd, int *localPort, int *peerPort) {
+    struct sockaddr_storage local, peer;
+    socklen_t localLength = sizeof local, peerLength = sizeof peer;
+    if (getsockname(fd, (struct sockaddr *)&local, &localLength) != 0) return -errno;
+    if (getpeername(fd, (struct sockaddr *)&peer, &peerLength) != 0) return -errno;
+    *localPort = ls_port_of(&local);
+    *peerPort = ls_port_of(&peer);
+    return 0;
+}

@@ -33,6 +33,14 @@ final class Connection: @unchecked Sendable {
     /// The WebSocket frame encoder's context: frames encoded here once are written below it, so
     /// one message's bytes are shared by every subscriber and no per-write header is built.
     private let encoder: NIOLoopBound<ChannelHandlerContext>?
+    /// The socket, written past NIO's pipeline; nil on connections that stay on NIO (see `DirectSocket`).
+    private var direct: DirectSocket?
+    /// Writes handed to NIO and not yet written (or failed), counted on direct connections:
+    /// direct writes wait behind them.
+    private var writesInNIO = 0
+    /// Acknowledgements held for the solution they announce (direct connections; on NIO they
+    /// wait unflushed in the channel instead).
+    private var heldAcks: ByteBuffer?
     private var ackFlush: Scheduled<Void>?
     var subscriptions: [String: Subscription] = [:]
     var isOpen = true
@@ -49,20 +57,35 @@ final class Connection: @unchecked Sendable {
         }.get()
     }
 
-    var isWritable: Bool { channel.isWritable }
+    /// From now on writes go straight to the socket when nothing waits in NIO. Only with a handler
+    /// in the pipeline that reports the channel's other writes (`willPassOtherWrite`) and its close.
+    func writeDirectly(to socket: DirectSocket) {
+        guard encoder != nil, channel.eventLoop.inEventLoop else { return }
+        direct = socket
+    }
+
+    /// Back to NIO for every write: the socket closed, or the handler reporting writes left.
+    func stopWritingDirectly() {
+        direct = nil
+    }
+
+    /// Nothing is queued in NIO, or NIO's queue is below its high-water mark.
+    var isWritable: Bool { (direct != nil && writesInNIO == 0) || channel.isWritable }
+
+    /// Whether the next write may go straight to the socket.
+    private var writesDirectly: Bool { direct != nil && writesInNIO == 0 }
 
     /// Writes one text message, already framed by `TextFrame.encode`; the bytes may be shared.
+    /// Held acknowledgements go first, in the same system call.
     func send(frame: ByteBuffer) {
         guard isOpen else { return }
-        if let encoder, channel.eventLoop.inEventLoop {
-            encoder.value.writeAndFlush(NIOAny(frame), promise: nil)
-        } else if let encoder {
-            // Only when the coordinator's loop is not this channel's (a multi-loop group).
-            channel.eventLoop.execute { encoder.value.writeAndFlush(NIOAny(frame), promise: nil) }
+        let acks = heldAcks
+        heldAcks = nil
+        if writesDirectly, let direct {
+            if let unwritten = direct.write(acks, frame) { writeThroughNIO(unwritten, flush: true) }
         } else {
-            var payload = frame
-            payload.moveReaderIndex(forwardBy: TextFrame.headerLength(of: frame))
-            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: payload), promise: nil)
+            if let acks { writeThroughNIO(acks, flush: false) }
+            writeThroughNIO(frame, flush: true)
         }
     }
 
@@ -72,12 +95,66 @@ final class Connection: @unchecked Sendable {
     /// announces is ready sooner, and both leave in one system call. The timer is not cancelled
     /// then: while it is pending, later acks need no timer of their own (arming one is a system call).
     func sendAck(_ text: String) {
-        guard isOpen, let encoder, channel.eventLoop.inEventLoop else { return send(text) }
-        encoder.value.write(NIOAny(TextFrame.encode(text)), promise: nil)
+        guard isOpen, encoder != nil, channel.eventLoop.inEventLoop else { return send(text) }
+        let frame = TextFrame.encode(text)
+        if writesDirectly {
+            heldAcks = heldAcks.map { var acks = $0; acks.writeImmutableBuffer(frame); return acks } ?? frame
+        } else {
+            writeThroughNIO(frame, flush: false)
+        }
         guard ackFlush == nil else { return }
         ackFlush = channel.eventLoop.scheduleTask(in: .milliseconds(1)) { [self] in
             ackFlush = nil
-            if isOpen { channel.flush() }
+            flushAcks()
+        }
+    }
+
+    /// Another handler is about to write on the channel (a pong, a ping, a close): held acks go
+    /// first, and NIO's write is counted so direct writes wait behind it.
+    func willPassOtherWrite(promise: EventLoopPromise<Void>?) -> EventLoopPromise<Void>? {
+        if isOpen, let acks = heldAcks {
+            heldAcks = nil
+            send(frame: acks)
+        }
+        guard let tracked = trackedPromise() else { return promise }
+        if let promise { tracked.futureResult.cascade(to: promise) }
+        return tracked
+    }
+
+    private func flushAcks() {
+        guard isOpen else { return }
+        if let acks = heldAcks {
+            heldAcks = nil
+            send(frame: acks)
+        }
+        if !writesDirectly { channel.flush() }
+    }
+
+    /// On a direct connection, a promise for a write handed to NIO, counted until NIO completes it.
+    private func trackedPromise() -> EventLoopPromise<Void>? {
+        guard direct != nil else { return nil }
+        writesInNIO += 1
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenComplete { [self] _ in writesInNIO -= 1 }
+        return promise
+    }
+
+    /// Writes below the frame encoder (on a direct connection, counted until written).
+    private func writeThroughNIO(_ frame: ByteBuffer, flush: Bool) {
+        let promise = trackedPromise()
+        if let encoder, channel.eventLoop.inEventLoop {
+            if flush {
+                encoder.value.writeAndFlush(NIOAny(frame), promise: promise)
+            } else {
+                encoder.value.write(NIOAny(frame), promise: promise)
+            }
+        } else if let encoder {
+            // Only when the coordinator's loop is not this channel's (a multi-loop group).
+            channel.eventLoop.execute { encoder.value.writeAndFlush(NIOAny(frame), promise: promise) }
+        } else {
+            var payload = frame
+            payload.moveReaderIndex(forwardBy: TextFrame.headerLength(of: frame))
+            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: payload), promise: promise)
         }
     }
 

@@ -28,6 +28,9 @@ public struct ServerConfiguration: Sendable {
     /// `websocket.sendBufferBytes` — the kernel send buffer per WebSocket (0: the system's autotuned default).
     /// Smaller bounds memory per subscriber and makes slow consumers show up sooner.
     public var sendBufferBytes = 0
+    /// `websocket.directWrites` — write to the sockets past SwiftNIO's pipeline when nothing waits
+    /// in it (see `DirectSocket`); false keeps every write on NIO.
+    public var directWrites = true
     /// `rest.waitLimit` — seconds a REST request waits for a solution before answering 504.
     public var waitLimit = 30.0
     /// `public.folder` — the folder served at `/`.
@@ -61,6 +64,7 @@ public struct ServerConfiguration: Sendable {
         maxModelBytes = reader.int(forKey: "limits.modelBytes", default: d.maxModelBytes)
         idleTimeout = reader.double(forKey: "websocket.idleTimeout", default: d.idleTimeout)
         sendBufferBytes = reader.int(forKey: "websocket.sendBufferBytes", default: d.sendBufferBytes)
+        directWrites = reader.bool(forKey: "websocket.directWrites", default: d.directWrites)
         waitLimit = reader.double(forKey: "rest.waitLimit", default: d.waitLimit)
         publicFolder = reader.string(forKey: "public.folder", default: d.publicFolder)
         history = max(1, reader.int(forKey: "fanout.history", default: d.history))

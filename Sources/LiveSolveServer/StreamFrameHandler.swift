@@ -71,6 +71,9 @@ final class StreamFrameHandler: ChannelDuplexHandler {
             let handler = StreamFrameHandler(connection: connection, coordinator: coordinator, configuration: configuration)
             try channel.pipeline.syncOperations.addHandler(handler, position: .after(decoder))
             handler.sendMarker()
+            if configuration.directWrites, let socket = DirectSocket(channel: channel) {
+                connection.writeDirectly(to: socket)
+            }
             return Marker(bytes: handler.markerBytes, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
         }.get()
     }
@@ -81,6 +84,20 @@ final class StreamFrameHandler: ChannelDuplexHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        // Other handlers' writes are no longer seen here, so direct writes could overtake them.
+        connection.stopWritingDirectly()
+    }
+
+    /// NIO fires this from the call that closes the socket: its number must not be written again.
+    func channelInactive(context: ChannelHandlerContext) {
+        connection.stopWritingDirectly()
+        context.fireChannelInactive()
+    }
+
+    /// A frame from Hummingbird (a ping, a pong, a close): the connection counts it, so its own
+    /// direct writes wait until NIO has written it.
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        context.write(data, promise: connection.willPassOtherWrite(promise: promise))
     }
 
     private func sendMarker() {

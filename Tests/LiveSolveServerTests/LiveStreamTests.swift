@@ -35,11 +35,14 @@ private func readUntil(seq: Int, on client: QueuedStreamClient, into view: inout
 }
 
 @Suite(.serialized) struct LiveStreamTests {
-    @Test func aFastAndASlowSubscriberBothRebuildTheExactSolution() async throws {
+    /// On both write paths: straight to the socket (the default), and every write through NIO.
+    @Test(arguments: [true, false])
+    func aFastAndASlowSubscriberBothRebuildTheExactSolution(directWrites: Bool) async throws {
         // One subscriber per loop turn: every pass spans turns, and versions land mid-pass.
         let server = try await TestServer.start {
             $0.sendBufferBytes = 8192
             $0.fanoutChunk = 1
+            $0.directWrites = directWrites
         }
         let stream = try TestData.stream("adlittle")
         let steps = Array(stream.steps + stream.steps)  // 1 000 updates; the second pass ends where the first did

@@ -24,4 +24,8 @@ char *ls_read_file(const char *path, size_t *length);
 /// descriptor, or -errno.
 int ls_connect_loopback(int port, int readTimeoutSeconds);
 
+/// The local and peer ports of a connected TCP socket, to check that a descriptor is the one a
+/// channel reports. Returns 0, or -errno.
+int ls_socket_ports(int fd, int *localPort, int *peerPort);
+
 #endif
