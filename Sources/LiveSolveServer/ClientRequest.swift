@@ -6,16 +6,27 @@ public enum SolutionField: String, Sendable, CaseIterable, Hashable {
 
     /// Whether the field is indexed by columns (else by rows).
     var isByColumn: Bool { self == .values || self == .reducedCosts }
-    var index: Int { Self.allCases.firstIndex(of: self)! }
+    var index: Int {
+        switch self {
+        case .values: 0
+        case .duals: 1
+        case .reducedCosts: 2
+        case .rowActivities: 3
+        }
+    }
 }
 
 /// A set of solution fields, kept in protocol order.
+///
+/// Stored as a bit mask: fan-out compares a subscriber's fields with the shared frame's for every
+/// delivery, and a mask compares (and copies) without touching an array.
 public struct FieldSet: Hashable, Sendable {
-    public private(set) var fields: [SolutionField]
+    private let mask: UInt8
     public init(_ fields: some Sequence<SolutionField>) {
-        let set = Set(fields)
-        self.fields = SolutionField.allCases.filter { set.contains($0) }
+        mask = fields.reduce(0) { $0 | 1 << $1.index }
     }
+    /// The fields, in protocol order.
+    public var fields: [SolutionField] { SolutionField.allCases.filter { mask & 1 << $0.index != 0 } }
     public static let values = FieldSet([.values])
     public static let all = FieldSet(SolutionField.allCases)
 }

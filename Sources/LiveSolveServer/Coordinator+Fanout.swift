@@ -103,17 +103,19 @@ extension Coordinator {
         let frame: ByteBuffer
         if let last = pass.lastFrame, last.key == key {
             frame = last.frame
-        } else if !pass.frames.isEmpty, let known = pass.frames[key] {
-            frame = known
-        } else if let message = deltaMessage(record, from: subscription.sentVersion, fields: subscription.fields) {
-            frame = TextFrame.encode(message)
         } else {
-            sendSnapshot(record, to: subscription)  // its version has left the history
-            return false
+            if !pass.frames.isEmpty, let known = pass.frames[key] {
+                frame = known
+            } else if let message = deltaMessage(record, from: subscription.sentVersion, fields: subscription.fields) {
+                frame = TextFrame.encode(message)
+            } else {
+                sendSnapshot(record, to: subscription)  // its version has left the history
+                return false
+            }
+            // The last frame is kept apart: a pass with one frame (the usual case) needs no table.
+            if let last = pass.lastFrame { pass.frames[last.key] = last.frame }
+            pass.lastFrame = (key, frame)
         }
-        // The last frame is kept apart: a pass with one frame (the usual case) needs no table.
-        if let last = pass.lastFrame, last.key != key { pass.frames[last.key] = last.frame }
-        pass.lastFrame = (key, frame)
         connection.send(frame: frame)
         subscription.sentVersion = newest.number
         return true
