@@ -104,9 +104,11 @@ public actor Coordinator {
             record.pending!.merge(delta)
         }
         record.pendingCount += 1
-        metrics.updatesAccepted.increment()
-        acknowledge(record.seq)
+        // The solve first: the ack is held for the solution or its flush timer anyway, so
+        // framing it while the worker solves takes it off the update-to-solution path.
         dispatch(record)
+        acknowledge(record.seq)
+        metrics.updatesAccepted.increment()
         return record.seq
     }
 
