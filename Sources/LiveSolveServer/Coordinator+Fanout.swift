@@ -42,7 +42,7 @@ extension Coordinator {
     }
 
     private func startFanout(_ record: ModelRecord) {
-        record.fanout = FanoutPass(subscribers: Array(record.subscribers.values))
+        record.fanout = FanoutPass(subscribers: record.subscribers.values.elements)
         continueFanout(record)
     }
 
