@@ -2,7 +2,7 @@ import CSupport
 import Glibc
 import NIOCore
 
-/// A WebSocket connection's socket, written with `write(2)` past SwiftNIO's pipeline.
+/// A WebSocket connection's socket, written with `send(2)` past SwiftNIO's pipeline.
 ///
 /// Why: a fan-out pass is one write per subscriber, and NIO's pipeline and pending-writes
 /// bookkeeping around each write took about a fifth of the loop's time at 10 000 subscribers
@@ -43,7 +43,7 @@ struct DirectSocket {
         let total = (first?.readableBytes ?? 0) + frame.readableBytes
         var written: Int
         repeat {
-            written = writev(first, frame)
+            written = sendOnce(first, frame)
         } while written < 0 && errno == EINTR
         if written == total { return nil }
         var rest = ByteBuffer()
@@ -60,7 +60,7 @@ struct DirectSocket {
     }
 
     /// `send` and `sendmsg` rather than `write` and `writev`: they skip the file layer's work.
-    private func writev(_ first: ByteBuffer?, _ frame: ByteBuffer) -> Int {
+    private func sendOnce(_ first: ByteBuffer?, _ frame: ByteBuffer) -> Int {
         let flags = Int32(MSG_NOSIGNAL | MSG_DONTWAIT)
         return frame.withUnsafeReadableBytes { second in
             guard let first else { return Glibc.send(descriptor, second.baseAddress, second.count, flags) }
