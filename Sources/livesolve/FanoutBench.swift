@@ -65,7 +65,7 @@ struct FanoutBench: NetworkBench {
         }
         let deliveries = tracker.deliveries - deliveriesStart
         BenchOutput.print(name: "W3 \(subscribers) subscribers at \(rate)/s", figures: [
-            ("updates", Double(steps.count - warmup)), ("p50_ms", percentile(latencies, 50) / 1000), ("p99_ms", percentile(latencies, 99) / 1000),
+            ("updates", Double(steps.count - warmup)), ("warmup_updates", Double(warmup)), ("p50_ms", percentile(latencies, 50) / 1000), ("p99_ms", percentile(latencies, 99) / 1000),
             ("deliveries", Double(deliveries)), ("server_cpu_s", cpu), ("deliveries_per_cpu_s", Double(deliveries) / cpu),
             ("rss_start_mb", rssStart ?? .nan), ("rss_end_mb", rssEnd ?? .nan),
         ], json: network.json)
