@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,12 +45,17 @@ int main(void) {
     if (bind(listener, (void *)&address, sizeof address) || listen(listener, 1) ||
         getsockname(listener, (void *)&address, &length)) return perror("listen"), 1;
 
-    if (fork() == 0) {  // the worker: echoes each request
+    if (fork() == 0) {  // the worker: echoes each request until the server's end closes
+        close(toWorker[1]);
+        close(fromWorker[0]);
+        close(listener);
         char buffer[256];
         for (ssize_t n; (n = read(toWorker[0], buffer, sizeof buffer)) > 0;) write(fromWorker[1], buffer, n);
         _exit(0);
     }
     if (fork() == 0) {  // the server: client bytes to the worker, the worker's to the client
+        close(toWorker[0]);
+        close(fromWorker[1]);
         int client = accept(listener, 0, 0);
         noDelay(client);
         int epoll = epoll_create1(0);
@@ -71,6 +77,7 @@ int main(void) {
             }
         }
     }
+    for (int i = 0; i < 2; i++) close(toWorker[i]), close(fromWorker[i]);
     int server = socket(AF_INET, SOCK_STREAM, 0);
     noDelay(server);
     if (connect(server, (void *)&address, sizeof address)) return perror("connect"), 1;
@@ -84,7 +91,8 @@ int main(void) {
             if ((n = read(server, in, sizeof in)) <= 0) return perror("read"), 1;
         took[i] = micros() - start;
     }
-    close(server);
+    close(server);  // the server sees the end, then the worker: both exit
+    while (wait(NULL) > 0) {}
     qsort(took, steps, sizeof took[0], ascending);
     printf("round trip p50 %.1f us, p90 %.1f us, p99 %.1f us over %d steps\n",
            took[steps / 2], took[steps * 9 / 10], took[steps * 99 / 100], steps);
