@@ -112,10 +112,7 @@ final class Connection: @unchecked Sendable {
     /// Another handler is about to write on the channel (a pong, a ping, a close): held acks go
     /// first, and NIO's write is counted so direct writes wait behind it.
     func willPassOtherWrite(promise: EventLoopPromise<Void>?) -> EventLoopPromise<Void>? {
-        if isOpen, let acks = heldAcks {
-            heldAcks = nil
-            send(frame: acks)
-        }
+        sendHeldAcks()
         guard let tracked = trackedPromise() else { return promise }
         if let promise { tracked.futureResult.cascade(to: promise) }
         return tracked
@@ -123,11 +120,15 @@ final class Connection: @unchecked Sendable {
 
     private func flushAcks() {
         guard isOpen else { return }
-        if let acks = heldAcks {
-            heldAcks = nil
-            send(frame: acks)
-        }
+        sendHeldAcks()
+        // Acks written to NIO unflushed (a connection on NIO, or one with writes waiting there).
         if !writesDirectly { channel.flush() }
+    }
+
+    private func sendHeldAcks() {
+        guard isOpen, let acks = heldAcks else { return }
+        heldAcks = nil
+        send(frame: acks)
     }
 
     /// On a direct connection, a promise for a write handed to NIO, counted until NIO completes it.
