@@ -10,7 +10,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
-        .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.0.0", traits: ["YAML", "CommandLineArguments"]),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.20.0"),
@@ -69,7 +68,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
         // A raw SwiftNIO WebSocket client: cheap enough for 10 000 connections in the bench, and the tests' client.

@@ -42,7 +42,7 @@ extension Coordinator {
     }
 
     private func startFanout(_ record: ModelRecord) {
-        record.fanout = FanoutPass(subscribers: record.subscribers.values.elements)
+        record.fanout = FanoutPass(subscribers: record.subscribersInOrder())
         continueFanout(record)
     }
 

@@ -24,7 +24,7 @@ extension Coordinator {
     func end(_ subscription: Connection.Subscription, to id: String, of record: ModelRecord?) {
         subscription.isActive = false
         subscription.connection.subscriptions[id] = nil
-        record?.subscribers[ObjectIdentifier(subscription.connection)] = nil
+        record?.remove(subscription)
         metrics.subscribers.decrement()
     }
 
@@ -100,7 +100,7 @@ extension Coordinator {
         let record = try record(model)
         if let replaced = connection.subscriptions[model] { replaced.isActive = false } else { metrics.subscribers.increment() }
         let subscription = Connection.Subscription(connection: connection, fields: fields)
-        record.subscribers[ObjectIdentifier(connection)] = subscription
+        record.add(subscription)
         connection.subscriptions[model] = subscription
         connection.send(ServerMessage.reply("subscribed", id: id, model: model))
         // Never a stale snapshot: it must include every update accepted so far.
