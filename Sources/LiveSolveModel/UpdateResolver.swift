@@ -5,8 +5,13 @@
 /// (the envelope's `op`, `id`, `model`) are the caller's to check and are ignored here.
 public struct UpdateResolver {
     public let model: Model
-    /// The update fields this resolver reads.
-    public static let fields: Set<String> = ["parameters", "objective", "rowBounds", "colBounds", "coefficients"]
+    /// Whether `key` is one of the update fields this resolver reads.
+    public static func isField(_ key: String) -> Bool {
+        switch key {
+        case "parameters", "objective", "rowBounds", "colBounds", "coefficients": true
+        default: false
+        }
+    }
 
     public init(model: Model) { self.model = model }
 

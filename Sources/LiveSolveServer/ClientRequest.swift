@@ -71,14 +71,20 @@ struct RequestError: Error {
 }
 
 enum ClientRequestParser {
-    private static let allowed: [String: Set<String>] = [
-        "create": ["op", "id", "model", "format", "text", "name"],
-        "subscribe": ["op", "id", "model", "fields"],
-        "unsubscribe": ["op", "id", "model"],
-        "update": Set(["op", "id", "model"]).union(UpdateResolver.fields),
-        "get": ["op", "id", "model", "fields"],
-        "ping": ["op", "id"],
-    ]
+    private enum Op: String {
+        case create, subscribe, unsubscribe, update, get, ping
+
+        /// The envelope's fields for this op (a switch: this runs for every member of every message).
+        func allows(_ key: String) -> Bool {
+            switch key {
+            case "op", "id": true
+            case "model": self != .ping
+            case "format", "text", "name": self == .create
+            case "fields": self == .subscribe || self == .get
+            default: self == .update && UpdateResolver.isField(key)
+            }
+        }
+    }
 
     /// Parses one text message. The context is filled in as far as the message allows, so an
     /// error reply can echo `id` and `model`.
@@ -97,8 +103,8 @@ enum ClientRequestParser {
         if case .string(let model)? = json["model"] { context.model = model }
         guard let opJSON = json["op"] else { throw RequestError(.badMessage, "op: missing") }
         guard case .string(let op) = opJSON else { throw RequestError(.badMessage, "op: expected a string, found \(opJSON.typeName)") }
-        guard let fields = allowed[op] else { throw RequestError(.unknownOp, "op: unknown op \(JSONWriter.quoted(op))", model: context.model) }
-        for member in members where !fields.contains(member.key) {
+        guard let kind = Op(rawValue: op) else { throw RequestError(.unknownOp, "op: unknown op \(JSONWriter.quoted(op))", model: context.model) }
+        for member in members where !kind.allows(member.key) {
             throw RequestError(.badMessage, "\(member.key): unknown field for op \(JSONWriter.quoted(op))", model: context.model)
         }
         func string(_ key: String) throws(RequestError) -> String? {
@@ -112,8 +118,8 @@ enum ClientRequestParser {
             guard let model = try string("model") else { throw RequestError(.badMessage, "model: missing") }
             return model
         }
-        switch op {
-        case "create":
+        switch kind {
+        case .create:
             let name = try string("name")
             if let document = json["model"] {
                 guard case .object = document else { throw RequestError(.badMessage, "model: expected a model document object, found \(document.typeName)") }
@@ -127,25 +133,26 @@ enum ClientRequestParser {
                 throw RequestError(.invalidValue, "format: expected \"lp\" or \"mps\", found \(JSONWriter.quoted(formatName))")
             }
             return .create(source: .text(text, format), name: name)
-        case "subscribe":
+        case .subscribe:
             return .subscribe(model: try modelID(), fields: try fieldSet(json["fields"], model: context.model))
-        case "get":
+        case .get:
             return .get(model: try modelID(), fields: try fieldSet(json["fields"], model: context.model))
-        case "unsubscribe":
+        case .unsubscribe:
             return .unsubscribe(model: try modelID())
-        case "update":
+        case .update:
             let model = try modelID()
-            for key in UpdateResolver.fields {
-                guard let value = json[key] else { continue }
+            // The update fields in document order, so the first ill-typed one is the one reported.
+            var fields: [(key: String, value: JSON)] = []
+            for (key, value) in members where UpdateResolver.isField(key) {
                 let isArray = if case .array = value { true } else { false }
                 let isObject = if case .object = value { true } else { false }
                 if key == "coefficients" ? !isArray : !isObject {
                     throw RequestError(.badMessage, "\(key): expected \(key == "coefficients" ? "an array" : "an object"), found \(value.typeName)", model: model)
                 }
+                fields.append((key, value))
             }
-            let update = JSON.object(members.filter { UpdateResolver.fields.contains($0.key) })
-            return .update(model: model, update: update)
-        default:
+            return .update(model: model, update: .object(fields))
+        case .ping:
             return .ping
         }
     }

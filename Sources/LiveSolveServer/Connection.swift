@@ -169,32 +169,3 @@ final class Connection: @unchecked Sendable {
         channel.close(promise: nil)
     }
 }
-
-/// A server-to-client text frame (RFC 6455 §5.2: FIN, opcode 1, unmasked), encoded once.
-enum TextFrame {
-    static func encode(_ text: String) -> ByteBuffer {
-        let payload = text.utf8.count
-        var buffer = ByteBuffer()
-        buffer.reserveCapacity(payload + 10)
-        buffer.writeInteger(UInt8(0x81))
-        if payload < 126 {
-            buffer.writeInteger(UInt8(payload))
-        } else if payload <= Int(UInt16.max) {
-            buffer.writeInteger(UInt8(126))
-            buffer.writeInteger(UInt16(payload))
-        } else {
-            buffer.writeInteger(UInt8(127))
-            buffer.writeInteger(UInt64(payload))
-        }
-        buffer.writeString(text)
-        return buffer
-    }
-
-    static func headerLength(of frame: ByteBuffer) -> Int {
-        switch frame.getInteger(at: frame.readerIndex + 1, as: UInt8.self) ?? 0 {
-        case 126: 4
-        case 127: 10
-        default: 2
-        }
-    }
-}

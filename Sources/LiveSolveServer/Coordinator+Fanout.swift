@@ -107,7 +107,7 @@ extension Coordinator {
             if !pass.frames.isEmpty, let known = pass.frames[key] {
                 frame = known
             } else if let message = deltaMessage(record, from: subscription.sentVersion, fields: subscription.fields) {
-                frame = TextFrame.encode(message)
+                frame = message
             } else {
                 sendSnapshot(record, to: subscription)  // its version has left the history
                 return false
@@ -121,13 +121,14 @@ extension Coordinator {
         return true
     }
 
-    /// The delta from version `from` to the newest, nil when `from` has left the history.
-    private func deltaMessage(_ record: ModelRecord, from: Int, fields: FieldSet) -> String? {
+    /// The delta from version `from` to the newest, framed; nil when `from` has left the history.
+    private func deltaMessage(_ record: ModelRecord, from: Int, fields: FieldSet) -> ByteBuffer? {
         let newest = record.history.newest!
         if from == newest.number - 1 {
             // From the one before: the changes the newest version recorded.
             let maps = newest.hasMaps ? fields.fields.map { field in
-                (field, newest.changes[field.index].map { ($0.index, record.history.vectors[field.index][$0.index]) })
+                let vector = record.history.vectors[field.index]
+                return (field, newest.changes[field.index].map { ($0.index, vector[$0.index]) })
             } : nil
             return ServerMessage.solution(model: record, version: newest, full: false, id: nil, maps: maps)
         }
@@ -139,7 +140,7 @@ extension Coordinator {
     }
 
     /// A full solution message with the given fields (maps only when the newest version has a solution).
-    func snapshot(_ record: ModelRecord, fields: FieldSet, id: JSON?) -> String {
+    func snapshot(_ record: ModelRecord, fields: FieldSet, id: JSON?) -> ByteBuffer {
         let newest = record.history.newest!
         let maps = newest.hasMaps ? fields.fields.map { ($0, record.history.full($0)) } : nil
         return ServerMessage.solution(model: record, version: newest, full: true, id: id, maps: maps)
@@ -147,7 +148,7 @@ extension Coordinator {
 
     func sendSnapshot(_ record: ModelRecord, to subscription: Connection.Subscription) {
         guard let newest = record.history.newest else { return }
-        subscription.connection.send(snapshot(record, fields: subscription.fields, id: nil))
+        subscription.connection.send(frame: snapshot(record, fields: subscription.fields, id: nil))
         subscription.sentVersion = newest.number
         subscription.hasMaps = newest.hasMaps
         metrics.deliveries.increment()
@@ -160,7 +161,7 @@ extension Coordinator {
         guard subscription.hasMaps, let message = deltaMessage(record, from: subscription.sentVersion, fields: subscription.fields) else {
             return sendSnapshot(record, to: subscription)
         }
-        subscription.connection.send(message)
+        subscription.connection.send(frame: message)
         subscription.sentVersion = newest.number
         metrics.deliveries.increment()
     }

@@ -75,7 +75,7 @@ extension Coordinator {
         case let .get(model, fields, context):
             do {
                 let (record, _) = try await solution(of: model, minSeq: 0)
-                connection.send(snapshot(record, fields: fields, id: context.id))
+                connection.send(frame: snapshot(record, fields: fields, id: context.id))
             } catch {
                 reply(error, context: context, to: connection)
             }

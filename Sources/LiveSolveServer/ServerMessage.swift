@@ -1,4 +1,5 @@
 import LiveSolveModel
+import NIOCore
 
 /// Encodes what the server sends, as compact JSON text.
 enum ServerMessage {
@@ -27,40 +28,58 @@ enum ServerMessage {
         reply("error", id: id, model: error.model, extra: [("code", .string(error.code.rawValue)), ("message", .string(error.message))])
     }
 
-    /// A solution message. `maps` holds, per subscribed field, the (index, value) entries to send;
-    /// nil when the version has no solution to show.
+    /// A solution message, framed. `maps` holds, per subscribed field, the (index, value)
+    /// entries to send; nil when the version has no solution to show.
     static func solution(model: ModelRecord, version: SolutionVersion, full: Bool, id: JSON?,
-                         maps: [(field: SolutionField, entries: [(Int, Double)])]?) -> String {
-        var out = "{\"type\":\"solution\""
-        // Grown once, not doubling from 16 bytes through every append.
-        out.reserveCapacity(256 + (maps?.reduce(0) { $0 + $1.entries.count * 32 } ?? 0))
+                         maps: [(SolutionField, [(Int, Double)])]?) -> ByteBuffer {
+        // Sized once, not grown through every write.
+        var out = TextFrameWriter(capacity: 256 + (maps?.reduce(0) { $0 + $1.1.count * 32 } ?? 0))
+        out.write(#"{"type":"solution""#)
         if let id {
-            out += ",\"id\":"
-            out += JSONWriter.string(id)
+            out.write(#","id":"#)
+            out.write(JSONWriter.string(id))
         }
-        out += ",\"model\":"
-        JSONWriter.appendQuoted(model.id, to: &out)
-        out += ",\"seq\":\(version.seq),\"full\":\(full),\"status\":\"\(version.status.rawValue)\""
+        out.write(#","model":"#)
+        out.write(quoted: model.id)
+        out.write(#","seq":"#)
+        out.write(version.seq)
+        out.write(#","full":"#)
+        out.write(full)
+        out.write(#","status":""#)
+        out.write(version.status.rawValue)
+        out.write("\"")
         if let message = version.message {
-            out += ",\"message\":"
-            JSONWriter.appendQuoted(message, to: &out)
+            out.write(#","message":"#)
+            out.write(quoted: message)
         }
         if let maps {
-            out += ",\"objective\":" + JSONWriter.number(version.objective)
+            out.write(#","objective":"#)
+            out.write(number: version.objective)
             for (field, entries) in maps {
                 let names = field.isByColumn ? model.model.columns : model.model.rows
-                out += ",\"\(field.rawValue)\":{"
+                out.write(",\"")
+                out.write(field.rawValue)
+                out.write("\":{")
                 for (k, (index, value)) in entries.enumerated() {
-                    if k > 0 { out += "," }
-                    JSONWriter.appendQuoted(names[index], to: &out)
-                    out += ":" + JSONWriter.number(value)
+                    if k > 0 { out.write(",") }
+                    out.write(quoted: names[index])
+                    out.write(":")
+                    out.write(number: value)
                 }
-                out += "}"
+                out.write("}")
             }
         }
-        out += ",\"stats\":{\"iterations\":\(version.iterations),\"warmStart\":\(version.isWarmStart),"
-        out += "\"algorithm\":\"\(version.algorithm.rawValue)\",\"solveMicros\":\(version.solveMicros),"
-        out += "\"updatesMerged\":\(version.updatesMerged)}}"
-        return out
+        out.write(#","stats":{"iterations":"#)
+        out.write(version.iterations)
+        out.write(#","warmStart":"#)
+        out.write(version.isWarmStart)
+        out.write(#","algorithm":""#)
+        out.write(version.algorithm.rawValue)
+        out.write(#"","solveMicros":"#)
+        out.write(version.solveMicros)
+        out.write(#","updatesMerged":"#)
+        out.write(version.updatesMerged)
+        out.write("}}")
+        return out.finish()
     }
 }

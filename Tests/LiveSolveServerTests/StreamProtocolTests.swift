@@ -123,6 +123,21 @@ let refineryObjective = 2448.332500000001
         await server.stop()
     }
 
+    /// With several ill-typed update fields, the error names the first in the message, whatever
+    /// the process's hash seed (it once depended on a Set's order).
+    @Test func anUpdateErrorNamesTheFirstBadFieldInTheMessage() async throws {
+        let server = try await TestServer.start(workers: 1)
+        let client = try await server.connect()
+        let model = try #require(await client.request(#"{"op":"create","model":\#(refineryDocument)}"#)?["model"]?.string)
+        for (first, second) in [("rowBounds", "objective"), ("objective", "rowBounds"), ("coefficients", "parameters"), ("parameters", "coefficients")] {
+            let reply = try #require(await client.request(#"{"op":"update","model":"\#(model)","\#(first)":5,"\#(second)":5}"#))
+            #expect(reply["code"] == .string("bad_message"))
+            #expect(reply["message"]?.string?.hasPrefix("\(first):") == true, "\(reply)")
+        }
+        client.close()
+        await server.stop()
+    }
+
     @Test func binaryFramesAndOversizedMessagesAreErrorsNotClosures() async throws {
         let server = try await TestServer.start(workers: 1) { $0.maxMessageBytes = 1000 }
         let client = try await server.connect()
