@@ -45,10 +45,15 @@ public struct JSONWriter {
         return "\(n)"
     }
 
+    /// Whether `s` has a character JSON must escape; most names and keys have none.
+    public static func needsEscaping(_ s: String) -> Bool {
+        s.utf8.contains { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }
+    }
+
     public static func appendQuoted(_ s: String, to out: inout String) {
         out += "\""
         // Most strings (names, keys) need no escaping: append them whole.
-        if !s.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
+        if !needsEscaping(s) {
             out += s
             out += "\""
             return

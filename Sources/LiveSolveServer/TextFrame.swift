@@ -47,7 +47,7 @@ struct TextFrameWriter {
 
     /// A JSON string literal; names and keys rarely need escaping, so they are copied whole.
     mutating func write(quoted s: String) {
-        if s.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
+        if JSONWriter.needsEscaping(s) {
             buffer.writeString(JSONWriter.quoted(s))
         } else {
             buffer.writeInteger(UInt8(ascii: "\""))

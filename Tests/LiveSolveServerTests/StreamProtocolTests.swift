@@ -41,6 +41,7 @@ let refineryObjective = 2448.332500000001
         #expect(ack == .object([("type", .string("ack")), ("id", .string("u1")), ("model", .string(model)), ("seq", .number(1))]))
         let delta = try #require(await client.next())
         #expect(delta["seq"] == .number(1))
+        print("DELTA", delta)
         #expect(delta["full"] == .bool(false))
         #expect(delta["stats"]?["warmStart"] == .bool(true))
         #expect(delta["stats"]?["algorithm"] == .string("primal"))
@@ -134,6 +135,35 @@ let refineryObjective = 2448.332500000001
             #expect(reply["code"] == .string("bad_message"))
             #expect(reply["message"]?.string?.hasPrefix("\(first):") == true, "\(reply)")
         }
+        client.close()
+        await server.stop()
+    }
+
+    /// Names JSON must escape (quotes, backslashes, control characters) and names beyond ASCII
+    /// come back as the same strings in snapshots and deltas.
+    @Test func namesThatNeedEscapingRoundTripInSolutions() async throws {
+        let odd = "say \"hi\" \\ tab\t é", other = "plain"
+        let document = JSONWriter.string(.object([
+            ("sense", .string("max")),
+            ("variables", .array([.object([("name", .string(odd)), ("upper", .number(3))]),
+                                  .object([("name", .string(other)), ("upper", .number(2))])])),
+            ("objective", .object([("terms", .object([(odd, .number(1)), (other, .number(1))]))])),
+            ("constraints", .array([.object([("name", .string("cap \"a\"")), ("terms", .object([(odd, .number(1)), (other, .number(1))])),
+                                             ("upper", .number(4))])])),
+        ]))
+        let server = try await TestServer.start(workers: 1)
+        let client = try await server.connect()
+        let model = try #require(await client.request(#"{"op":"create","model":\#(document)}"#)?["model"]?.string)
+        #expect(await client.request(#"{"op":"subscribe","model":"\#(model)","fields":["values","duals"]}"#)?["type"] == .string("subscribed"))
+        let snapshot = try #require(await client.next())
+        #expect(snapshot["values"]?[odd]?.number == 3)
+        #expect(snapshot["values"]?[other]?.number == 1)
+        #expect(snapshot["duals"]?["cap \"a\""] != nil)
+        #expect(await client.request(#"{"op":"update","model":"\#(model)","objective":{\#(JSONWriter.quoted(odd)):-1}}"#)?["type"] == .string("ack"))
+        let delta = try #require(await client.next())
+        #expect(delta["full"] == .bool(false))
+        #expect(delta["values"]?[odd]?.number == 0)
+        #expect(delta["values"]?[other]?.number == 2)
         client.close()
         await server.stop()
     }
