@@ -15,22 +15,26 @@ final class BenchServer {
     let port: Int
     /// The child process, when this bench started the server (so its CPU and memory can be read).
     let process: Process?
+    /// The child's stdin: it stops when this end closes, that is when the bench exits (`ParentWatch`).
+    private let lifeline: Pipe?
 
     init(url: String?, workers: Int?, extraArguments: [String] = []) throws {
         if let url {
             guard let components = URLComponents(string: url), let host = components.host, let port = components.port else {
                 throw ModelFile.Failure(description: "--url must look like ws://127.0.0.1:8080")
             }
-            (self.host, self.port, self.process) = (host, port, nil)
+            (self.host, self.port, self.process, self.lifeline) = (host, port, nil, nil)
             return
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try WorkerRunner.ownExecutable())
         process.arguments = ["serve", "--log-level", "warning", "--http-port", "0"]
             + (workers.map { ["--workers-count", "\($0)"] } ?? []) + extraArguments
-        let output = Pipe()
+        let output = Pipe(), lifeline = Pipe()
         process.standardOutput = output
         process.standardError = output
+        process.standardInput = lifeline
+        process.environment = ProcessInfo.processInfo.environment.merging([ParentWatch.variable: "\(getpid())"]) { $1 }
         // A child takes its nice value from the thread that spawns it, and Swift's concurrency
         // threads run at "user-initiated" priority, nice -2 here: the server would outrank its
         // load client and a server started by `make run`. Spawn it at the default, 0.
@@ -48,7 +52,7 @@ final class BenchServer {
             process.terminate()
             throw ModelFile.Failure(description: "the server did not start: \(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self))")
         }
-        (self.host, self.port, self.process) = ("127.0.0.1", port, process)
+        (self.host, self.port, self.process, self.lifeline) = ("127.0.0.1", port, process, lifeline)
     }
 
     /// Interrupting the bench (Ctrl-C, `timeout`) stops its server too, instead of orphaning it.

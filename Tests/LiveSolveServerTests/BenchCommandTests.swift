@@ -44,3 +44,44 @@ private func benchFigures(_ output: String) throws -> JSON {
     #expect(deliveries >= 20 && deliveries <= 20 * (20 + 1))
     await server.stop()
 }
+
+/// A bench killed with SIGKILL cannot stop the server it started; the server sees its stdin
+/// close and stops itself, and its workers with it, instead of living on as an orphan.
+@Test func aServerStartedByAKilledBenchStopsToo() async throws {
+    let bench = Process()
+    bench.executableURL = URL(fileURLWithPath: TestData.livesolveExecutable)
+    // dfl001's cold solve takes seconds: the bench is mid-run when it is killed.
+    bench.arguments = ["bench", "w1", "--stream", TestData.streams.appendingPathComponent("dfl001.jsonl.gz").path, "--json"]
+    bench.standardOutput = FileHandle.nullDevice
+    bench.standardError = FileHandle.nullDevice
+    try bench.run()
+    defer { if bench.isRunning { bench.terminate() } }
+    func children(of pid: Int32) -> [Int32] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return tasks.flatMap { task in
+            ((try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? "").split(separator: " ").compactMap { Int32($0) }
+        }
+    }
+    /// Running, as opposed to gone or a zombie nobody has reaped yet.
+    func isRunning(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let state = stat[stat.range(of: ")")!.upperBound...].split(separator: " ").first else { return false }
+        return state != "Z"
+    }
+    // The server, once it has started its workers (it has loaded the model by then).
+    var server: Int32?, workers: [Int32] = []
+    for _ in 0..<300 where workers.isEmpty {
+        try await Task.sleep(for: .milliseconds(100))
+        server = children(of: bench.processIdentifier).first
+        workers = server.map { children(of: $0) } ?? []
+    }
+    let serverPID = try #require(server)
+    #expect(!workers.isEmpty)
+    try await Task.sleep(for: .seconds(1))
+    kill(bench.processIdentifier, SIGKILL)
+    for _ in 0..<150 where ([serverPID] + workers).contains(where: isRunning) {
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    #expect(!isRunning(serverPID))
+    #expect(!workers.contains(where: isRunning))
+}
