@@ -153,9 +153,7 @@ final class Connection: @unchecked Sendable {
             // Only when the coordinator's loop is not this channel's (a multi-loop group).
             channel.eventLoop.execute { encoder.value.writeAndFlush(NIOAny(frame), promise: promise) }
         } else {
-            var payload = frame
-            payload.moveReaderIndex(forwardBy: TextFrame.headerLength(of: frame))
-            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: payload), promise: promise)
+            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: TextFrame.payload(of: frame)), promise: promise)
         }
     }
 

@@ -106,8 +106,8 @@ extension Coordinator {
         } else {
             if !pass.frames.isEmpty, let known = pass.frames[key] {
                 frame = known
-            } else if let message = deltaMessage(record, from: subscription.sentVersion, fields: subscription.fields) {
-                frame = message
+            } else if let delta = deltaFrame(record, from: subscription.sentVersion, fields: subscription.fields) {
+                frame = delta
             } else {
                 sendSnapshot(record, to: subscription)  // its version has left the history
                 return false
@@ -122,7 +122,7 @@ extension Coordinator {
     }
 
     /// The delta from version `from` to the newest, framed; nil when `from` has left the history.
-    private func deltaMessage(_ record: ModelRecord, from: Int, fields: FieldSet) -> ByteBuffer? {
+    private func deltaFrame(_ record: ModelRecord, from: Int, fields: FieldSet) -> ByteBuffer? {
         let newest = record.history.newest!
         if from == newest.number - 1 {
             // From the one before: the changes the newest version recorded.
@@ -158,10 +158,10 @@ extension Coordinator {
     /// snapshot when it has no maps yet or its version has left the history.
     func catchUp(_ record: ModelRecord, to subscription: Connection.Subscription) {
         guard let newest = record.history.newest, subscription.sentVersion < newest.number else { return }
-        guard subscription.hasMaps, let message = deltaMessage(record, from: subscription.sentVersion, fields: subscription.fields) else {
+        guard subscription.hasMaps, let delta = deltaFrame(record, from: subscription.sentVersion, fields: subscription.fields) else {
             return sendSnapshot(record, to: subscription)
         }
-        subscription.connection.send(frame: message)
+        subscription.connection.send(frame: delta)
         subscription.sentVersion = newest.number
         metrics.deliveries.increment()
     }

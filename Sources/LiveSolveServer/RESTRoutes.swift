@@ -115,8 +115,6 @@ extension Coordinator {
     /// The newest full solution with every field, as a JSON value for REST.
     func fullSolution(of id: String, minSeq: Int) async throws(RequestError) -> String {
         let (record, _) = try await solution(of: id, minSeq: minSeq)
-        var message = snapshot(record, fields: .all, id: nil)
-        message.moveReaderIndex(forwardBy: TextFrame.headerLength(of: message))
-        return String(buffer: message)
+        return String(buffer: TextFrame.payload(of: snapshot(record, fields: .all, id: nil)))
     }
 }

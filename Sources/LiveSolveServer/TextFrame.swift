@@ -9,6 +9,13 @@ enum TextFrame {
         return writer.finish()
     }
 
+    /// The message inside a frame, without its header.
+    static func payload(of frame: ByteBuffer) -> ByteBuffer {
+        var payload = frame
+        payload.moveReaderIndex(forwardBy: headerLength(of: frame))
+        return payload
+    }
+
     static func headerLength(of frame: ByteBuffer) -> Int {
         switch frame.getInteger(at: frame.readerIndex + 1, as: UInt8.self) ?? 0 {
         case 126: 4

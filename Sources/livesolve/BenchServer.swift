@@ -6,16 +6,14 @@ import LiveSolveModel
 import Glibc
 #endif
 
-/// The bench's server child, for the signal handler (which can capture nothing).
-nonisolated(unsafe) private var benchServerPID: pid_t = 0
-
 /// The server a network benchmark talks to: `--url`, or a `livesolve serve` child it starts on a free port.
 final class BenchServer {
     let host: String
     let port: Int
     /// The child process, when this bench started the server (so its CPU and memory can be read).
     let process: Process?
-    /// The child's stdin: it stops when this end closes, that is when the bench exits (`ParentWatch`).
+    /// The child's stdin: it stops when this end closes, that is when the bench exits, however it
+    /// exits (Ctrl-C, `timeout`, SIGKILL; see `ParentWatch`).
     private let lifeline: Pipe?
 
     init(url: String?, workers: Int?, extraArguments: [String] = []) throws {
@@ -34,13 +32,12 @@ final class BenchServer {
         process.standardOutput = output
         process.standardError = output
         process.standardInput = lifeline
-        process.environment = ProcessInfo.processInfo.environment.merging([ParentWatch.variable: "\(getpid())"]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging([ParentWatch.variable: "1"]) { $1 }
         // A child takes its nice value from the thread that spawns it, and Swift's concurrency
         // threads run at "user-initiated" priority, nice -2 here: the server would outrank its
         // load client and a server started by `make run`. Spawn it at the default, 0.
         setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 0)
         try process.run()
-        Self.stopOnSignals(child: process.processIdentifier)
         let deadline = Date().addingTimeInterval(30)
         var port: Int?
         // The port it bound is read from /proc: the child logs at warning level only.
@@ -53,17 +50,6 @@ final class BenchServer {
             throw ModelFile.Failure(description: "the server did not start: \(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self))")
         }
         (self.host, self.port, self.process, self.lifeline) = ("127.0.0.1", port, process, lifeline)
-    }
-
-    /// Interrupting the bench (Ctrl-C, `timeout`) stops its server too, instead of orphaning it.
-    private static func stopOnSignals(child: pid_t) {
-        benchServerPID = child
-        for signal in [SIGINT, SIGTERM] {
-            Glibc.signal(signal) { received in
-                if benchServerPID > 0 { kill(benchServerPID, SIGTERM) }
-                _exit(128 + received)
-            }
-        }
     }
 
     /// The TCP port a process listens on, from /proc/net/tcp and its descriptors.

@@ -14,15 +14,14 @@ import Glibc
 enum ParentWatch {
     static let variable = "LIVESOLVE_STOP_WITH_PARENT"
 
-    /// Watches stdin on `group`'s loop, for the bench whose process id is `parent` (the
-    /// variable's value). The server must already handle SIGTERM.
-    static func start(on group: any EventLoopGroup, parent: pid_t) async throws {
+    /// Watches stdin on `group`'s loop. The server must already handle SIGTERM.
+    static func start(on group: any EventLoopGroup) async throws {
         let input = dup(0)
         guard input >= 0 else { return }
         do {
             _ = try await NIOPipeBootstrap(group: group)
                 .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(EndOfInput(parent: parent)) }
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(EndOfInput()) }
                 }
                 .takingOwnershipOfDescriptor(input: input)
                 .get()
@@ -34,18 +33,17 @@ enum ParentWatch {
 
     private final class EndOfInput: ChannelInboundHandler {
         typealias InboundIn = ByteBuffer
-        let parent: pid_t
-
-        init(parent: pid_t) { self.parent = parent }
 
         /// Whatever the bench writes (it writes nothing) is dropped.
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
 
-        /// End of file, or the loop closing the pipe as the server stops: only the first means
-        /// the bench is gone, and then the server has a new parent (also when the bench was gone
-        /// before the watch began: the pipe reads end of file at once).
+        /// End of file closes the channel: the bench is gone (also when it went before the watch
+        /// began, as the pipe then reads end of file at once). Nothing else closes it: the loop
+        /// outlives the server, and the process exits with the pipe still open. The parent's
+        /// process id cannot tell instead: the kernel closes a dying process's files before it
+        /// hands its children to a new parent.
         func channelInactive(context: ChannelHandlerContext) {
-            if getppid() != parent { kill(getpid(), SIGTERM) }
+            kill(getpid(), SIGTERM)
             context.fireChannelInactive()
         }
     }

@@ -35,8 +35,8 @@ struct ServeCommand: ParsableCommand {
             try runBlocking { [logger] in
                 let settings = try await ServerConfiguration.load(file: config, arguments: overrides)
                 let server = try await Server.start(configuration: settings, logger: logger, handleSignals: true)
-                if let parent = ProcessInfo.processInfo.environment[ParentWatch.variable].flatMap({ Int32($0) }) {
-                    try await ParentWatch.start(on: MultiThreadedEventLoopGroup.singleton, parent: parent)
+                if ProcessInfo.processInfo.environment[ParentWatch.variable] != nil {
+                    try await ParentWatch.start(on: MultiThreadedEventLoopGroup.singleton)
                 }
                 try await server.wait()
                 logger.info("stopped")
