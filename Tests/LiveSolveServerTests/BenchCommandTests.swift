@@ -1,3 +1,4 @@
+import CSupport
 import Foundation
 import LiveSolveModel
 import Testing
@@ -45,17 +46,24 @@ private func benchFigures(_ output: String) throws -> JSON {
     await server.stop()
 }
 
-/// A bench killed with SIGKILL cannot stop the server it started; the server sees its stdin
-/// close and stops itself, and its workers with it, instead of living on as an orphan.
-@Test func aServerStartedByAKilledBenchStopsToo() async throws {
-    let bench = Process()
-    bench.executableURL = URL(fileURLWithPath: TestData.livesolveExecutable)
+/// However a bench ends (SIGKILL, which it cannot catch, or Ctrl-C or `timeout`'s signals), the
+/// server it started sees its stdin close and stops, and its workers with it, instead of living
+/// on as an orphan.
+// One at a time: three benches loading dfl001 at once on two cores slow every step past the bounds.
+@Test(.serialized, arguments: [SIGKILL, SIGTERM, SIGINT])
+func aServerStartedByAKilledBenchStopsToo(signal: Int32) async throws {
+    // Spawned as a shell would: this process blocks SIGTERM and SIGINT in its threads, and a
+    // child started by `Process` inherits that mask, so those signals would never reach it.
     // dfl001's cold solve takes seconds: the bench is mid-run when it is killed.
-    bench.arguments = ["bench", "w1", "--stream", TestData.streams.appendingPathComponent("dfl001.jsonl.gz").path, "--json"]
-    bench.standardOutput = FileHandle.nullDevice
-    bench.standardError = FileHandle.nullDevice
-    try bench.run()
-    defer { if bench.isRunning { bench.terminate() } }
+    let arguments = [TestData.livesolveExecutable, "bench", "w1", "--stream", TestData.streams.appendingPathComponent("dfl001.jsonl.gz").path, "--json"]
+    let argv = arguments.map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    let devNull = open("/dev/null", O_RDWR)
+    defer { close(devNull) }
+    let bench = ls_spawn(arguments[0], argv, devNull, devNull)
+    try #require(bench > 0)
+    var ended = false
+    defer { if !ended { kill(bench, SIGKILL); waitpid(bench, nil, 0) } }
     func children(of pid: Int32) -> [Int32] {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
         return tasks.flatMap { task in
@@ -72,13 +80,19 @@ private func benchFigures(_ output: String) throws -> JSON {
     var server: Int32?, workers: [Int32] = []
     for _ in 0..<300 where workers.isEmpty {
         try await Task.sleep(for: .milliseconds(100))
-        server = children(of: bench.processIdentifier).first
+        server = children(of: bench).first
         workers = server.map { children(of: $0) } ?? []
     }
     let serverPID = try #require(server)
     #expect(!workers.isEmpty)
     try await Task.sleep(for: .seconds(1))
-    kill(bench.processIdentifier, SIGKILL)
+    kill(bench, signal)
+    var status: Int32 = 0
+    for _ in 0..<100 where !ended {
+        ended = waitpid(bench, &status, WNOHANG) == bench
+        if !ended { try await Task.sleep(for: .milliseconds(100)) }
+    }
+    #expect(ended && status & 0x7F == signal, "the bench ended by the signal")
     for _ in 0..<150 where ([serverPID] + workers).contains(where: isRunning) {
         try await Task.sleep(for: .milliseconds(100))
     }
