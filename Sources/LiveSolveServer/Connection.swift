@@ -41,6 +41,8 @@ final class Connection: @unchecked Sendable {
     /// Acknowledgements held for the solution they announce (direct connections; on NIO they
     /// wait unflushed in the channel instead).
     private var heldAcks: ByteBuffer?
+    /// When the oldest acknowledgement not yet flushed (held here, or unflushed in NIO) was sent.
+    private var oldestUnflushedAck: NIODeadline?
     private var ackFlush: Scheduled<Void>?
     var subscriptions: [String: Subscription] = [:]
     var isOpen = true
@@ -81,6 +83,7 @@ final class Connection: @unchecked Sendable {
         guard isOpen else { return }
         let acks = heldAcks
         heldAcks = nil
+        oldestUnflushedAck = nil
         if writesDirectly, let direct {
             if let unwritten = direct.write(acks, frame) { writeThroughNIO(unwritten, flush: true) }
         } else {
@@ -93,7 +96,10 @@ final class Connection: @unchecked Sendable {
 
     /// Writes an acknowledgement and flushes it within a millisecond: usually the solution it
     /// announces is ready sooner, and both leave in one system call. The timer is not cancelled
-    /// then: while it is pending, later acks need no timer of their own (arming one is a system call).
+    /// then: while it is pending, later acks need no timer of their own (arming one is a system
+    /// call). When it fires it flushes only acks held for a millisecond; a younger one (the
+    /// next update's, its solve under way) gets the timer again for the rest of its millisecond,
+    /// so its client is not woken for an ack alone in the middle of each solve.
     func sendAck(_ text: String) {
         guard isOpen, encoder != nil, channel.eventLoop.inEventLoop else { return send(text) }
         let frame = TextFrame.encode(text)
@@ -102,12 +108,20 @@ final class Connection: @unchecked Sendable {
         } else {
             writeThroughNIO(frame, flush: false)
         }
-        guard ackFlush == nil else { return }
-        ackFlush = channel.eventLoop.scheduleTask(in: .milliseconds(1)) { [self] in
+        if oldestUnflushedAck == nil { oldestUnflushedAck = .now() }
+        if ackFlush == nil { scheduleAckFlush() }
+    }
+
+    private func scheduleAckFlush() {
+        guard let oldest = oldestUnflushedAck else { return }
+        ackFlush = channel.eventLoop.scheduleTask(deadline: oldest + Self.ackDelay) { [self] in
             ackFlush = nil
-            flushAcks()
+            guard let oldest = oldestUnflushedAck else { return }
+            if oldest + Self.ackDelay <= .now() { flushAcks() } else { scheduleAckFlush() }
         }
     }
+
+    private static let ackDelay = TimeAmount.milliseconds(1)
 
     /// Another handler is about to write on the channel (a pong, a ping, a close): held acks go
     /// first, and NIO's write is counted so direct writes wait behind it.
@@ -120,6 +134,7 @@ final class Connection: @unchecked Sendable {
 
     private func flushAcks() {
         guard isOpen else { return }
+        oldestUnflushedAck = nil
         sendHeldAcks()
         // Acks written to NIO unflushed (a connection on NIO, or one with writes waiting there).
         if !writesDirectly { channel.flush() }

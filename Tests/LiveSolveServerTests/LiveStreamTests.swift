@@ -135,6 +135,12 @@ private func readUntil(seq: Int, on client: QueuedStreamClient, into view: inout
             _ = await small.request(#"{"op":"update","model":"\#(smallID)","parameters":{"price[jet]":\#(2 + Double(i) / 100)}}"#)
             #expect(await small.next(within: 5)?["seq"] == .number(Double(i)))
         }
+        // An update to the model being solved is acknowledged at once (its ack waits at most a
+        // millisecond for a solution), not when the solve ends.
+        let start = ContinuousClock.now
+        let ack = await big.request(#"{"op":"update","model":"\#(slowID)","objective":{"C00001":4000}}"#)
+        #expect(ack?["type"] == .string("ack"))
+        #expect(ContinuousClock.now - start < .milliseconds(500))
         let (_, stillSolving) = try await server.json("GET", "/v1/models/\(slowID)")
         #expect(stillSolving["status"] == .string("solving"))
         for c in [big, small, pinger] { c.close() }
