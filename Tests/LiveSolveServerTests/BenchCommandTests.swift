@@ -92,7 +92,7 @@ func aServerStartedByAKilledBenchStopsToo(signal: Int32) async throws {
         ended = waitpid(bench, &status, WNOHANG) == bench
         if !ended { try await Task.sleep(for: .milliseconds(100)) }
     }
-    #expect(ended && status & 0x7F == signal, "the bench ended by the signal")
+    #expect(ended && status & 0x7F == signal, "the bench ended by the signal (wait status \(status))")
     for _ in 0..<150 where ([serverPID] + workers).contains(where: isRunning) {
         try await Task.sleep(for: .milliseconds(100))
     }
