@@ -10,6 +10,10 @@ public struct JSONSyntaxError: Error, Equatable, CustomStringConvertible {
 
 /// A strict RFC 8259 parser into `JSON`. Numbers that overflow a double become ±infinity,
 /// so callers can reject them as out of range rather than as syntax.
+///
+/// A key repeated within one object is an error, as I-JSON (RFC 7493) requires: RFC 8259 leaves
+/// its meaning open, and here the envelope's lookups would take the first and a map's reader
+/// the last, so `{"objective":{…},"objective":{…}}` would lose one of them without a word.
 public struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0
@@ -79,12 +83,18 @@ public struct JSONParser {
         defer { depth -= 1 }
         index += 1
         var members: [(key: String, value: JSON)] = []
+        var seen: Set<String>?
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+            let keyStart = index
             let key = try parseString()
+            if Self.repeats(key, in: members, seen: &seen) {
+                index = keyStart
+                throw error("duplicate key \(JSONWriter.quoted(key))")
+            }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
@@ -96,6 +106,14 @@ public struct JSONParser {
             if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
             throw error("expected ',' or '}'")
         }
+    }
+
+    /// Whether `key` is already among `members`. Small objects (envelopes, most updates) are
+    /// scanned; from 16 members on, a set is kept, so a model's large maps stay linear.
+    private static func repeats(_ key: String, in members: [(key: String, value: JSON)], seen: inout Set<String>?) -> Bool {
+        if members.count < 16 { return members.contains { $0.key == key } }
+        if seen == nil { seen = Set(members.lazy.map(\.key)) }
+        return !seen!.insert(key).inserted
     }
 
     private mutating func parseArray() throws(JSONSyntaxError) -> JSON {
