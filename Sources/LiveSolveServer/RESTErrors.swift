@@ -36,6 +36,9 @@ enum JSONResponse {
 
 /// Turns every error on the REST side, unknown paths included, into the protocol's error object.
 struct ErrorObjectMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The REST routes, to tell a known path asked with another method (405) from an unknown one.
+    let routes: [RESTRoutes.Route]
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             let response = try await next(request, context)
@@ -43,11 +46,32 @@ struct ErrorObjectMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as RequestError {
             return JSONResponse.error(error)
         } catch let error as HTTPError where error.status == .notFound {
-            return JSONResponse.error(RequestError(.badMessage, "no such path: \(request.uri.path)"), status: .notFound)
+            return noRoute(for: request)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             return JSONResponse.error(RequestError(.tooLarge, "request body too large"))
         } catch let error as HTTPError {
             return JSONResponse.error(RequestError(.badMessage, error.body ?? "\(error.status)"), status: error.status)
         }
+    }
+
+    /// No route answered. The stream's path asked without a WebSocket upgrade is 426; a REST path
+    /// asked with a method it does not answer is 405 with `Allow`; anything else is 404.
+    private func noRoute(for request: Request) -> Response {
+        let path = request.uri.path
+        if path == StreamEndpoint.path, request.method == .get {
+            var response = JSONResponse.error(RequestError(.badMessage, "\(path) is a WebSocket endpoint: connect with a WebSocket client"), status: .upgradeRequired)
+            response.headers[.upgrade] = "websocket"
+            return response
+        }
+        var allowed = path == StreamEndpoint.path ? [.get] : RESTRoutes.methods(at: path, in: routes)
+        guard !allowed.isEmpty else {
+            return JSONResponse.error(RequestError(.badMessage, "no such path: \(path)"), status: .notFound)
+        }
+        // The router answers HEAD wherever it answers GET.
+        if let get = allowed.firstIndex(of: .get), path != StreamEndpoint.path { allowed.insert(.head, at: get + 1) }
+        let list = allowed.map(\.rawValue).joined(separator: ", ")
+        var response = JSONResponse.error(RequestError(.badMessage, "\(request.method.rawValue) is not allowed on \(path); allowed: \(list)"), status: .methodNotAllowed)
+        response.headers[.allow] = list
+        return response
     }
 }

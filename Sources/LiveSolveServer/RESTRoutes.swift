@@ -8,42 +8,67 @@ struct RESTRoutes {
     let configuration: ServerConfiguration
     let metrics: ServerMetrics
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.post("/v1/models") { request, _ in try await createModel(request) }
-        router.get("/v1/models") { _, _ in
-            JSONResponse.make(.ok, .object([("models", await coordinator.list())]))
-        }
-        router.get("/v1/models/:id") { request, context in
-            let id = try context.parameters.require("id")
-            let include = request.uri.queryParameters.get("include") == "document"
-            return JSONResponse.make(.ok, try await coordinator.entry(of: id, includeDocument: include))
-        }
-        router.get("/v1/models/:id/solution") { _, context in
-            let id = try context.parameters.require("id")
-            return JSONResponse.make(.ok, try await coordinator.fullSolution(of: id, minSeq: 0) as String)
-        }
-        router.post("/v1/models/:id/updates") { request, context in
-            let id = try context.parameters.require("id")
-            let update = try await updateBody(request, model: id)
-            let seq = try await coordinator.update(id, update)
-            guard request.uri.queryParameters.get("wait") == "true" else {
-                return JSONResponse.make(.ok, .object([("seq", .number(Double(seq)))]))
-            }
-            return JSONResponse.make(.ok, try await coordinator.fullSolution(of: id, minSeq: seq))
-        }
-        router.delete("/v1/models/:id") { _, context in
-            try await coordinator.delete(try context.parameters.require("id"))
-            return Response(status: .noContent)
-        }
-        router.get("/healthz") { _, _ in
-            await coordinator.hasLiveWorker
-                ? JSONResponse.make(.ok, #"{"status":"ok"}"#)
-                : JSONResponse.error(RequestError(.overloaded, "no live worker"), status: .serviceUnavailable)
-        }
-        router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
-        }
+    typealias Handler = @Sendable (Request, BasicRequestContext) async throws -> Response
+
+    struct Route: Sendable {
+        let method: HTTPRequest.Method
+        let path: String
+        let handler: Handler
+    }
+
+    /// Every REST endpoint, in one table: the router's, and `methods(at:)`'s for 405 answers.
+    var routes: [Route] {
+        [
+            Route(method: .post, path: "/v1/models") { request, _ in try await createModel(request) },
+            Route(method: .get, path: "/v1/models") { _, _ in
+                JSONResponse.make(.ok, .object([("models", await coordinator.list())]))
+            },
+            Route(method: .get, path: "/v1/models/:id") { request, context in
+                let id = try context.parameters.require("id")
+                let include = request.uri.queryParameters.get("include") == "document"
+                return JSONResponse.make(.ok, try await coordinator.entry(of: id, includeDocument: include))
+            },
+            Route(method: .get, path: "/v1/models/:id/solution") { _, context in
+                let id = try context.parameters.require("id")
+                return JSONResponse.make(.ok, try await coordinator.fullSolution(of: id, minSeq: 0) as String)
+            },
+            Route(method: .post, path: "/v1/models/:id/updates") { request, context in
+                let id = try context.parameters.require("id")
+                let update = try await updateBody(request, model: id)
+                let seq = try await coordinator.update(id, update)
+                guard request.uri.queryParameters.get("wait") == "true" else {
+                    return JSONResponse.make(.ok, .object([("seq", .number(Double(seq)))]))
+                }
+                return JSONResponse.make(.ok, try await coordinator.fullSolution(of: id, minSeq: seq))
+            },
+            Route(method: .delete, path: "/v1/models/:id") { _, context in
+                try await coordinator.delete(try context.parameters.require("id"))
+                return Response(status: .noContent)
+            },
+            Route(method: .get, path: "/healthz") { _, _ in
+                await coordinator.hasLiveWorker
+                    ? JSONResponse.make(.ok, #"{"status":"ok"}"#)
+                    : JSONResponse.error(RequestError(.overloaded, "no live worker"), status: .serviceUnavailable)
+            },
+            Route(method: .get, path: "/metrics") { _, _ in
+                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                         body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
+            },
+        ]
+    }
+
+    static func register(_ routes: [Route], on router: Router<BasicRequestContext>) {
+        for route in routes { router.on(RouterPath(route.path), method: route.method, use: route.handler) }
+    }
+
+    /// The methods the routes answer at `path` (empty when no route has that shape), for a 405
+    /// and its `Allow` header: Hummingbird's router answers 404 for a known path with another method.
+    static func methods(at path: String, in routes: [Route]) -> [HTTPRequest.Method] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        return routes.filter { route in
+            let pattern = route.path.split(separator: "/")
+            return pattern.count == segments.count && zip(pattern, segments).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
+        }.map(\.method)
     }
 
     /// The media type without parameters (`text/x-lp; charset=utf-8` → `text/x-lp`); JSON when absent.

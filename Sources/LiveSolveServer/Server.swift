@@ -54,10 +54,12 @@ public final class Server: Sendable {
         // Hummingbird's own start-up lines are quieter, so the one line with the URL stands out.
         var frameworkLogger = logger
         if frameworkLogger.logLevel < .notice { frameworkLogger.logLevel = .notice }
-        let router = Router()
-        router.middlewares.add(ErrorObjectMiddleware())
+        // HEAD wherever GET: load balancers and `curl -I` probe /healthz that way.
+        let router = Router(options: .autoGenerateHeadEndpoints)
+        let routes = RESTRoutes(coordinator: coordinator, configuration: configuration, metrics: metrics).routes
+        router.middlewares.add(ErrorObjectMiddleware(routes: routes))
         router.middlewares.add(FileMiddleware(publicFolder, searchForIndexHtml: true, logger: frameworkLogger))
-        RESTRoutes(coordinator: coordinator, configuration: configuration, metrics: metrics).register(on: router)
+        RESTRoutes.register(routes, on: router)
 
         let webSocket = WebSocketServerConfiguration(
             maxFrameSize: configuration.maxModelBytes,

@@ -93,4 +93,29 @@ import TestSupport
         #expect(html.contains("<title>LiveSolve"))
         await server.stop()
     }
+
+    /// A known path asked with another method is 405 with `Allow`, not 404; the stream's path
+    /// asked over plain HTTP says to use a WebSocket (426); HEAD works wherever GET does.
+    @Test func wrongMethodsAndPlainHTTPToTheStreamAreExplained() async throws {
+        let server = try await TestServer.start(workers: 1)
+        _ = try await server.json("POST", "/v1/models", body: refineryDocument)
+        for (method, path, allow) in [("PATCH", "/v1/models", "GET, HEAD, POST"), ("PUT", "/v1/models/m1", "GET, HEAD, DELETE"),
+                                      ("POST", "/v1/models/m1/solution", "GET, HEAD"), ("GET", "/v1/models/m1/updates", "POST"),
+                                      ("DELETE", "/healthz", "GET, HEAD"), ("POST", "/v1/stream", "GET")] {
+            let (response, text) = try await server.httpResponse(method, path)
+            #expect(response.statusCode == 405, "\(method) \(path)")
+            #expect(Set((response.value(forHTTPHeaderField: "Allow") ?? "").components(separatedBy: ", ")) == Set(allow.components(separatedBy: ", ")))
+            let error = try JSONParser.parse(text)
+            #expect(error["code"] == .string("bad_message"))
+            #expect(error["message"]?.string?.contains(method) == true)
+        }
+        let (stream, text) = try await server.httpResponse("GET", "/v1/stream")
+        #expect(stream.statusCode == 426)
+        #expect(stream.value(forHTTPHeaderField: "Upgrade") == "websocket")
+        #expect(try JSONParser.parse(text)["message"]?.string?.contains("WebSocket") == true)
+        #expect(try await server.http("HEAD", "/healthz").0 == 200)
+        #expect(try await server.http("GET", "/v1/nothing").0 == 404)
+        #expect(try await server.http("GET", "/v1/models/m1/solution/extra").0 == 404)
+        await server.stop()
+    }
 }

@@ -32,6 +32,12 @@ struct TestServer {
 
     /// One HTTP request; returns the status and the body.
     func http(_ method: String, _ path: String, body: String? = nil, contentType: String? = "application/json") async throws -> (Int, String) {
+        let (response, text) = try await httpResponse(method, path, body: body, contentType: contentType)
+        return (response.statusCode, text)
+    }
+
+    /// The whole response, headers included.
+    func httpResponse(_ method: String, _ path: String, body: String? = nil, contentType: String? = "application/json") async throws -> (HTTPURLResponse, String) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         request.timeoutInterval = 60
@@ -40,7 +46,7 @@ struct TestServer {
             if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
         }
         let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
+        return (response as! HTTPURLResponse, String(decoding: data, as: UTF8.self))
     }
 
     func json(_ method: String, _ path: String, body: String? = nil) async throws -> (Int, JSON) {
