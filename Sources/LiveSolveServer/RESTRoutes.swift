@@ -127,6 +127,13 @@ struct RESTRoutes {
         let json: JSON
         do { json = try JSONParser.parse(text) } catch { throw RequestError(.badMessage, "not JSON: \(error)", model: model) }
         guard case .object(let members) = json else { throw RequestError(.badMessage, "an update must be a JSON object, found \(json.typeName)", model: model) }
+        // A whole WebSocket `update` message pasted as the body is fine; one that says otherwise is not.
+        if let op = json["op"], op != .string("update") {
+            throw RequestError(.badMessage, "op: this path takes an update, found \(JSONWriter.string(op))", model: model)
+        }
+        if let named = json["model"], named != .string(model) {
+            throw RequestError(.badMessage, "model: the body names \(JSONWriter.string(named)), the path \(JSONWriter.quoted(model))", model: model)
+        }
         let envelope = JSON.object([("op", .string("update")), ("model", .string(model))] + members.filter { $0.key != "op" && $0.key != "model" })
         var echo = RequestEcho()
         guard case .update(_, let update) = try ClientRequestParser.parse(JSONWriter.string(envelope), context: &echo) else {

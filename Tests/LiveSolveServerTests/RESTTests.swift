@@ -31,6 +31,16 @@ import TestSupport
         let (_, waited) = try await server.json("POST", "/v1/models/\(id)/updates?wait=true", body: #"{"parameters":{"price[diesel]":2.0}}"#)
         #expect(waited["seq"] == .number(2))
         #expect(waited["full"] == .bool(true))
+        // A whole WebSocket update as the body is accepted; one naming another model or op is refused.
+        let (pasted, pastedAck) = try await server.json("POST", "/v1/models/\(id)/updates", body: #"{"op":"update","model":"\#(id)","parameters":{"price[diesel]":2.1}}"#)
+        #expect(pasted == 200)
+        #expect(pastedAck == .object([("seq", .number(3))]))
+        for body in [#"{"model":"m9","parameters":{"price[diesel]":3}}"#, #"{"op":"ping","parameters":{"price[diesel]":3}}"#] {
+            let (refused, error) = try await server.json("POST", "/v1/models/\(id)/updates", body: body)
+            #expect(refused == 400)
+            #expect(error["code"] == .string("bad_message"), "\(error)")
+        }
+        #expect(try await server.json("GET", "/v1/models/\(id)").1["seq"] == .number(3))
 
         // Deleting tells subscribers which model went.
         let watcher = try await server.connect()
