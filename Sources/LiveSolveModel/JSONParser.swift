@@ -14,10 +14,12 @@ public struct JSONSyntaxError: Error, Equatable, CustomStringConvertible {
 /// A key repeated within one object is an error, as I-JSON (RFC 7493) requires: RFC 8259 leaves
 /// its meaning open, and here the envelope's lookups would take the first and a map's reader
 /// the last, so `{"objective":{…},"objective":{…}}` would lose one of them without a word.
+/// Only the first repeat is looked for; objects after it are not checked.
 public struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0
     private var depth = 0
+    private var firstRepeatedKey: JSONSyntaxError?
     private static let maximumDepth = 512
 
     public static func parse(_ text: String) throws(JSONSyntaxError) -> JSON {
@@ -25,11 +27,26 @@ public struct JSONParser {
     }
 
     public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSON {
+        var repeated: JSONSyntaxError?
+        let value = try parse(bytes, firstRepeatedKey: &repeated)
+        if let repeated { throw repeated }
+        return value
+    }
+
+    /// Parses text that may repeat a key, keeping every member; `firstRepeatedKey` says where the
+    /// first repeat is. For a caller that must read the rest (a message's `id` and `model`, to
+    /// echo them on the error the repeat earns) before refusing it.
+    public static func parse(_ text: String, firstRepeatedKey: inout JSONSyntaxError?) throws(JSONSyntaxError) -> JSON {
+        try parse(Array(text.utf8), firstRepeatedKey: &firstRepeatedKey)
+    }
+
+    private static func parse(_ bytes: [UInt8], firstRepeatedKey: inout JSONSyntaxError?) throws(JSONSyntaxError) -> JSON {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
         if parser.index < bytes.count { throw parser.error("unexpected text after the JSON value") }
+        firstRepeatedKey = parser.firstRepeatedKey
         return value
     }
 
@@ -91,9 +108,11 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
             let keyStart = index
             let key = try parseString()
-            if Self.repeats(key, in: members, seen: &seen) {
+            if firstRepeatedKey == nil, Self.repeats(key, in: members, seen: &seen) {
+                let end = index
                 index = keyStart
-                throw error("duplicate key \(JSONWriter.quoted(key))")
+                firstRepeatedKey = error("duplicate key \(JSONWriter.quoted(key))")
+                index = end
             }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }

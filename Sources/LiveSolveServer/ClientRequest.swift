@@ -90,7 +90,8 @@ enum ClientRequestParser {
     /// error reply can echo `id` and `model`.
     static func parse(_ text: String, context: inout RequestEcho) throws(RequestError) -> ClientRequest {
         let json: JSON
-        do { json = try JSONParser.parse(text) } catch {
+        var repeatedKey: JSONSyntaxError?
+        do { json = try JSONParser.parse(text, firstRepeatedKey: &repeatedKey) } catch {
             throw RequestError(.badMessage, "not JSON: \(error)")
         }
         guard case .object(let members) = json else { throw RequestError(.badMessage, "a message must be a JSON object, found \(json.typeName)") }
@@ -101,6 +102,8 @@ enum ClientRequestParser {
             }
         }
         if case .string(let model)? = json["model"] { context.model = model }
+        // Refused whole, but with its id and model (their first occurrences) echoed.
+        if let repeatedKey { throw RequestError(.badMessage, "\(repeatedKey)", model: context.model) }
         guard let opJSON = json["op"] else { throw RequestError(.badMessage, "op: missing") }
         guard case .string(let op) = opJSON else { throw RequestError(.badMessage, "op: expected a string, found \(opJSON.typeName)") }
         guard let kind = Op(rawValue: op) else { throw RequestError(.unknownOp, "op: unknown op \(JSONWriter.quoted(op))", model: context.model) }
