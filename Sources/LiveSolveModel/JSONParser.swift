@@ -20,6 +20,8 @@ public struct JSONParser {
     private var index = 0
     private var depth = 0
     private var firstRepeatedKey: JSONSyntaxError?
+    private var keptKey: String?
+    private var keptRange: Range<Int>?
     private static let maximumDepth = 512
 
     public static func parse(_ text: String) throws(JSONSyntaxError) -> JSON {
@@ -27,27 +29,37 @@ public struct JSONParser {
     }
 
     public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSON {
-        var repeated: JSONSyntaxError?
-        let value = try parse(bytes, firstRepeatedKey: &repeated)
-        if let repeated { throw repeated }
-        return value
+        let message = try parseMessage(bytes, keepingTextOf: nil)
+        if let repeated = message.firstRepeatedKey { throw repeated }
+        return message.value
     }
 
-    /// Parses text that may repeat a key, keeping every member; `firstRepeatedKey` says where the
-    /// first repeat is. For a caller that must read the rest (a message's `id` and `model`, to
-    /// echo them on the error the repeat earns) before refusing it.
-    public static func parse(_ text: String, firstRepeatedKey: inout JSONSyntaxError?) throws(JSONSyntaxError) -> JSON {
-        try parse(Array(text.utf8), firstRepeatedKey: &firstRepeatedKey)
+    /// A message parsed for a caller that answers it: repeats kept, and one member's text.
+    public struct Message {
+        public var value: JSON
+        /// Where the first key repeated within one object is; nil when none is. The caller reads
+        /// what it needs to answer (a message's `id` and `model`) and then refuses the message.
+        public var firstRepeatedKey: JSONSyntaxError?
+        /// The named top-level member's value exactly as written (its first occurrence), so it
+        /// can be echoed verbatim: `1.50`, `1e3` or an integer past 2^53 as sent.
+        public var keptText: String?
     }
 
-    private static func parse(_ bytes: [UInt8], firstRepeatedKey: inout JSONSyntaxError?) throws(JSONSyntaxError) -> JSON {
+    /// Parses text that may repeat a key, keeping every member, and keeps the text of the
+    /// top-level member named `keepingTextOf`.
+    public static func parseMessage(_ text: String, keepingTextOf key: String?) throws(JSONSyntaxError) -> Message {
+        try parseMessage(Array(text.utf8), keepingTextOf: key)
+    }
+
+    private static func parseMessage(_ bytes: [UInt8], keepingTextOf key: String?) throws(JSONSyntaxError) -> Message {
         var parser = JSONParser(bytes: bytes)
+        parser.keptKey = key
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
         if parser.index < bytes.count { throw parser.error("unexpected text after the JSON value") }
-        firstRepeatedKey = parser.firstRepeatedKey
-        return value
+        return Message(value: value, firstRepeatedKey: parser.firstRepeatedKey,
+                       keptText: parser.keptRange.map { String(decoding: bytes[$0], as: UTF8.self) })
     }
 
     private init(bytes: [UInt8]) { self.bytes = bytes }
@@ -118,7 +130,9 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
+            let valueStart = index
             members.append((key, try parseValue()))
+            if depth == 1, keptRange == nil, key == keptKey { keptRange = valueStart..<index }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of JSON in an object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }

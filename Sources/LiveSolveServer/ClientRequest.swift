@@ -47,8 +47,14 @@ enum ClientRequest: Sendable {
 
 /// A request's `id` and `model` as given, for the reply, even when the request is invalid.
 struct RequestEcho: Sendable {
-    var id: JSON?
+    var id: EchoedID?
     var model: String?
+}
+
+/// A request's `id` as the replies echo it: its JSON text exactly as sent ("verbatim",
+/// PROTOCOL.md), so `1.50`, `1e3` and integers past 2^53 come back as written, not as a double.
+struct EchoedID: Sendable {
+    let json: String
 }
 
 /// An error for the client: its code and message, and the model it concerns.
@@ -89,21 +95,21 @@ enum ClientRequestParser {
     /// Parses one text message. The context is filled in as far as the message allows, so an
     /// error reply can echo `id` and `model`.
     static func parse(_ text: String, context: inout RequestEcho) throws(RequestError) -> ClientRequest {
-        let json: JSON
-        var repeatedKey: JSONSyntaxError?
-        do { json = try JSONParser.parse(text, firstRepeatedKey: &repeatedKey) } catch {
+        let message: JSONParser.Message
+        do { message = try JSONParser.parseMessage(text, keepingTextOf: "id") } catch {
             throw RequestError(.badMessage, "not JSON: \(error)")
         }
+        let json = message.value
         guard case .object(let members) = json else { throw RequestError(.badMessage, "a message must be a JSON object, found \(json.typeName)") }
         if let id = json["id"] {
             switch id {
-            case .string, .number: context.id = id
+            case .string, .number: context.id = message.keptText.map(EchoedID.init(json:))
             default: throw RequestError(.badMessage, "id: expected a string or a number, found \(id.typeName)")
             }
         }
         if case .string(let model)? = json["model"] { context.model = model }
         // Refused whole, but with its id and model (their first occurrences) echoed.
-        if let repeatedKey { throw RequestError(.badMessage, "\(repeatedKey)", model: context.model) }
+        if let repeated = message.firstRepeatedKey { throw RequestError(.badMessage, "\(repeated)", model: context.model) }
         guard let opJSON = json["op"] else { throw RequestError(.badMessage, "op: missing") }
         guard case .string(let op) = opJSON else { throw RequestError(.badMessage, "op: expected a string, found \(opJSON.typeName)") }
         guard let kind = Op(rawValue: op) else { throw RequestError(.unknownOp, "op: unknown op \(JSONWriter.quoted(op))", model: context.model) }

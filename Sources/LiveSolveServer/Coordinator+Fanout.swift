@@ -140,7 +140,7 @@ extension Coordinator {
     }
 
     /// A full solution message with the given fields (maps only when the newest version has a solution).
-    func snapshot(_ record: ModelRecord, fields: FieldSet, id: JSON?) -> ByteBuffer {
+    func snapshot(_ record: ModelRecord, fields: FieldSet, id: EchoedID?) -> ByteBuffer {
         let newest = record.history.newest!
         let maps = newest.hasMaps ? fields.fields.map { ($0, record.history.full($0)) } : nil
         return ServerMessage.solution(model: record, version: newest, full: true, id: id, maps: maps)

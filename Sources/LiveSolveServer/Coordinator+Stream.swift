@@ -96,7 +96,7 @@ extension Coordinator {
     }
 
     /// Subscribing again replaces the subscription: new fields, a new snapshot.
-    private func subscribe(_ connection: Connection, to model: String, fields: FieldSet, id: JSON?) throws(RequestError) {
+    private func subscribe(_ connection: Connection, to model: String, fields: FieldSet, id: EchoedID?) throws(RequestError) {
         let record = try record(model)
         if let replaced = connection.subscriptions[model] { replaced.isActive = false } else { metrics.subscribers.increment() }
         let subscription = Connection.Subscription(connection: connection, fields: fields)

@@ -3,20 +3,32 @@ import NIOCore
 
 /// Encodes what the server sends, as compact JSON text.
 enum ServerMessage {
-    static func reply(_ type: String, id: JSON?, model: String? = nil, extra: [(key: String, value: JSON)] = []) -> String {
-        var members: [(key: String, value: JSON)] = [("type", .string(type))]
-        if let id { members.append(("id", id)) }
+    static func reply(_ type: String, id: EchoedID?, model: String? = nil, extra: [(key: String, value: JSON)] = []) -> String {
+        var out = #"{"type":"#
+        JSONWriter.appendQuoted(type, to: &out)
+        if let id {
+            out += #","id":"#
+            out += id.json
+        }
+        var members: [(key: String, value: JSON)] = []
         if let model { members.append(("model", .string(model))) }
         members.append(contentsOf: extra)
-        return JSONWriter.string(.object(members))
+        if !members.isEmpty {
+            // The members after the id, written as an object whose opening brace becomes a comma.
+            out += ","
+            out += JSONWriter.string(.object(members)).dropFirst()
+        } else {
+            out += "}"
+        }
+        return out
     }
 
     /// `reply("ack", …)` written directly: it is on every update's path.
-    static func ack(id: JSON?, model: String, seq: Int) -> String {
+    static func ack(id: EchoedID?, model: String, seq: Int) -> String {
         var out = #"{"type":"ack""#
         if let id {
             out += #","id":"#
-            out += JSONWriter.string(id)
+            out += id.json
         }
         out += #","model":"#
         JSONWriter.appendQuoted(model, to: &out)
@@ -24,20 +36,20 @@ enum ServerMessage {
         return out
     }
 
-    static func error(_ error: RequestError, id: JSON?) -> String {
+    static func error(_ error: RequestError, id: EchoedID?) -> String {
         reply("error", id: id, model: error.model, extra: [("code", .string(error.code.rawValue)), ("message", .string(error.message))])
     }
 
     /// A solution message, framed. `maps` holds, per subscribed field, the (index, value)
     /// entries to send; nil when the version has no solution to show.
-    static func solution(model: ModelRecord, version: SolutionVersion, full: Bool, id: JSON?,
+    static func solution(model: ModelRecord, version: SolutionVersion, full: Bool, id: EchoedID?,
                          maps: [(SolutionField, [(Int, Double)])]?) -> ByteBuffer {
         // Sized once, not grown through every write.
         var out = TextFrameWriter(capacity: 256 + (maps?.reduce(0) { $0 + $1.1.count * 32 } ?? 0))
         out.write(#"{"type":"solution""#)
         if let id {
             out.write(#","id":"#)
-            out.write(JSONWriter.string(id))
+            out.write(id.json)
         }
         out.write(#","model":"#)
         out.write(quoted: model.id)

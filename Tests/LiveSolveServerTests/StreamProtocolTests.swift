@@ -41,7 +41,6 @@ let refineryObjective = 2448.332500000001
         #expect(ack == .object([("type", .string("ack")), ("id", .string("u1")), ("model", .string(model)), ("seq", .number(1))]))
         let delta = try #require(await client.next())
         #expect(delta["seq"] == .number(1))
-        print("DELTA", delta)
         #expect(delta["full"] == .bool(false))
         #expect(delta["stats"]?["warmStart"] == .bool(true))
         #expect(delta["stats"]?["algorithm"] == .string("primal"))
@@ -123,6 +122,25 @@ let refineryObjective = 2448.332500000001
         #expect(entry["seq"] == .number(0))
         let (_, list) = try await server.json("GET", "/v1/models")
         if case .array(let models)? = list["models"] { #expect(models.count == 1) }
+        client.close()
+        await server.stop()
+    }
+
+    /// `id` comes back as written, whatever the reply: numbers a double would rewrite (1.50, 1e3,
+    /// past 2^53) and escaped strings included.
+    @Test func idsAreEchoedVerbatim() async throws {
+        let server = try await TestServer.start(workers: 1)
+        let client = try await server.connect()
+        let model = try #require(await client.request(#"{"op":"create","model":\#(refineryDocument)}"#)?["model"]?.string)
+        for id in ["1.50", "1e3", "12345678901234567890", "9007199254740993", "-0", #""caf\u00e9""#] {
+            for message in [#"{"op":"ping","id":\#(id)}"#, #"{"op":"get","id":\#(id),"model":"\#(model)"}"#,
+                            #"{"op":"update","id":\#(id),"model":"\#(model)","objective":{"crack[heavy]":-1}}"#,
+                            #"{"op":"update","id":\#(id),"model":"\#(model)","objective":{"nope":1}}"#] {
+                client.send(message)
+                let reply = try #require(await client.nextText())
+                #expect(reply.contains(#","id":\#(id),"#) || reply.hasSuffix(#","id":\#(id)}"#), "\(message) → \(reply)")
+            }
+        }
         client.close()
         await server.stop()
     }
