@@ -89,6 +89,10 @@ ClpBridgeResult clpb_solve(ClpBridge *bridge, int mode, double secondsLimit, int
         s.scaling(scaling);
         bridge->mustRefactorize = true;
     }
+    // After a solve that did not end optimal (unbounded above all), CLP's kept work areas no
+    // longer follow later bound changes: a warm solve reused them and answered the old optimum
+    // as optimal. The next solve starts from the basis with fresh work areas.
+    if (s.status() != 0) bridge->mustRefactorize = true;
     ClpBridgeResult result;
     result.status = s.status();
     result.secondaryStatus = s.secondaryStatus();

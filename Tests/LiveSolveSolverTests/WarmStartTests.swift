@@ -87,6 +87,32 @@ func warmAgreesWithColdForEachChangeKind(update: String, algorithm: Algorithm) t
     #expect(solver.resolve(applying: delta, limits: SolveLimits()).status == .unbounded)
 }
 
+/// A model walked in and out of infeasible and unbounded states: each warm answer is the cold
+/// answer of the model as it stands. (After an unbounded solve, warm solves once answered the
+/// old optimum as optimal, the new bounds ignored.)
+@Test(arguments: [
+    [#"{"c1":{"upper":-1}}"#, #"{"c1":{"upper":10}}"#, #"{"c1":{"upper":null}}"#, #"{"c1":{"upper":-1}}"#,
+     #"{"c1":{"upper":10}}"#, #"{"c1":{"upper":-1}}"#, #"{"c1":{"upper":null}}"#, #"{"c1":{"upper":8}}"#],
+    [#"{"c1":{"upper":null}}"#, #"{"c1":{"upper":6}}"#, #"{"c1":{"upper":null}}"#, #"{"c1":{"upper":2}}"#,
+     #"{"c1":{"lower":1,"upper":2}}"#, #"{"c1":{"lower":null,"upper":4}}"#],
+])
+func warmFollowsColdThroughInfeasibleAndUnbounded(rowBounds: [String]) throws {
+    var model = try LPReader.read("max\n obj: 3 x + 2 y\nst\n c1: x + 2 y <= 10\nbounds\n x <= 4\nend\n")
+    let solver = try ClpSolver(program: model.program)
+    #expect(solver.solve(limits: SolveLimits()).status == .optimal)
+    for (step, bounds) in rowBounds.enumerated() {
+        let delta = try UpdateResolver(model: model).resolve(try JSONParser.parse(#"{"rowBounds":\#(bounds)}"#))
+        let warm = solver.resolve(applying: delta, limits: SolveLimits())
+        model.apply(delta)
+        let cold = try ClpSolver(program: model.program).solve(limits: SolveLimits())
+        #expect(warm.status == cold.status, "step \(step): \(bounds)")
+        if cold.status == .optimal {
+            #expect(TestData.matches(warm.objective, cold.objective, relative: 1e-9), "step \(step): \(bounds)")
+            #expect(warm.values == cold.values, "step \(step): \(bounds)")
+        }
+    }
+}
+
 @Test func dualsAndReducedCostsFollowTheModelsSense() throws {
     // max 3x + 2y, x + y <= 4 (binding, dual 3 in the max sense), x <= 3 ... y's reduced cost 2 - 3 = -1.
     let model = try LPReader.read("max\n obj: 3 x + 2 y\nst\n cap: x + y <= 4\nbounds\n x <= 10\nend\n")
