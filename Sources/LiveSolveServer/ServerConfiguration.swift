@@ -43,31 +43,107 @@ public struct ServerConfiguration: Sendable {
     public init() {}
 
     /// Reads the configuration from flags, environment and the YAML file (missing file: defaults).
+    /// An unknown flag, or a value of the wrong type or out of range wherever it comes from, is an
+    /// error naming the key: a mistyped `--http-port abc` must not start a server on 8080.
     public static func load(file: String = "Config/livesolve.yaml", arguments: [String]) async throws -> ServerConfiguration {
+        try checkFlags(arguments)
         let reader = ConfigReader(providers: [
             CommandLineArgumentsProvider(arguments: ["livesolve"] + arguments),
             EnvironmentVariablesProvider(),
             try await FileProvider<YAMLSnapshot>(filePath: .init(file), allowMissing: true),
         ])
-        return ServerConfiguration(reader: reader)
+        return try ServerConfiguration(reader: reader)
     }
 
-    public init(reader: ConfigReader) {
-        let d = ServerConfiguration()
-        host = reader.string(forKey: "http.host", default: d.host)
-        port = reader.int(forKey: "http.port", default: d.port)
-        workerCount = max(1, reader.int(forKey: "workers.count", default: d.workerCount))
-        workerExecutable = reader.string(forKey: "workers.executable", default: d.workerExecutable)
-        solveTimeLimit = reader.double(forKey: "solve.timeLimit", default: d.solveTimeLimit)
-        solveGrace = reader.double(forKey: "solve.grace", default: d.solveGrace)
-        maxMessageBytes = reader.int(forKey: "limits.messageBytes", default: d.maxMessageBytes)
-        maxModelBytes = reader.int(forKey: "limits.modelBytes", default: d.maxModelBytes)
-        idleTimeout = reader.double(forKey: "websocket.idleTimeout", default: d.idleTimeout)
-        sendBufferBytes = reader.int(forKey: "websocket.sendBufferBytes", default: d.sendBufferBytes)
-        directWrites = reader.bool(forKey: "websocket.directWrites", default: d.directWrites)
-        waitLimit = reader.double(forKey: "rest.waitLimit", default: d.waitLimit)
-        publicFolder = reader.string(forKey: "public.folder", default: d.publicFolder)
-        history = max(1, reader.int(forKey: "fanout.history", default: d.history))
-        fanoutChunk = max(1, reader.int(forKey: "fanout.chunk", default: d.fanoutChunk))
+    public init(reader: ConfigReader) throws(ConfigurationError) {
+        for setting in Self.settings { try setting.read(from: reader, into: &self) }
+    }
+
+    /// A key whose value cannot be used, or a flag that names no key.
+    public struct ConfigurationError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// How one key is read: its name, where it goes, and the values it accepts.
+    private enum Setting {
+        case string(String, WritableKeyPath<ServerConfiguration, String>)
+        case bool(String, WritableKeyPath<ServerConfiguration, Bool>)
+        case int(String, WritableKeyPath<ServerConfiguration, Int>, ClosedRange<Int>)
+        /// Seconds; `allowsZero` false means strictly positive.
+        case seconds(String, WritableKeyPath<ServerConfiguration, Double>, allowsZero: Bool)
+
+        var key: String {
+            switch self {
+            case .string(let key, _), .bool(let key, _), .int(let key, _, _), .seconds(let key, _, _): key
+            }
+        }
+
+        /// The command-line spelling: `limits.messageBytes` is `--limits-message-bytes`.
+        var flag: String { "--" + words.joined(separator: "-") }
+
+        /// The environment's spelling: `LIMITS_MESSAGE_BYTES`.
+        var variable: String { words.joined(separator: "_").uppercased() }
+
+        private var words: [String] {
+            key.split(separator: ".").map { part in
+                part.map { $0.isUppercase ? "-" + $0.lowercased() : String($0) }.joined()
+            }.flatMap { $0.split(separator: "-").map(String.init) }
+        }
+
+        func read(from reader: ConfigReader, into configuration: inout ServerConfiguration) throws(ConfigurationError) {
+            let configKey = ConfigKey(key)
+            // Present at all (flags and environment are text; so are the YAML file's scalars).
+            guard let text = reader.string(forKey: configKey) else { return }
+            func invalid(_ expected: String) -> ConfigurationError {
+                ConfigurationError(description: "\(key) (\(variable), \(flag)): expected \(expected), found \"\(text)\"")
+            }
+            switch self {
+            case .string(_, let path):
+                configuration[keyPath: path] = text
+            case .bool(_, let path):
+                guard let value = reader.bool(forKey: configKey) else { throw invalid("true or false") }
+                configuration[keyPath: path] = value
+            case .int(_, let path, let range):
+                guard let value = reader.int(forKey: configKey), range.contains(value) else {
+                    throw invalid(range.upperBound == .max ? "an integer ≥ \(range.lowerBound)" : "an integer from \(range.lowerBound) to \(range.upperBound)")
+                }
+                configuration[keyPath: path] = value
+            case .seconds(_, let path, let allowsZero):
+                guard let value = reader.double(forKey: configKey), value.isFinite, allowsZero ? value >= 0 : value > 0 else {
+                    throw invalid(allowsZero ? "seconds ≥ 0" : "seconds > 0")
+                }
+                configuration[keyPath: path] = value
+            }
+        }
+    }
+
+    /// Every key `livesolve serve` reads; `Config/livesolve.yaml` documents them.
+    private static var settings: [Setting] {[
+        .string("http.host", \.host),
+        .int("http.port", \.port, 0...65535),
+        .int("workers.count", \.workerCount, 1...1024),
+        .string("workers.executable", \.workerExecutable),
+        .seconds("solve.timeLimit", \.solveTimeLimit, allowsZero: false),
+        .seconds("solve.grace", \.solveGrace, allowsZero: true),
+        .int("limits.messageBytes", \.maxMessageBytes, 1...Int.max),
+        .int("limits.modelBytes", \.maxModelBytes, 1...Int.max),
+        .seconds("websocket.idleTimeout", \.idleTimeout, allowsZero: false),
+        .int("websocket.sendBufferBytes", \.sendBufferBytes, 0...Int.max),
+        .bool("websocket.directWrites", \.directWrites),
+        .seconds("rest.waitLimit", \.waitLimit, allowsZero: false),
+        .string("public.folder", \.publicFolder),
+        .int("fanout.history", \.history, 1...Int.max),
+        .int("fanout.chunk", \.fanoutChunk, 1...Int.max),
+    ]}
+
+    /// Each `--flag` among the overrides must name a key (`--flag value` or `--flag=value`).
+    static func checkFlags(_ arguments: [String]) throws(ConfigurationError) {
+        let known = Set(settings.map(\.flag))
+        for argument in arguments where argument.hasPrefix("--") {
+            let flag = String(argument.split(separator: "=", maxSplits: 1)[0])
+            guard known.contains(flag) else {
+                throw ConfigurationError(description: "unknown option \(flag); the options are \(settings.map(\.flag).joined(separator: ", ")) (see Config/livesolve.yaml)")
+            }
+        }
     }
 }
