@@ -48,7 +48,8 @@ public final class StreamClient: Sendable {
             // A small receive window makes a slow reader's backpressure reach the server quickly (tests).
             bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(receiveBufferBytes))
         }
-        let channel = try await bootstrap
+        // The promise is failed as well when the connection is not made, so nothing is left waiting on it.
+        let connected = bootstrap
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
@@ -70,7 +71,14 @@ public final class StreamClient: Sendable {
                     try channel.pipeline.syncOperations.addHandler(request, name: "upgrade-request")
                 }
             }
-            .connect(host: host, port: port).get()
+            .connect(host: host, port: port)
+        let channel: any Channel
+        do {
+            channel = try await connected.get()
+        } catch {
+            upgraded.fail(error)
+            throw error
+        }
         do {
             try await upgraded.futureResult.get()
         } catch {

@@ -88,7 +88,11 @@ final class BenchServer {
     }
 
     func connect() async throws -> QueuedStreamClient {
-        try await QueuedStreamClient.connect(port: port)
+        do {
+            return try await QueuedStreamClient.connect(port: port)
+        } catch {
+            throw ModelFile.Failure(description: "cannot connect to ws://127.0.0.1:\(port)/v1/stream (is a server running there?): \(error)")
+        }
     }
 
     func stop() {

@@ -30,6 +30,13 @@ struct FanoutBench: NetworkBench {
 
     @OptionGroup var network: NetworkBenchOptions
 
+    func validate() throws {
+        guard subscribers >= 1 else { throw ValidationError("--subscribers must be at least 1") }
+        guard rate >= 1 else { throw ValidationError("--rate must be at least 1") }
+        guard seconds >= 1 else { throw ValidationError("--seconds must be at least 1") }
+        guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
+    }
+
     func measure() async throws {
         let bench = try await setUp(streamPath: stream, url: network.url)
         defer { bench.server.stop() }

@@ -22,6 +22,10 @@ struct IsolationBench: NetworkBench {
     @Option(help: "Steps of small-model traffic in each phase.")
     var steps = 200
 
+    func validate() throws {
+        guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
+    }
+
     func measure() async throws {
         let bench = try await setUp(streamPath: stream, url: network.url)
         defer { bench.server.stop() }

@@ -20,6 +20,10 @@ struct LatencyBench: NetworkBench {
     @Option(help: "Run only the first N steps.")
     var steps: Int?
 
+    func validate() throws {
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+    }
+
     func measure() async throws {
         let bench = try await setUp(streamPath: stream, modelPath: model, url: network.url)
         defer { bench.server.stop() }

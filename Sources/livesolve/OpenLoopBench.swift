@@ -24,6 +24,11 @@ struct OpenLoopBench: NetworkBench {
 
     @OptionGroup var network: NetworkBenchOptions
 
+    func validate() throws {
+        guard rate >= 1 else { throw ValidationError("--rate must be at least 1") }
+        guard seconds >= 1 else { throw ValidationError("--seconds must be at least 1") }
+    }
+
     func measure() async throws {
         let bench = try await setUp(streamPath: stream, url: network.url)
         defer { bench.server.stop() }

@@ -21,6 +21,10 @@ struct SolverBench: ParsableCommand {
     @Option(help: "Run only the first N steps.")
     var steps: Int?
 
+    func validate() throws {
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+    }
+
     @Flag(help: "Solve inside this process (no worker, no pipe): the bare solver's floor.")
     var inProcess = false
 

@@ -46,6 +46,23 @@ private func benchFigures(_ output: String) throws -> JSON {
     await server.stop()
 }
 
+/// Bad options are usage errors (exit 64) and a server that is not there is a plain error
+/// (exit 1), never a crash: a refused connection once left a promise unfulfilled, which debug
+/// builds trap on, and a negative `--subscribers` sized an array with it.
+@Test(arguments: [
+    (["w1", "--steps", "0"], 64, "--steps must be at least 1"),
+    (["w2", "--rate", "0"], 64, "--rate must be at least 1"),
+    (["w3", "--subscribers=-5"], 64, "--subscribers must be at least 1"),
+    (["w4", "--steps", "0"], 64, "--steps must be at least 1"),
+    (["w1", "--url", "ws://127.0.0.1:1"], 1, "cannot connect to ws://127.0.0.1:1/v1/stream"),
+])
+func benchRefusesBadOptionsAndAMissingServerCleanly(arguments: [String], status expected: Int32, message: String) async throws {
+    let stream = TestData.streams.appendingPathComponent("afiro.jsonl.gz").path
+    let (status, output) = try await runLivesolve(["bench"] + arguments + ["--stream", stream])
+    #expect(status == expected, "\(output)")
+    #expect(output.contains(message), "\(output)")
+}
+
 /// However a bench ends (SIGKILL, which it cannot catch, or Ctrl-C or `timeout`'s signals), the
 /// server it started sees its stdin close and stops, and its workers with it, instead of living
 /// on as an orphan.
