@@ -4,6 +4,11 @@
 // wake-ups alone, before any parsing, solving or framing.
 //
 //   cc -O2 -o /tmp/w1-floor Tools/w1-floor.c && /tmp/w1-floor
+//
+// To give the hops work like W1's, the server can spin SPIN_S µs per message and the worker
+// SPIN_W µs per request, and each can also write over TOUCH_S / TOUCH_W KB of memory per message
+// (a footprint like CLP's and ours), e.g. SPIN_S=15 SPIN_W=35 TOUCH_S=384 TOUCH_W=768 /tmp/w1-floor.
+// Children end with exit(), so Tools/syscall-times.c can time their calls too.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -23,6 +28,24 @@ static double micros(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
+}
+
+/// Spins for the microseconds in the environment variable `name` (none: no time).
+static void spin(const char *name) {
+    const char *value = getenv(name);
+    if (!value) return;
+    double until = micros() + atof(value);
+    while (micros() < until) {}
+}
+
+/// Writes one byte per cache line over the kilobytes in the environment variable `name`.
+static void touch(const char *name) {
+    static char *memory;
+    const char *value = getenv(name);
+    if (!value) return;
+    size_t bytes = (size_t)atol(value) * 1024;
+    if (!memory) memory = calloc(bytes, 1);
+    for (size_t i = 0; i < bytes; i += 64) memory[i]++;
 }
 
 static int ascending(const void *a, const void *b) {
@@ -50,8 +73,12 @@ int main(void) {
         close(fromWorker[0]);
         close(listener);
         char buffer[256];
-        for (ssize_t n; (n = read(toWorker[0], buffer, sizeof buffer)) > 0;) write(fromWorker[1], buffer, n);
-        _exit(0);
+        for (ssize_t n; (n = read(toWorker[0], buffer, sizeof buffer)) > 0;) {
+            spin("SPIN_W");
+            touch("TOUCH_W");
+            write(fromWorker[1], buffer, n);
+        }
+        exit(0);
     }
     if (fork() == 0) {  // the server: client bytes to the worker, the worker's to the client
         close(toWorker[0]);
@@ -68,11 +95,13 @@ int main(void) {
         struct epoll_event ready[8];
         for (;;) {
             int count = epoll_wait(epoll, ready, 8, 5000);
-            if (count <= 0) _exit(0);
+            if (count <= 0) exit(0);
             for (int i = 0; i < count; i++) {
                 int fd = ready[i].data.fd;
                 ssize_t n = read(fd, buffer, sizeof buffer);
-                if (n <= 0) _exit(0);
+                if (n <= 0) exit(0);
+                spin("SPIN_S");
+                touch("TOUCH_S");
                 write(fd == client ? toWorker[1] : client, buffer, n);
             }
         }

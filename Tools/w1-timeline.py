@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""W1's syscall timeline from Tools/syscall-times.c output: per step, the time between the
+client's write, the server's and the worker's calls, and the client's read; medians.
+
+    python3 Tools/w1-timeline.py CLIENT_PREFIX SERVER_PREFIX
+
+CLIENT_PREFIX.<pid> is the bench's file (the largest, if several); of SERVER_PREFIX.<pid>, the
+largest is the server and the next its busy worker."""
+import bisect
+import glob
+import statistics
+import sys
+
+
+def load(path):
+    events = []
+    for line in open(path):
+        t, tid, event, fd, n = line.split()
+        events.append((float(t), int(tid), event, int(fd), int(n)))
+    return events
+
+
+def by_size(prefix):
+    return sorted(glob.glob(prefix + ".*"), key=lambda p: -len(open(p).read()))
+
+
+client = load(by_size(sys.argv[1])[0])
+server_file, worker_file = by_size(sys.argv[2])[:2]
+server, worker = load(server_file), load(worker_file)
+times = {name: [e[0] for e in events] for name, events in [("c", client), ("s", server), ("w", worker)]}
+
+
+def after(events, name, t, matches):
+    """The first event after time t that matches."""
+    for e in events[bisect.bisect_right(times[name], t):]:
+        if matches(e):
+            return e
+    raise SystemExit("timeline ends early; run more steps")
+
+
+writes = [e for e in client if e[2] == "W"]
+socket = statistics.mode(e[3] for e in writes)
+segments = {}
+for write in [e for e in writes if e[3] == socket][-400:]:
+    t0 = write[0]
+    woke = after(server, "s", t0, lambda e: e[2] == "e" and e[4] > 0)
+    got = after(server, "s", woke[0] - 1e-4, lambda e: e[2] == "r" and e[4] > 0)
+    piped = after(server, "s", got[0], lambda e: e[2] == "W")
+    solving = after(worker, "w", piped[0], lambda e: e[2] == "r" and e[3] == 0)
+    answered = after(worker, "w", solving[0], lambda e: e[2] == "W")
+    woke2 = after(server, "s", answered[0], lambda e: e[2] == "e" and e[4] > 0)
+    got2 = after(server, "s", woke2[0] - 1e-4, lambda e: e[2] == "r" and e[4] > 0)
+    sent = after(server, "s", got2[0], lambda e: e[2] == "W" and e[3] != piped[3])
+    sent_return = after(server, "s", sent[0], lambda e: e[2] == "w")
+    received = after(client, "c", sent[0], lambda e: e[2] == "r" and e[4] > 0)
+    for name, value in [
+        ("total: client write -> client read returns", received[0] - t0),
+        ("client write -> server epoll_wait returns", woke[0] - t0),
+        ("server: epoll_wait returns -> read returns", got[0] - woke[0]),
+        ("server: socket read -> pipe write", piped[0] - got[0]),
+        ("pipe write -> worker read returns", solving[0] - piped[0]),
+        ("worker: read -> write (solve inside)", answered[0] - solving[0]),
+        ("worker write -> server epoll_wait returns", woke2[0] - answered[0]),
+        ("server: epoll_wait returns -> pipe read returns", got2[0] - woke2[0]),
+        ("server: pipe read -> sendmsg", sent[0] - got2[0]),
+        ("server: sendmsg itself", sent_return[0] - sent[0]),
+        ("sendmsg -> client read returns", received[0] - sent[0]),
+    ]:
+        segments.setdefault(name, []).append(value)
+for name, values in segments.items():
+    print(f"{name:48} p50 {statistics.median(values):7.1f} us")
