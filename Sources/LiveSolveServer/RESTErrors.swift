@@ -64,7 +64,8 @@ struct ErrorObjectMiddleware<Context: RequestContext>: RouterMiddleware {
             return response
         }
         var allowed = path == StreamEndpoint.path ? [.get] : RESTRoutes.methods(at: path, in: routes)
-        guard !allowed.isEmpty else {
+        // A method the shape allows, yet no route: the router saw another path (never a 405 naming it).
+        guard !allowed.isEmpty, !allowed.contains(request.method) else {
             return JSONResponse.error(RequestError(.badMessage, "no such path: \(path)"), status: .notFound)
         }
         // The router answers HEAD wherever it answers GET.
