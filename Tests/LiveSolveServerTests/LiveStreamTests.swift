@@ -122,7 +122,7 @@ private func readUntil(seq: Int, on client: QueuedStreamClient, into view: inout
         let big = try await server.connect(), small = try await server.connect(), pinger = try await server.connect()
         let slowModel = await big.request(#"{"op":"create","format":"mps","text":\#(JSONWriter.quoted(sharedText("data/netlib/dfl001.mps.gz")))}"#)
         let slowID = try #require(slowModel?["model"]?.string)
-        let smallID = try #require(await small.request(#"{"op":"create","model":\#(refineryDocument)}"#)?["model"]?.string)
+        let smallID = try await small.createRefinery()
         _ = await small.request(#"{"op":"subscribe","model":"\#(smallID)"}"#)
         _ = await small.next()
         // While dfl001's cold solve (seconds) runs, pings and the small model keep moving.

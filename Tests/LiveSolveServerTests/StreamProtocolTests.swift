@@ -62,7 +62,7 @@ let refineryObjective = 2448.332500000001
     @Test func anUpdateOnOneConnectionReachesASubscriberOnAnother() async throws {
         let server = try await TestServer.start()
         let feeder = try await server.connect(), watcher = try await server.connect()
-        let model = try #require(await feeder.request(#"{"op":"create","model":\#(refineryDocument)}"#)?["model"]?.string)
+        let model = try await feeder.createRefinery()
         _ = await watcher.request(#"{"op":"subscribe","model":"\#(model)"}"#)
         #expect(await watcher.next()?["seq"] == .number(0))
         _ = await feeder.request(#"{"op":"update","model":"\#(model)","colBounds":{"crude[heavy]":{"upper":60}}}"#)
@@ -107,7 +107,7 @@ let refineryObjective = 2448.332500000001
     func badMessagesGetTheirCodeAndChangeNothing(message: String, code: String) async throws {
         let server = try await TestServer.start(workers: 1)
         let client = try await server.connect()
-        let model = try #require(await client.request(#"{"op":"create","model":\#(refineryDocument)}"#)?["model"]?.string)
+        let model = try await client.createRefinery()
         let text = message.replacingOccurrences(of: "\"M\"", with: "\"\(model)\"")
         let reply = try #require(await client.request(text))
         #expect(reply["type"] == .string("error"))
@@ -131,7 +131,7 @@ let refineryObjective = 2448.332500000001
     @Test func idsAreEchoedVerbatim() async throws {
         let server = try await TestServer.start(workers: 1)
         let client = try await server.connect()
-        let model = try #require(await client.request(#"{"op":"create","model":\#(refineryDocument)}"#)?["model"]?.string)
+        let model = try await client.createRefinery()
         for id in ["1.50", "1e3", "12345678901234567890", "9007199254740993", "-0", #""caf\u00e9""#] {
             for message in [#"{"op":"ping","id":\#(id)}"#, #"{"op":"get","id":\#(id),"model":"\#(model)"}"#,
                             #"{"op":"update","id":\#(id),"model":"\#(model)","objective":{"crack[heavy]":-1}}"#,
@@ -149,7 +149,7 @@ let refineryObjective = 2448.332500000001
     @Test func aRepeatedKeyIsRefusedWithIdAndModelEchoed() async throws {
         let server = try await TestServer.start(workers: 1)
         let client = try await server.connect()
-        let model = try #require(await client.request(#"{"op":"create","model":\#(refineryDocument)}"#)?["model"]?.string)
+        let model = try await client.createRefinery()
         let text = #"{"op":"update","id":"u7","model":"\#(model)","objective":{"crack[heavy]":1,"crack[heavy]":2}}"#
         let reply = try #require(await client.request(text))
         #expect(reply["code"] == .string("bad_message"))
@@ -166,7 +166,7 @@ let refineryObjective = 2448.332500000001
     @Test func anUpdateErrorNamesTheFirstBadFieldInTheMessage() async throws {
         let server = try await TestServer.start(workers: 1)
         let client = try await server.connect()
-        let model = try #require(await client.request(#"{"op":"create","model":\#(refineryDocument)}"#)?["model"]?.string)
+        let model = try await client.createRefinery()
         for (first, second) in [("rowBounds", "objective"), ("objective", "rowBounds"), ("coefficients", "parameters"), ("parameters", "coefficients")] {
             let reply = try #require(await client.request(#"{"op":"update","model":"\#(model)","\#(first)":5,"\#(second)":5}"#))
             #expect(reply["code"] == .string("bad_message"))
@@ -229,7 +229,7 @@ let refineryObjective = 2448.332500000001
     @Test func subscribingAgainReplacesFieldsAndSendsASnapshot() async throws {
         let server = try await TestServer.start(workers: 1)
         let client = try await server.connect()
-        let model = try #require(await client.request(#"{"op":"create","model":\#(refineryDocument)}"#)?["model"]?.string)
+        let model = try await client.createRefinery()
         _ = await client.request(#"{"op":"subscribe","model":"\#(model)"}"#)
         #expect(await client.next()?["values"] != nil)
         _ = await client.request(#"{"op":"subscribe","model":"\#(model)","fields":["reducedCosts"]}"#)

@@ -4,6 +4,7 @@ import LiveSolveModel
 import LiveSolveServer
 import Logging
 import NIOPosix
+import Testing
 import TestSupport
 
 #if canImport(FoundationNetworking)
@@ -129,3 +130,10 @@ extension JSON {
 func sharedText(_ relative: String) -> String { TestData.text(TestData.shared.appendingPathComponent(relative)) }
 
 let refineryDocument = TestData.text(TestData.repositoryRoot.appendingPathComponent("Public/examples/refinery.json"))
+
+extension QueuedStreamClient {
+    /// Creates the refinery example over this connection; returns the new model's id.
+    func createRefinery(sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        try #require(await request(#"{"op":"create","model":\#(refineryDocument)}"#)?["model"]?.string, sourceLocation: sourceLocation)
+    }
+}
