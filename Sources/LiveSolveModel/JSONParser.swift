@@ -64,9 +64,10 @@ public struct JSONParser {
 
     private init(bytes: [UInt8]) { self.bytes = bytes }
 
-    private func error(_ reason: String) -> JSONSyntaxError {
+    /// An error at `position` (default: where parsing is).
+    private func error(_ reason: String, at position: Int? = nil) -> JSONSyntaxError {
         var line = 1, column = 1
-        for byte in bytes[..<min(index, bytes.count)] {
+        for byte in bytes[..<min(position ?? index, bytes.count)] {
             if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
         }
         return JSONSyntaxError(line: line, column: column, reason: reason)
@@ -121,10 +122,7 @@ public struct JSONParser {
             let keyStart = index
             let key = try parseString()
             if firstRepeatedKey == nil, Self.repeats(key, in: members, seen: &seen) {
-                let end = index
-                index = keyStart
-                firstRepeatedKey = error("duplicate key \(JSONWriter.quoted(key))")
-                index = end
+                firstRepeatedKey = error("duplicate key \(JSONWriter.quoted(key))", at: keyStart)
             }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }

@@ -58,18 +58,23 @@ struct ErrorObjectMiddleware<Context: RequestContext>: RouterMiddleware {
     /// asked with a method it does not answer is 405 with `Allow`; anything else is 404.
     private func noRoute(for request: Request) -> Response {
         let path = request.uri.path
-        if path == StreamEndpoint.path, request.method == .get {
-            var response = JSONResponse.error(RequestError(.badMessage, "\(path) is a WebSocket endpoint: connect with a WebSocket client"), status: .upgradeRequired)
-            response.headers[.upgrade] = "websocket"
-            return response
+        var allowed: [HTTPRequest.Method]
+        if path == StreamEndpoint.path {
+            if request.method == .get {
+                var response = JSONResponse.error(RequestError(.badMessage, "\(path) is a WebSocket endpoint: connect with a WebSocket client"), status: .upgradeRequired)
+                response.headers[.upgrade] = "websocket"
+                return response
+            }
+            allowed = [.get]
+        } else {
+            allowed = RESTRoutes.methods(at: path, in: routes)
+            // The router answers HEAD wherever it answers GET.
+            if let get = allowed.firstIndex(of: .get) { allowed.insert(.head, at: get + 1) }
         }
-        var allowed = path == StreamEndpoint.path ? [.get] : RESTRoutes.methods(at: path, in: routes)
         // A method the shape allows, yet no route: the router saw another path (never a 405 naming it).
         guard !allowed.isEmpty, !allowed.contains(request.method) else {
             return JSONResponse.error(RequestError(.badMessage, "no such path: \(path)"), status: .notFound)
         }
-        // The router answers HEAD wherever it answers GET.
-        if let get = allowed.firstIndex(of: .get), path != StreamEndpoint.path { allowed.insert(.head, at: get + 1) }
         let list = allowed.map(\.rawValue).joined(separator: ", ")
         var response = JSONResponse.error(RequestError(.badMessage, "\(request.method.rawValue) is not allowed on \(path); allowed: \(list)"), status: .methodNotAllowed)
         response.headers[.allow] = list

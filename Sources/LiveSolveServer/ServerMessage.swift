@@ -10,16 +10,15 @@ enum ServerMessage {
             out += #","id":"#
             out += id.json
         }
-        var members: [(key: String, value: JSON)] = []
-        if let model { members.append(("model", .string(model))) }
-        members.append(contentsOf: extra)
-        if !members.isEmpty {
-            // The members after the id, written as an object whose opening brace becomes a comma.
+        var members = extra
+        if let model { members.insert(("model", .string(model)), at: 0) }
+        for (key, value) in members {
             out += ","
-            out += JSONWriter.string(.object(members)).dropFirst()
-        } else {
-            out += "}"
+            JSONWriter.appendQuoted(key, to: &out)
+            out += ":"
+            out += JSONWriter.string(value)
         }
+        out += "}"
         return out
     }
 
