@@ -29,8 +29,13 @@ browser-deps:
 build: deps
 	$(SWIFT) build
 
+## Release builds skip Swift's run-time exclusivity checks, in our modules and SwiftNIO's alike
+## (the compile-time ones stay): swift_beginAccess sat on every class property access of the
+## update path, about 10 µs of W1's 170 µs per step here.
+RELEASE_FLAGS := -Xswiftc -enforce-exclusivity=unchecked
+
 release: deps
-	$(SWIFT) build -c release --product livesolve
+	$(SWIFT) build -c release --product livesolve $(RELEASE_FLAGS)
 
 ## run: the server on http://127.0.0.1:8080/ (Config/livesolve.yaml; override keys as ARGS="--http-port 9000").
 run: release

@@ -1,10 +1,6 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-/// Release builds skip Swift's run-time exclusivity checks (the compile-time ones stay): they
-/// sat on every class property access of the update path, about 10 µs of W1's 170 µs here.
-let releaseSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
-
 let package = Package(
     name: "LiveSolve",
     platforms: [.macOS(.v15)],
@@ -40,26 +36,22 @@ let package = Package(
         ),
         // Pure Swift: models, readers, writers, updates, solutions. Knows no solver and no network.
         .target(
-            name: "LiveSolveModel",
-            swiftSettings: releaseSettings
+            name: "LiveSolveModel"
         ),
         // The Solver seam and CLP behind it.
         .target(
             name: "LiveSolveSolver",
-            dependencies: ["LiveSolveModel", "ClpBridge"],
-            swiftSettings: releaseSettings
+            dependencies: ["LiveSolveModel", "ClpBridge"]
         ),
         // Binary frames between server and worker, and a blocking client that spawns a worker.
         .target(
             name: "LiveSolveWorkerIPC",
-            dependencies: ["LiveSolveModel", "CSupport"],
-            swiftSettings: releaseSettings
+            dependencies: ["LiveSolveModel", "CSupport"]
         ),
         // The worker's serve loop: frames in, solves, frames out.
         .target(
             name: "LiveSolveWorker",
-            dependencies: ["LiveSolveModel", "LiveSolveSolver", "LiveSolveWorkerIPC"],
-            swiftSettings: releaseSettings
+            dependencies: ["LiveSolveModel", "LiveSolveSolver", "LiveSolveWorkerIPC"]
         ),
         // The streaming server: one event loop, WebSocket + REST, coordinator, worker pool, fan-out.
         // Knows nothing of CLP: solving happens in worker processes.
@@ -76,8 +68,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ],
-            swiftSettings: releaseSettings
+            ]
         ),
         // A raw SwiftNIO WebSocket client: cheap enough for 10 000 connections in the bench, and the tests' client.
         .target(
@@ -89,8 +80,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ],
-            swiftSettings: releaseSettings
+            ]
         ),
         .executableTarget(
             name: "livesolve",
@@ -101,8 +91,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ],
-            swiftSettings: releaseSettings
+            ]
         ),
         // Test inputs: the shared Netlib data, reference optima and streams beside the checkout.
         .target(
