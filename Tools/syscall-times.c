@@ -9,9 +9,11 @@
 //   kill -TERM %1; python3 Tools/w1-timeline.py /tmp/cli /tmp/srv
 //
 // Each line: microseconds, thread id, event (E/e epoll_wait in/out, R/r read, W/w write; upper
-// case on entry, lower case on return), descriptor, bytes (or the count returned).
+// case on entry, lower case on return), descriptor, bytes (or the count returned), and the CPU
+// the call was made on (which shows how the scheduler places the three processes).
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,13 +22,13 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-typedef struct { double t; int tid; int fd; char ev; long n; } Rec;
+typedef struct { double t; int tid; int fd; char ev; long n; int cpu; } Rec;
 enum { cap = 1 << 22 };
 static Rec *recs; static volatile long count; static int on;
 static double now(void){ struct timespec t; clock_gettime(CLOCK_MONOTONIC,&t); return t.tv_sec*1e6+t.tv_nsec/1e3; }
-static void rec(char ev,int fd,long n){ if(!on) return; long i=__atomic_fetch_add(&count,1,__ATOMIC_RELAXED); if(i<cap){ recs[i]=(Rec){now(),(int)syscall(SYS_gettid),fd,ev,n}; } }
+static void rec(char ev,int fd,long n){ if(!on) return; long i=__atomic_fetch_add(&count,1,__ATOMIC_RELAXED); if(i<cap){ recs[i]=(Rec){now(),(int)syscall(SYS_gettid),fd,ev,n,sched_getcpu()}; } }
 __attribute__((constructor)) static void init(void){ if(getenv("SHIM_OUT")){ recs=malloc(sizeof(Rec)*cap); on=1; } }
-__attribute__((destructor)) static void fini(void){ if(!on) return; on=0; char p[256]; snprintf(p,sizeof p,"%s.%d",getenv("SHIM_OUT"),getpid()); FILE*f=fopen(p,"w"); long c=count<cap?count:cap; for(long i=0;i<c;i++) fprintf(f,"%.3f %d %c %d %ld\n",recs[i].t,recs[i].tid,recs[i].ev,recs[i].fd,recs[i].n); fclose(f); }
+__attribute__((destructor)) static void fini(void){ if(!on) return; on=0; char p[256]; snprintf(p,sizeof p,"%s.%d",getenv("SHIM_OUT"),getpid()); FILE*f=fopen(p,"w"); long c=count<cap?count:cap; for(long i=0;i<c;i++) fprintf(f,"%.3f %d %c %d %ld %d\n",recs[i].t,recs[i].tid,recs[i].ev,recs[i].fd,recs[i].n,recs[i].cpu); fclose(f); }
 #define REAL(name) static __typeof__(name) *real_##name; if(!real_##name) real_##name = dlsym(RTLD_NEXT, #name)
 int epoll_wait(int e, struct epoll_event *ev, int m, int to){ REAL(epoll_wait); rec('E',e,0); int r=real_epoll_wait(e,ev,m,to); rec('e',e,r); return r; }
 ssize_t read(int fd, void *b, size_t n){ REAL(read); rec('R',fd,0); ssize_t r=real_read(fd,b,n); rec('r',fd,r); return r; }

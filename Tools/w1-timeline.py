@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """W1's syscall timeline from Tools/syscall-times.c output: per step, the time between the
-client's write, the server's and the worker's calls, and the client's read; medians.
+client's write, the server's and the worker's calls, and the client's read; medians. Also how
+many steps ran all their calls on one CPU: then the step's latency is the sum of the three
+processes' work, as the scheduler runs them in turn there.
 
     python3 Tools/w1-timeline.py CLIENT_PREFIX SERVER_PREFIX
 
@@ -15,8 +17,8 @@ import sys
 def load(path):
     events = []
     for line in open(path):
-        t, tid, event, fd, n = line.split()
-        events.append((float(t), int(tid), event, int(fd), int(n)))
+        t, tid, event, fd, n, cpu = line.split()
+        events.append((float(t), int(tid), event, int(fd), int(n), int(cpu)))
     return events
 
 
@@ -41,6 +43,7 @@ def after(events, name, t, matches):
 writes = [e for e in client if e[2] == "W"]
 socket = statistics.mode(e[3] for e in writes)
 segments = {}
+one_cpu = 0
 for write in [e for e in writes if e[3] == socket][-400:]:
     t0 = write[0]
     woke = after(server, "s", t0, lambda e: e[2] == "e" and e[4] > 0)
@@ -53,6 +56,8 @@ for write in [e for e in writes if e[3] == socket][-400:]:
     sent = after(server, "s", got2[0], lambda e: e[2] == "W" and e[3] != piped[3])
     sent_return = after(server, "s", sent[0], lambda e: e[2] == "w")
     received = after(client, "c", sent[0], lambda e: e[2] == "r" and e[4] > 0)
+    step = [write, woke, got, piped, solving, answered, woke2, got2, sent, sent_return, received]
+    one_cpu += len({e[5] for e in step}) == 1
     for name, value in [
         ("total: client write -> client read returns", received[0] - t0),
         ("client write -> server epoll_wait returns", woke[0] - t0),
@@ -69,3 +74,5 @@ for write in [e for e in writes if e[3] == socket][-400:]:
         segments.setdefault(name, []).append(value)
 for name, values in segments.items():
     print(f"{name:48} p50 {statistics.median(values):7.1f} us")
+steps = len(segments["total: client write -> client read returns"])
+print(f"steps whose calls were all on one CPU: {one_cpu} of {steps}")

@@ -37,6 +37,13 @@ extension Coordinator {
     /// loop) and `get` (which may wait for a solution). Those are returned, to be finished in
     /// order before the connection's next message.
     func start(_ text: String, from connection: Connection) -> DeferredRequest? {
+        if let quick = QuickUpdateReader.read(text), let record = models[quick.model],
+           let delta = quick.delta(columns: record.model.columns, bindings: record.model.parameters.bindings) {
+            accept(delta, for: record) { seq in
+                connection.sendAck(ServerMessage.ack(id: quick.id, model: quick.model, seq: seq))
+            }
+            return nil
+        }
         var context = RequestEcho()
         do {
             switch try ClientRequestParser.parse(text, context: &context) {

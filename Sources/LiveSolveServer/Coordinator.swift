@@ -86,7 +86,6 @@ public actor Coordinator {
     }
 
     /// Validates an update whole, then gives it the next seq, applies it and dispatches.
-    /// `acknowledge` runs before the dispatch, so the worker's pipe is the last thing written.
     @discardableResult
     func update(_ id: String, _ update: JSON, acknowledge: (Int) -> Void = { _ in }) throws(RequestError) -> Int {
         let record = try record(id)
@@ -95,6 +94,12 @@ public actor Coordinator {
             metrics.rejected(error.code)
             throw RequestError(error, model: id)
         }
+        return accept(delta, for: record, acknowledge: acknowledge)
+    }
+
+    /// Gives a validated delta the next seq, applies it, dispatches its solve and acknowledges it.
+    @discardableResult
+    func accept(_ delta: ModelDelta, for record: ModelRecord, acknowledge: (Int) -> Void) -> Int {
         record.seq += 1
         record.model.apply(delta)
         if record.pending == nil {
