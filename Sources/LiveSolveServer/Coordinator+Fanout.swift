@@ -7,9 +7,6 @@ extension Coordinator {
     func install(_ answer: SolveAnswer, for record: ModelRecord) {
         guard let flight = record.inFlight else { return }
         record.inFlight = nil
-        for (f, change) in [answer.values, answer.duals, answer.reducedCosts, answer.rowActivities].enumerated() {
-            change.apply(to: &record.mirror[f])
-        }
         record.basis = answer.basis
         record.crashes = 0
         let version = SolutionVersion(
@@ -17,7 +14,7 @@ extension Coordinator {
             message: answer.message, objective: answer.objective, iterations: answer.iterations,
             isWarmStart: answer.isWarmStart, algorithm: answer.algorithm, solveMicros: answer.solveMicros,
             updatesMerged: flight.updatesMerged, hasMaps: answer.status.hasSolution, changes: [])
-        record.history.install(version, vectors: version.hasMaps ? record.mirror : nil)
+        record.history.install(version, changes: [answer.values, answer.duals, answer.reducedCosts, answer.rowActivities])
         publish(record)
         // After the subscribers' writes: the metrics are not what they wait for.
         metrics.solved(micros: answer.solveMicros, since: flight.oldestUpdate, merged: flight.updatesMerged)

@@ -197,7 +197,7 @@ extension Coordinator {
             status: status, message: message, objective: 0, iterations: 0, isWarmStart: false, algorithm: .cold,
             solveMicros: 0, updatesMerged: record.inFlight?.updatesMerged ?? 0, hasMaps: false, changes: [])
         record.inFlight = nil
-        record.history.install(version, vectors: nil)
+        record.history.install(version)
         publish(record)
         dispatch(record)
     }

@@ -32,8 +32,6 @@ final class ModelRecord: @unchecked Sendable {
     /// Workers that died while solving this model since its last answer: a model that keeps
     /// killing its solver is reported as an error instead of taking down every worker in turn.
     var crashes = 0
-    /// The vectors as the home worker last sent them (its answers are changes against these).
-    var mirror: [[Double]] = [[], [], [], []]
     var history: SolutionHistory
     /// Keyed by the subscribing connection; changed through `add` and `remove`.
     private(set) var subscribers: [ObjectIdentifier: Connection.Subscription] = [:]

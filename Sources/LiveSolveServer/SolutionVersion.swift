@@ -1,4 +1,5 @@
 import LiveSolveModel
+import LiveSolveWorkerIPC
 
 /// One installed solution of a model: what every subscriber is converging to.
 struct SolutionVersion {
@@ -26,30 +27,74 @@ struct SolutionHistory {
     /// values, duals, reducedCosts, rowActivities: the newest vectors with maps.
     private(set) var vectors: [[Double]] = [[], [], [], []]
     private(set) var versions: [SolutionVersion] = []
+    /// The vectors as the worker last sent them, which its next answer changes, kept apart only
+    /// while they differ from `vectors`: after an answer without maps (infeasible, say).
+    private var workerVectors: [[Double]]?
     let limit: Int
 
     init(limit: Int) { self.limit = limit }
 
     var newest: SolutionVersion? { versions.last }
 
-    /// Installs a version whose maps (when it has them) are `newVectors`.
-    mutating func install(_ version: SolutionVersion, vectors newVectors: [[Double]]?) {
+    /// Installs a version from a worker's answer, whose `changes` (values, duals, reduced
+    /// costs, row activities) are against the worker's previous answer for this model.
+    ///
+    /// When that previous answer is `vectors` (the usual case), the changes are applied in place
+    /// and recorded as they go: the work is the size of the change, not of the model, and no
+    /// vector is copied. Otherwise whole vectors are compared.
+    mutating func install(_ version: SolutionVersion, changes: [VectorChange]) {
+        guard version.hasMaps else {
+            var worker = workerVectors ?? vectors
+            for f in 0..<4 { changes[f].apply(to: &worker[f]) }
+            workerVectors = worker
+            return append(version)
+        }
         var version = version
-        if let newVectors {
-            var changes: [[(index: Int, old: Double)]] = [[], [], [], []]
+        if workerVectors == nil, (0..<4).allSatisfy({ Self.isInPlace(changes[$0], count: vectors[$0].count) }) {
+            version.changes = [[], [], [], []]
             for f in 0..<4 {
-                let old = vectors[f], new = newVectors[f]
-                if old.count != new.count {
-                    changes[f] = new.indices.map { ($0, .nan) }
-                } else {
-                    for i in new.indices where old[i].bitPattern != new[i].bitPattern { changes[f].append((i, old[i])) }
+                guard case let .sparse(indices, values) = changes[f] else { continue }
+                for (i, value) in zip(indices, values) where vectors[f][Int(i)].bitPattern != value.bitPattern {
+                    version.changes[f].append((Int(i), vectors[f][Int(i)]))
+                    vectors[f][Int(i)] = value
                 }
             }
-            version.changes = changes
-            vectors = newVectors
+        } else {
+            var worker = workerVectors ?? vectors
+            for f in 0..<4 { changes[f].apply(to: &worker[f]) }
+            version.changes = (0..<4).map { Self.differences(from: vectors[$0], to: worker[$0]) }
+            vectors = worker
+            workerVectors = nil
         }
+        append(version)
+    }
+
+    /// Installs a version with no answer behind it (a failed or overrun solve): maps unchanged.
+    mutating func install(_ version: SolutionVersion) {
+        append(version)
+    }
+
+    private mutating func append(_ version: SolutionVersion) {
         versions.append(version)
         if versions.count > limit { versions.removeFirst(versions.count - limit) }
+    }
+
+    /// Whether a change can be applied to a vector of `count` entries in place: sparse, with
+    /// indices increasing (as workers send them) and in range.
+    private static func isInPlace(_ change: VectorChange, count: Int) -> Bool {
+        guard case .sparse(let indices, _) = change else { return false }
+        var previous: Int32 = -1
+        for i in indices {
+            guard i > previous, Int(i) < count else { return false }
+            previous = i
+        }
+        return true
+    }
+
+    /// The entries of `new` that differ from `old` (all of them when the lengths differ).
+    private static func differences(from old: [Double], to new: [Double]) -> [(index: Int, old: Double)] {
+        guard old.count == new.count else { return new.indices.map { ($0, .nan) } }
+        return new.indices.compactMap { old[$0].bitPattern != new[$0].bitPattern ? ($0, old[$0]) : nil }
     }
 
     /// The entries of `field` that differ from what a subscriber holding the maps of version

@@ -85,6 +85,48 @@ private func readUntil(seq: Int, on client: QueuedStreamClient, into view: inout
         await server.stop()
     }
 
+    /// Versions without maps (infeasible) between ones with them: the worker's next answer is
+    /// changes against its infeasible answer, not against what subscribers hold. A subscriber
+    /// still rebuilds the server's solution bit for bit, and that solution is a fresh model's.
+    @Test func aSubscriberRebuildsTheSolutionThroughInfeasibleVersions() async throws {
+        let server = try await TestServer.start()
+        let client = try await server.connect()
+        func lp(_ yCost: Int, _ c2Lower: Int) -> String {
+            JSONWriter.quoted("maximize\n obj: 3 x + \(yCost) y + z\nsubject to\n c1: x + 2 y + z <= 10\n c2: x - y >= \(c2Lower)\nbounds\n x <= 4\n z <= 3\nend\n")
+        }
+        let model = try #require(await client.request(#"{"op":"create","format":"lp","text":\#(lp(2, -2))}"#)?["model"]?.string)
+        let all = ["values", "duals", "reducedCosts", "rowActivities"]
+        var view = ReconstructedSolution()
+        _ = await client.request(#"{"op":"subscribe","model":"\#(model)","fields":["values","duals","reducedCosts","rowActivities"]}"#)
+        view.apply(try #require(await client.next()))
+        let updates = [
+            (#""rowBounds":{"c2":[20,null]}"#, "infeasible"),  // x - y >= 20 with x <= 4: no solution
+            (#""objective":{"y":5}"#, "infeasible"),
+            (#""rowBounds":{"c2":[-2,null]}"#, "optimal"),  // back, with y's new cost: another optimum
+            (#""objective":{"y":1}"#, "optimal"),
+        ]
+        for (seq, (fields, status)) in updates.enumerated() {
+            let ack = await client.request(#"{"op":"update","model":"\#(model)",\#(fields)}"#)
+            #expect(ack?["seq"] == .number(Double(seq + 1)))
+            var message: JSON?
+            repeat { message = await client.next() } while message != nil && message?["seq"] != .number(Double(seq + 1))
+            #expect(message?["status"] == .string(status))
+            view.apply(try #require(message))
+        }
+        let (_, held) = try await server.json("GET", "/v1/models/\(model)/solution")
+        #expect(view.equals(held, fields: all))
+        let fresh = try #require(await client.request(#"{"op":"create","format":"lp","text":\#(lp(1, -2))}"#)?["model"]?.string)
+        let (_, expected) = try await server.json("GET", "/v1/models/\(fresh)/solution")
+        for field in all {
+            guard case .object(let entries)? = expected[field] else { Issue.record("no \(field) in \(expected)"); continue }
+            for (name, value) in entries {
+                #expect(abs((view.maps[field]?[name] ?? .nan) - (value.number ?? .nan)) <= 1e-9, "\(field)[\(name)]")
+            }
+        }
+        client.close()
+        await server.stop()
+    }
+
     @Test func aKilledWorkerLosesNoAcknowledgedUpdate() async throws {
         let server = try await TestServer.start()
         let stream = try TestData.stream("ship12l")

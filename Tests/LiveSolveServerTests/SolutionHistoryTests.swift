@@ -1,0 +1,75 @@
+import LiveSolveModel
+import LiveSolveWorkerIPC
+import Testing
+
+@testable import LiveSolveServer
+
+/// `SolutionHistory.install` applies a worker's sparse changes in place when it can. Against
+/// the plain way (apply every answer to a copy of the worker's vectors, then compare whole
+/// vectors with the newest ones that had maps), over random walks in which values often return
+/// to earlier ones and answers without maps (infeasible ones) come between those with them.
+struct SolutionHistoryTests {
+    /// The plain way: what `install` computed before it worked in place.
+    private struct Reference {
+        var worker: [[Double]] = [[], [], [], []]
+        var vectors: [[Double]] = [[], [], [], []]
+
+        mutating func install(hasMaps: Bool, changes: [VectorChange]) -> [[(index: Int, old: Double)]]? {
+            for f in 0..<4 { changes[f].apply(to: &worker[f]) }
+            guard hasMaps else { return nil }
+            let recorded = (0..<4).map { f -> [(index: Int, old: Double)] in
+                guard vectors[f].count == worker[f].count else { return worker[f].indices.map { ($0, .nan) } }
+                return worker[f].indices.compactMap { vectors[f][$0].bitPattern != worker[f][$0].bitPattern ? ($0, vectors[f][$0]) : nil }
+            }
+            vectors = worker
+            return recorded
+        }
+    }
+
+    /// xorshift64*: a seeded walk that replays the same on every machine.
+    private struct Walk {
+        var state: UInt64
+        mutating func next(_ bound: Int) -> Int {
+            state ^= state >> 12
+            state ^= state << 25
+            state ^= state >> 27
+            return Int((state &* 2_685_821_657_736_338_717) >> 33) % bound
+        }
+    }
+
+    @Test(arguments: 1...20)
+    func inPlaceInstallsRecordWhatWholeComparisonsRecord(seed: UInt64) {
+        var walk = Walk(state: seed &* 0x9E37_79B9_7F4A_7C15 | 1)
+        let sizes = [6, 4, 6, 4]  // values and reduced costs by column, duals and activities by row
+        let palette: [Double] = [0, -0.0, 1, 2.5, -3, .infinity]
+        var history = SolutionHistory(limit: 8)
+        var reference = Reference()
+        var sent: [[Double]]?  // the worker's last answer: its changes are against this
+        for step in 1...300 {
+            // The worker answers full after a (re)load, else with what changed since its last answer.
+            if walk.next(25) == 0 { sent = nil }
+            var vectors = sent ?? sizes.map { [Double](repeating: 0, count: $0) }
+            for f in 0..<4 {
+                for i in vectors[f].indices where walk.next(3) == 0 { vectors[f][i] = palette[walk.next(palette.count)] }
+            }
+            let changes = (0..<4).map { f in sent.map { VectorChange.between($0[f], vectors[f]) } ?? .full(vectors[f]) }
+            sent = vectors
+            let hasMaps = walk.next(10) < 7
+            history.install(version(step, hasMaps: hasMaps), changes: changes)
+            let expected = reference.install(hasMaps: hasMaps, changes: changes)
+            #expect(history.vectors.map { $0.map(\.bitPattern) } == reference.vectors.map { $0.map(\.bitPattern) }, "seed \(seed), step \(step)")
+            if let expected, let newest = history.newest {
+                for f in 0..<4 {
+                    let got = newest.changes[f].sorted { $0.index < $1.index }.map { "\($0.index):\($0.old.bitPattern)" }
+                    #expect(got == expected[f].map { "\($0.index):\($0.old.bitPattern)" }, "seed \(seed), step \(step), field \(f)")
+                }
+            }
+        }
+    }
+
+    private func version(_ number: Int, hasMaps: Bool) -> SolutionVersion {
+        SolutionVersion(number: number, seq: number, status: hasMaps ? .optimal : .infeasible, message: nil, objective: 0,
+                        iterations: 0, isWarmStart: true, algorithm: .primal, solveMicros: 0, updatesMerged: 1,
+                        hasMaps: hasMaps, changes: [])
+    }
+}
