@@ -33,7 +33,7 @@ struct QuickUpdateReaderTests {
 
     /// Every step of two recorded price feeds, as the bench sends them, is taken, and read as
     /// the general path reads it.
-    @Test(arguments: ["afiro", "adlittle"])
+    @Test(arguments: ["afiro", "adlittle", "ship12l"])
     func everyStepOfARecordedFeedIsTakenAndReadAsTheGeneralPathReadsIt(stream: String) throws {
         let (source, steps) = try TestData.stream(stream)
         let model = try TestData.netlibModel(String(source.split(separator: "/").last!.split(separator: ".").first!))
