@@ -24,8 +24,10 @@ struct QuickUpdateReaderTests {
         }
     }
 
+    /// The quick reader's reading, for model "m1" only (the coordinator looks others up, and
+    /// leaves unknown ones to the general path).
     private func quick(_ text: String, model: Model) -> (String, String?, ModelDelta)? {
-        guard let update = QuickUpdateReader.read(text),
+        guard let update = QuickUpdateReader.read(text), update.model == "m1",
               let delta = update.delta(columns: model.columns, bindings: model.parameters.bindings)
         else { return nil }
         return (update.model, update.id?.json, delta)
@@ -85,5 +87,49 @@ struct QuickUpdateReaderTests {
     func unusualMessagesAreLeftToTheGeneralPath(text: String) throws {
         let model = try TestData.example("refinery")
         #expect(quick(text, model: model) == nil)
+    }
+
+    /// Random messages built from pieces that are often valid and sometimes not: whatever the
+    /// quick reader takes, the general path takes too, and reads the same.
+    @Test(arguments: 1...8)
+    func whateverIsTakenTheGeneralPathReadsTheSame(seed: UInt64) throws {
+        let model = try TestData.example("refinery")
+        var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
+        func pick<T>(_ choices: [T]) -> T {
+            state ^= state >> 12
+            state ^= state << 25
+            state ^= state >> 27
+            return choices[Int((state &* 2_685_821_657_736_338_717) >> 33) % choices.count]
+        }
+        let space = ["", "", " ", "\n\t", "\r\n "]
+        // Mostly valid pieces, so that many messages are taken.
+        let valid = ["1", "-0", "1.50", "1e3", "2.5E-3", "-3.25", "12345678901234567890"]
+        let numbers = valid + valid + ["01", "1.", "-", "1e999", "\"1\"", "null"]
+        let names = Array(repeating: "crack[heavy]", count: 6) + ["crude[light]", "nope", "crack\\u005bheavy]", "é"]
+        var taken = 0
+        for _ in 0..<2000 {
+            var members: [String] = []
+            let keys = [("op", 9), ("model", 9), ("id", 5), ("objective", 9), ("op", 1), ("colBounds", 1)]
+            for (key, tenths) in keys where pick(Array(0..<10)) < tenths {
+                let value: String
+                switch key {
+                case "op": value = pick(["\"update\"", "\"update\"", "\"update\"", "\"ping\"", "1"])
+                case "model": value = pick(["\"m1\"", "\"m1\"", "\"m1\"", "\"m2\"", "7"])
+                case "id": value = pick(numbers + ["\"req\"", "\"a\\\"b\""])
+                case "objective":
+                    let entries = (0..<pick([0, 1, 1, 2, 3])).map { _ in "\"\(pick(names))\"\(pick(space)):\(pick(space))\(pick(numbers))" }
+                    value = "{\(pick(space))" + entries.joined(separator: ",\(pick(space))") + "}"
+                default: value = "{}"
+                }
+                members.append("\(pick(space))\"\(key)\"\(pick(space)):\(pick(space))\(value)\(pick(space))")
+            }
+            let rotation = members.isEmpty ? 0 : pick(Array(members.indices))  // members in another order
+            let text = pick(space) + "{" + (members[rotation...] + members[..<rotation]).joined(separator: ",") + "}" + pick(space)
+            guard let read = quick(text, model: model) else { continue }
+            taken += 1
+            let expected = try general(text, model: model).get()
+            #expect(read.0 == expected.0 && read.1 == expected.1 && read.2 == expected.2, "\(text)")
+        }
+        #expect(taken > 20, "too few messages taken to compare: \(taken)")
     }
 }
