@@ -1,4 +1,3 @@
-import Glibc
 import LiveSolveModel
 
 /// Reads the message a price feed sends many times a second, an `update` of objective
@@ -59,11 +58,7 @@ struct QuickUpdateReader {
         skipWhitespace()
         guard take(UInt8(ascii: "{")) else { return nil }
         repeat {
-            skipWhitespace()
-            guard let key = plainString() else { return nil }
-            skipWhitespace()
-            guard take(UInt8(ascii: ":")) else { return nil }
-            skipWhitespace()
+            guard let key = memberKey() else { return nil }
             switch text(key) {
             case "op":
                 guard !isUpdate, let op = plainString(), text(op) == "update" else { return nil }
@@ -93,17 +88,24 @@ struct QuickUpdateReader {
         guard take(UInt8(ascii: "{")) else { return nil }
         var entries: [(name: Range<Int>, value: Double)] = []
         repeat {
-            skipWhitespace()
-            guard let name = plainString() else { return nil }
-            skipWhitespace()
-            guard take(UInt8(ascii: ":")) else { return nil }
-            skipWhitespace()
-            guard let number = numberRange(), let value = finiteValue(number) else { return nil }
+            guard let name = memberKey(), let number = numberRange() else { return nil }
+            let value = JSONNumber.value(UnsafeBufferPointer(rebasing: bytes[number]))
+            guard value.isFinite else { return nil }
             entries.append((name, value))
             skipWhitespace()
         } while take(UInt8(ascii: ","))
         guard take(UInt8(ascii: "}")) else { return nil }
         return entries
+    }
+
+    /// An object member's key and the colon after it, whitespace around both skipped.
+    private mutating func memberKey() -> Range<Int>? {
+        skipWhitespace()
+        guard let key = plainString() else { return nil }
+        skipWhitespace()
+        guard take(UInt8(ascii: ":")) else { return nil }
+        skipWhitespace()
+        return key
     }
 
     /// The id's text as sent: a plain string with its quotes, or a number.
@@ -133,42 +135,16 @@ struct QuickUpdateReader {
         return nil
     }
 
-    /// A number in JSON's grammar (RFC 8259 §6), as `JSONParser` reads them.
+    /// A number in JSON's grammar, as `JSONParser` reads them.
     private mutating func numberRange() -> Range<Int>? {
         let start = index
-        _ = take(UInt8(ascii: "-"))
-        guard index < bytes.count, isDigit(bytes[index]) else { return nil }
-        if bytes[index] == UInt8(ascii: "0") { index += 1 } else { skipDigits() }
-        if take(UInt8(ascii: ".")) {
-            guard index < bytes.count, isDigit(bytes[index]) else { return nil }
-            skipDigits()
-        }
-        if take(UInt8(ascii: "e")) || take(UInt8(ascii: "E")) {
-            _ = take(UInt8(ascii: "+")) || take(UInt8(ascii: "-"))
-            guard index < bytes.count, isDigit(bytes[index]) else { return nil }
-            skipDigits()
-        }
-        return start..<index
-    }
-
-    /// The number's value by `strtod`, as `JSONParser` converts it; nil when not finite.
-    private func finiteValue(_ range: Range<Int>) -> Double? {
-        // strtod wants a terminated string: numbers are short, so a stack copy.
-        let value = withUnsafeTemporaryAllocation(of: CChar.self, capacity: range.count + 1) { buffer -> Double in
-            for (offset, byte) in bytes[range].enumerated() { buffer[offset] = CChar(bitPattern: byte) }
-            buffer[range.count] = 0
-            return strtod(buffer.baseAddress!, nil)
-        }
-        return value.isFinite ? value : nil
+        let (end, isValid) = JSONNumber.scan(bytes, from: start)
+        guard isValid else { return nil }
+        index = end
+        return start..<end
     }
 
     private func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
-
-    private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
-
-    private mutating func skipDigits() {
-        while index < bytes.count, isDigit(bytes[index]) { index += 1 }
-    }
 
     private mutating func take(_ byte: UInt8) -> Bool {
         guard index < bytes.count, bytes[index] == byte else { return false }
