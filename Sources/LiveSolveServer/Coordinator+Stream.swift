@@ -7,9 +7,21 @@ extension Coordinator {
         metrics.connections.increment()
     }
 
-    /// Closes every WebSocket with 1001 (going away): the server is stopping.
-    func closeAllConnections() {
+    /// The server is stopping: closes every WebSocket with 1001 (going away), and answers every
+    /// request still waiting for a solution (`?wait=true`, `GET …/solution`) at once, so the HTTP
+    /// server's graceful stop does not wait out their wait limits.
+    func goAway() {
+        isGoingAway = true
         for connection in connections.values { connection.close(code: .goingAway) }
+        for record in models.values {
+            for waiter in record.waiters { waiter.resume(.failure(Self.stopping(record.id, minSeq: waiter.minSeq))) }
+            record.waiters = []
+        }
+    }
+
+    /// A wait that shutdown cut short: 503, and what was not waited for.
+    static func stopping(_ id: String, minSeq: Int) -> RequestError {
+        RequestError(.overloaded, "the server is shutting down; no solution with seq >= \(minSeq) will be waited for", model: id)
     }
 
     func disconnect(_ connection: Connection) {

@@ -27,6 +27,8 @@ public actor Coordinator {
     var waitingForWorker: [ModelRecord] = []
     var respawnFailures: [Int] = []
     var isStopping = false
+    /// Shutdown has begun: waits for solutions end at once (see `goAway`).
+    var isGoingAway = false
     /// Subscribers skipped because their sockets were full, checked on a short timer.
     var lagging: [(Connection, String)] = []
     var laggingTimer: Scheduled<Void>?
@@ -140,6 +142,7 @@ public actor Coordinator {
     func solution(of id: String, minSeq: Int) async throws(RequestError) -> (ModelRecord, SolutionVersion) {
         let record = try record(id)
         if let newest = record.history.newest, newest.seq >= minSeq { return (record, newest) }
+        if isGoingAway { throw Self.stopping(id, minSeq: minSeq) }
         let limit = configuration.waitLimit
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<SolutionVersion, RequestError>, Never>) in
             let waiter = OnceWaiter(continuation)

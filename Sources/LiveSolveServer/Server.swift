@@ -114,7 +114,8 @@ public final class Server: Sendable {
     }
 }
 
-/// On graceful shutdown (before the HTTP server stops), closes every WebSocket with 1001.
+/// On graceful shutdown (before the HTTP server stops), closes every WebSocket with 1001 and
+/// answers the requests waiting for solutions.
 /// Services stop in reverse order, so this runs first.
 private struct GoingAway: Service {
     let coordinator: Coordinator
@@ -133,6 +134,6 @@ private struct GoingAway: Service {
                 _exit(0)
             }
         }
-        await coordinator.closeAllConnections()
+        await coordinator.goAway()
     }
 }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import LiveSolveClient
 import LiveSolveModel
 import Testing
@@ -9,25 +12,7 @@ import Glibc
 #endif
 
 @Test func sigtermClosesWebSocketsWith1001StopsWorkersAndExitsZero() async throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: TestData.livesolveExecutable)
-    process.arguments = ["serve", "--http-port", "0", "--workers-count", "2", "--public-folder", TestData.repositoryRoot.appendingPathComponent("Public").path]
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    // The one line with the URL tells the port.
-    var log = ""
-    var port: Int?
-    let deadline = Date().addingTimeInterval(20)
-    while port == nil, Date() < deadline {
-        let chunk = output.fileHandleForReading.availableData
-        log += String(decoding: chunk, as: UTF8.self)
-        if let range = log.range(of: #"listening on http://127\.0\.0\.1:(\d+)/"#, options: .regularExpression) {
-            port = Int(log[range].split(separator: ":").last!.dropLast())
-        }
-    }
-    let serverPort = try #require(port, "no URL line in: \(log)")
+    let (process, output, serverPort) = try startServeProcess()
     let client = try await QueuedStreamClient.connect(port: serverPort)
     #expect(await client.request(#"{"op":"ping"}"#)?["type"] == .string("pong"))
     let workers = childProcesses(of: process.processIdentifier)
@@ -40,6 +25,76 @@ import Glibc
     #expect(!process.isRunning)
     #expect(process.terminationStatus == 0)
     for pid in workers { #expect(kill(pid, 0) != 0, "worker \(pid) outlived the server") }
+    withExtendedLifetime(output) {}
+}
+
+@Test func sigtermAnswersARequestWaitingForASolutionAtOnce() async throws {
+    let (process, output, port) = try startServeProcess()
+    // dfl001's cold solve takes seconds, so its solution request is still waiting at the signal.
+    let (created, body) = try await httpRequest("POST", port: port, "/v1/models?name=dfl001", body: TestData.text(TestData.netlib.appendingPathComponent("dfl001.mps.gz")), contentType: "text/x-mps")
+    #expect(created == 201, "\(body)")
+    let id = try #require((try? JSONParser.parse(body))?["model"]?.string)
+    let waiting = Task { try await httpRequest("GET", port: port, "/v1/models/\(id)/solution") }
+    try await Task.sleep(for: .milliseconds(500))
+
+    let signalled = ContinuousClock.now
+    kill(process.processIdentifier, SIGTERM)
+    let (status, answer) = try await waiting.value
+    #expect(status == 503)
+    let error = try? JSONParser.parse(answer)
+    #expect(error?["code"] == .string("overloaded"))
+    #expect(error?["model"] == .string(id))
+    #expect(answer.contains("shutting down"))
+    #expect(ContinuousClock.now - signalled < .seconds(3), "the wait outlasted the shutdown")
+    for _ in 0..<50 where process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+    #expect(!process.isRunning, "still running 5 s after SIGTERM")
+    #expect(process.terminationStatus == 0)
+    let log = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+    #expect(!log.contains("did not finish"), "\(log)")
+}
+
+/// Starts `livesolve serve` on a free port with two workers, as a user would; returns it, its
+/// output and the port from the one line with the URL.
+private func startServeProcess() throws -> (Process, Pipe, Int) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: TestData.livesolveExecutable)
+    process.arguments = ["serve", "--http-port", "0", "--workers-count", "2", "--public-folder", TestData.repositoryRoot.appendingPathComponent("Public").path]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    var log = ""
+    var port: Int?
+    let deadline = Date().addingTimeInterval(20)
+    while port == nil, Date() < deadline {
+        let chunk = output.fileHandleForReading.availableData
+        log += String(decoding: chunk, as: UTF8.self)
+        if let range = log.range(of: #"listening on http://127\.0\.0\.1:(\d+)/"#, options: .regularExpression) {
+            port = Int(log[range].split(separator: ":").last!.dropLast())
+        }
+    }
+    guard let port else {
+        process.terminate()
+        throw TestFailure(description: "no URL line in: \(log)")
+    }
+    return (process, output, port)
+}
+
+private struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// One HTTP request to the server on `port`; the status and the body.
+private func httpRequest(_ method: String, port: Int, _ path: String, body: String? = nil, contentType: String = "application/json") async throws -> (Int, String) {
+    var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+    request.httpMethod = method
+    request.timeoutInterval = 60
+    if let body {
+        request.httpBody = Data(body.utf8)
+        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+    }
+    let (data, response) = try await URLSession.shared.data(for: request)
+    return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
 }
 
 /// The direct children of `pid`, from /proc.
