@@ -14,7 +14,7 @@ public enum JSONModelReader {
     public static func read(_ document: JSON) throws(ModelError) -> Model {
         var reader = Reader()
         try reader.read(document)
-        return reader.builder.build()
+        return try reader.builder.build()
     }
 }
 

@@ -10,7 +10,7 @@ public enum LPReader {
     public static func read(_ text: String) throws(ModelError) -> Model {
         var parser = LPParser(tokens: try LPLexer.tokens(text))
         try parser.parse()
-        return parser.builder.build()
+        return try parser.builder.build()
     }
 }
 

@@ -293,6 +293,6 @@ private struct MPSParser {
             case .objective, .freeDropped: break
             }
         }
-        return builder.build()
+        return try builder.build()
     }
 }

@@ -43,7 +43,13 @@ struct ModelBuilder {
         entries[col].append((Int32(row), value))
     }
 
-    func build() -> Model {
+    /// The model, or `invalid_model` naming the first number the solver cannot take (`SolverRange`).
+    func build() throws(ModelError) -> Model {
+        if let problem = SolverRange.firstProblem(columns: columns, rows: rows, objective: objective,
+                                                  columnLower: columnLower, columnUpper: columnUpper,
+                                                  rowLower: rowLower, rowUpper: rowUpper) {
+            throw ModelError(.invalidModel, at: problem.at, problem.reason)
+        }
         let program = LinearProgram(
             sense: sense, objectiveConstant: objectiveConstant, objective: objective,
             columnLower: columnLower, columnUpper: columnUpper, rowLower: rowLower, rowUpper: rowUpper,

@@ -77,6 +77,10 @@ public struct UpdateResolver {
         for (parameter, value) in delta.parameters {
             for site in model.parameters.sites[Int(parameter)] {
                 let scaled = model.parameters.bindings[site]!.scale * value
+                if let reason = Self.rangeProblem(scaled, at: site) {
+                    let name = JSONWriter.quoted(model.parameters.names[Int(parameter)])
+                    throw ModelError(.invalidValue, at: "parameters[\(name)]", "sets \(describe(site)): \(reason)")
+                }
                 switch site {
                 case .objectiveConstant: delta.objectiveConstant = scaled
                 case .objective(let col): delta.objective[Int32(col)] = scaled
@@ -97,7 +101,9 @@ public struct UpdateResolver {
             let col = try column(name, field: "objective")
             func path() -> String { "objective[\(JSONWriter.quoted(name))]" }
             try checkUnbound(.objective(col: col), at: path(), what: "the objective coefficient of \(JSONWriter.quoted(name))")
-            delta.objective[Int32(col)] = try number(valueJSON, at: path())
+            let value = try number(valueJSON, at: path())
+            if let reason = SolverRange.problem(objective: value) { throw ModelError(.invalidValue, at: path(), reason) }
+            delta.objective[Int32(col)] = value
         }
         return members.count
     }
@@ -128,12 +134,14 @@ public struct UpdateResolver {
                 let site: BindingSite = isRow ? .rowLower(index) : .columnLower(index)
                 try checkUnbound(site, at: path(), what: "the lower bound of \(what())")
                 let value = try bound(lower, infinity: -.infinity, at: "\(path()).lower")
+                if let reason = SolverRange.problem(lower: value) { throw ModelError(.invalidValue, at: "\(path()).lower", reason) }
                 if isRow { delta.rowLower[Int32(index)] = value } else { delta.columnLower[Int32(index)] = value }
             }
             if let upper {
                 let site: BindingSite = isRow ? .rowUpper(index) : .columnUpper(index)
                 try checkUnbound(site, at: path(), what: "the upper bound of \(what())")
                 let value = try bound(upper, infinity: .infinity, at: "\(path()).upper")
+                if let reason = SolverRange.problem(upper: value) { throw ModelError(.invalidValue, at: "\(path()).upper", reason) }
                 if isRow { delta.rowUpper[Int32(index)] = value } else { delta.columnUpper[Int32(index)] = value }
             }
         }
@@ -162,6 +170,31 @@ public struct UpdateResolver {
             delta.coefficients[MatrixEntry(row: Int32(row), col: Int32(col))] = try number(valueJSON, at: "\(path()).value")
         }
         return entries.count
+    }
+
+    /// Why the solver cannot take `value` where a parameter puts it (`SolverRange`), or nil.
+    private static func rangeProblem(_ value: Double, at site: BindingSite) -> String? {
+        switch site {
+        case .objective: SolverRange.problem(objective: value)
+        case .rowLower, .columnLower: SolverRange.problem(lower: value)
+        case .rowUpper, .columnUpper: SolverRange.problem(upper: value)
+        case .objectiveConstant, .coefficient: nil
+        }
+    }
+
+    /// A number a parameter drives, in words: `the objective coefficient of "x"`.
+    private func describe(_ site: BindingSite) -> String {
+        func column(_ c: Int) -> String { JSONWriter.quoted(model.columns[c]) }
+        func row(_ r: Int) -> String { JSONWriter.quoted(model.rows[r]) }
+        return switch site {
+        case .objectiveConstant: "the objective constant"
+        case .objective(let c): "the objective coefficient of \(column(c))"
+        case .coefficient(let r, let c): "the coefficient of \(column(c)) in \(row(r))"
+        case .rowLower(let r): "the lower bound of row \(row(r))"
+        case .rowUpper(let r): "the upper bound of row \(row(r))"
+        case .columnLower(let c): "the lower bound of variable \(column(c))"
+        case .columnUpper(let c): "the upper bound of variable \(column(c))"
+        }
     }
 
     /// Literal bounds must not cross after the update; bounds a parameter drives may (that is infeasible, not invalid).

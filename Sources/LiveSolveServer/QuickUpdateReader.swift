@@ -9,8 +9,8 @@ import LiveSolveModel
 /// solve; W1's overhead on afiro is about 5 µs lower with this (medians of 10 alternating runs).
 ///
 /// It takes only what it can take without judgement: plain ASCII keys and names (no escapes),
-/// no repeated key or name, numbers in JSON's grammar that are finite, names the model knows
-/// that no parameter drives. Anything else, valid or not, returns nil, and the general path
+/// no repeated key or name, numbers in JSON's grammar within the solver's range (`SolverRange`),
+/// names the model knows that no parameter drives. Anything else, valid or not, returns nil, and the general path
 /// (`ClientRequestParser`, `UpdateResolver`) reads the message and reports what is wrong, so
 /// errors and their wording stay in one place. What this accepts, that path reads the same.
 struct QuickUpdateReader {
@@ -90,7 +90,8 @@ struct QuickUpdateReader {
         repeat {
             guard let name = memberKey(), let number = numberRange() else { return nil }
             let value = JSONNumber.value(UnsafeBufferPointer(rebasing: bytes[number]))
-            guard value.isFinite else { return nil }
+            // Beyond the solver's range (infinite included): the general path says why.
+            guard SolverRange.problem(objective: value) == nil else { return nil }
             entries.append((name, value))
             skipWhitespace()
         } while take(UInt8(ascii: ","))

@@ -46,6 +46,10 @@ private func resolve(_ text: String, on model: Model) throws(ModelError) -> Mode
     (#"{ "colBounds": { "crude[light]": [5, 3] } }"#, .invalidValue, #"colBounds["crude[light]"]: lower bound 5 exceeds upper bound 3"#),
     (#"{ "colBounds": { "crude[light]": true } }"#, .invalidValue, #"colBounds["crude[light]"]: expected [lower, upper] or {"lower", "upper"}, found a boolean"#),
     (#"{ "coefficients": [ { "row": "cracker", "col": "zzz", "value": 1 } ] }"#, .unknownVariable, #"coefficients[0].col: unknown variable "zzz""#),
+    (#"{ "objective": { "crack[heavy]": 1e25 } }"#, .invalidValue, #"objective["crack[heavy]"]: objective coefficient 1e+25 is beyond the solver's range (magnitude up to 1e+20)"#),
+    (#"{ "colBounds": { "crude[light]": [1e308, null] } }"#, .invalidValue, #"colBounds["crude[light]"].lower: lower bound 1e+308 is beyond the solver's range (below 1e+30)"#),
+    (#"{ "rowBounds": { "balance[jet]": { "upper": -1e100 } } }"#, .invalidValue, #"rowBounds["balance[jet]"].upper: upper bound -1e+100 is beyond the solver's range (above -1e+30)"#),
+    (#"{ "parameters": { "price[gasoline]": 1e19 } }"#, .invalidValue, #"parameters["price[gasoline]"]: sets the objective coefficient of "make[gasoline]": objective coefficient 4.2e+20 is beyond the solver's range (magnitude up to 1e+20)"#),
     (#"{ "objective": {} }"#, .badMessage, "an update needs at least one entry in parameters, objective, rowBounds, colBounds or coefficients"),
     (#"{ "objective": [1] }"#, .badMessage, "objective: expected an object, found an array"),
 ])
@@ -63,6 +67,17 @@ func invalidUpdatesAreRejectedWhole(text: String, code: ErrorCode, message: Stri
             #expect(error.message == message)
         }
     }
+}
+
+/// Bounds far out are infinite to the solver and objective coefficients up to its limit are
+/// accepted: only the numbers that abort it are refused (`SolverRange`).
+@Test func numbersAtTheEdgeOfTheSolversRangeAreAccepted() throws {
+    let model = try TestData.example("refinery")
+    let delta = try resolve(#"{ "objective": { "crack[heavy]": -1e20 }, "colBounds": { "crude[light]": [-1e308, 1e308] }, "rowBounds": { "balance[jet]": [-1e29, 1e29] } }"#, on: model)
+    #expect(delta.objective == [6: -1e20])
+    #expect(delta.columnLower == [0: -1e308])
+    #expect(delta.columnUpper == [0: 1e308])
+    #expect(delta.rowUpper == [4: 1e29])
 }
 
 @Test func aBoundDrivenByAParameterMayCrossWithoutError() throws {

@@ -71,6 +71,7 @@ struct QuickUpdateReaderTests {
         #"{"op":"update","model":"m1","objective":{"nope":1}}"#,  // unknown variable
         #"{"op":"update","model":"m1","objective":{}}"#,  // no entry
         #"{"op":"update","model":"m1","objective":{"crack[heavy]":1e999}}"#,  // out of range
+        #"{"op":"update","model":"m1","objective":{"crack[heavy]":-1e25}}"#,  // beyond the solver's range
         #"{"op":"update","model":"m1","objective":{"crack[heavy]":01}}"#,  // not JSON's grammar
         #"{"op":"update","model":"m1","objective":{"crack[heavy]":"1"}}"#,  // a string
         #"{"op":"update","model":"m1","objective":{"crack[heavy]":1,"crack[heavy]":2}}"#,  // repeated name
@@ -104,7 +105,7 @@ struct QuickUpdateReaderTests {
         let space = ["", "", " ", "\n\t", "\r\n "]
         // Mostly valid pieces, so that many messages are taken.
         let valid = ["1", "-0", "1.50", "1e3", "2.5E-3", "-3.25", "12345678901234567890"]
-        let numbers = valid + valid + ["01", "1.", "-", "1e999", "\"1\"", "null"]
+        let numbers = valid + valid + ["01", "1.", "-", "1e999", "1e20", "1.0000001e20", "\"1\"", "null"]
         let names = Array(repeating: "crack[heavy]", count: 6) + ["crude[light]", "nope", "crack\\u005bheavy]", "é"]
         var taken = 0
         for _ in 0..<2000 {

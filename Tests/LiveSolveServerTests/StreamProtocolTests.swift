@@ -97,6 +97,12 @@ let refineryObjective = 2448.332500000001
         (#"{"op":"update","model":"M","objective":{"crack[heavy]":"cheap"},"parameters":{"price[jet]":9}}"#, "invalid_value"),
         (#"{"op":"update","model":"M","objective":{"make[jet]":1}}"#, "invalid_value"),
         (#"{"op":"update","model":"M","colBounds":{"crude[light]":[5,3]}}"#, "invalid_value"),
+        // Numbers that abort CLP (see SolverRange): refused here, so no worker ever sees them.
+        (#"{"op":"update","model":"M","objective":{"crack[heavy]":1e25}}"#, "invalid_value"),
+        (#"{"op":"update","model":"M","colBounds":{"crude[light]":[1e308,null]}}"#, "invalid_value"),
+        (#"{"op":"update","model":"M","rowBounds":{"balance[jet]":{"lower":1e100}}}"#, "invalid_value"),
+        (#"{"op":"update","model":"M","parameters":{"price[jet]":1e300}}"#, "invalid_value"),
+        (#"{"op":"create","format":"lp","text":"max\n obj: 1e25 x\nst\n c: x <= 1\nend\n"}"#, "invalid_model"),
         (#"{"op":"subscribe","model":"M","fields":["prices"]}"#, "invalid_value"),
         (#"{"op":"subscribe","model":"M","fields":[]}"#, "invalid_value"),
         (#"{"op":"create","model":{"variables":[{"name":"x"},{"name":"x"}]}}"#, "invalid_model"),
