@@ -47,7 +47,7 @@ struct ModelBuilder {
     func build() throws(ModelError) -> Model {
         if let problem = SolverRange.firstProblem(columns: columns, rows: rows, objective: objective,
                                                   columnLower: columnLower, columnUpper: columnUpper,
-                                                  rowLower: rowLower, rowUpper: rowUpper) {
+                                                  rowLower: rowLower, rowUpper: rowUpper, entries: entries) {
             throw ModelError(.invalidModel, at: problem.at, problem.reason)
         }
         let program = LinearProgram(

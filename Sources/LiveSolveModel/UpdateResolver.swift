@@ -167,7 +167,9 @@ public struct UpdateResolver {
             let row = try row(rowName, field: "\(path()).row")
             let col = try column(colName, field: "\(path()).col")
             try checkUnbound(.coefficient(row: row, col: col), at: path(), what: "the coefficient of \(JSONWriter.quoted(colName)) in \(JSONWriter.quoted(rowName))")
-            delta.coefficients[MatrixEntry(row: Int32(row), col: Int32(col))] = try number(valueJSON, at: "\(path()).value")
+            let value = try number(valueJSON, at: "\(path()).value")
+            if let reason = SolverRange.problem(coefficient: value) { throw ModelError(.invalidValue, at: "\(path()).value", reason) }
+            delta.coefficients[MatrixEntry(row: Int32(row), col: Int32(col))] = value
         }
         return entries.count
     }
@@ -178,7 +180,8 @@ public struct UpdateResolver {
         case .objective: SolverRange.problem(objective: value)
         case .rowLower, .columnLower: SolverRange.problem(lower: value)
         case .rowUpper, .columnUpper: SolverRange.problem(upper: value)
-        case .objectiveConstant, .coefficient: nil
+        case .coefficient: SolverRange.problem(coefficient: value)
+        case .objectiveConstant: nil
         }
     }
 

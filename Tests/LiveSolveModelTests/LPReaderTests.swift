@@ -99,6 +99,7 @@ import Testing
     (.lp, "min\n obj: x\nst\n c: x >= 1e100\nend\n", #"row "c": lower bound 1e+100 is beyond the solver's range (below 1e+30)"#),
     (.json, #"{"variables":[{"name":"x","lower":null,"upper":-1e300}],"objective":{"terms":{"x":1}}}"#, #"variable "x": upper bound -1e+300 is beyond the solver's range (above -1e+30)"#),
     (.json, #"{"parameters":{"p":1e15},"variables":[{"name":"x"}],"objective":{"terms":{"x":{"param":"p","scale":1e10}}}}"#, #"variable "x": objective coefficient 1e+25 is beyond the solver's range (magnitude up to 1e+20)"#),
+    (.lp, "min\n obj: x\nst\n c: x - 1.5e20 y >= 1\nend\n", #"variable "y" in row "c": coefficient -1.5e+20 is beyond the solver's range (magnitude up to 1e+20)"#),
     (.mps, "NAME T\nROWS\n N obj\n L c\nCOLUMNS\n x obj 1e30 c 1\nRHS\n rhs c 1\nENDATA\n", #"variable "x": objective coefficient 1e+30 is beyond the solver's range (magnitude up to 1e+20)"#),
 ])
 func numbersTheSolverCannotTakeAreRefusedInEveryFormat(format: ModelFormat, text: String, message: String) {

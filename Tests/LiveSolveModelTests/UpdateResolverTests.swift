@@ -49,6 +49,7 @@ private func resolve(_ text: String, on model: Model) throws(ModelError) -> Mode
     (#"{ "objective": { "crack[heavy]": 1e25 } }"#, .invalidValue, #"objective["crack[heavy]"]: objective coefficient 1e+25 is beyond the solver's range (magnitude up to 1e+20)"#),
     (#"{ "colBounds": { "crude[light]": [1e308, null] } }"#, .invalidValue, #"colBounds["crude[light]"].lower: lower bound 1e+308 is beyond the solver's range (below 1e+30)"#),
     (#"{ "rowBounds": { "balance[jet]": { "upper": -1e100 } } }"#, .invalidValue, #"rowBounds["balance[jet]"].upper: upper bound -1e+100 is beyond the solver's range (above -1e+30)"#),
+    (#"{ "coefficients": [ { "row": "cracker", "col": "crude[heavy]", "value": -2e20 } ] }"#, .invalidValue, #"coefficients[0].value: coefficient -2e+20 is beyond the solver's range (magnitude up to 1e+20)"#),
     (#"{ "parameters": { "price[gasoline]": 1e19 } }"#, .invalidValue, #"parameters["price[gasoline]"]: sets the objective coefficient of "make[gasoline]": objective coefficient 4.2e+20 is beyond the solver's range (magnitude up to 1e+20)"#),
     (#"{ "objective": {} }"#, .badMessage, "an update needs at least one entry in parameters, objective, rowBounds, colBounds or coefficients"),
     (#"{ "objective": [1] }"#, .badMessage, "objective: expected an object, found an array"),
@@ -73,7 +74,8 @@ func invalidUpdatesAreRejectedWhole(text: String, code: ErrorCode, message: Stri
 /// accepted: only the numbers that abort it are refused (`SolverRange`).
 @Test func numbersAtTheEdgeOfTheSolversRangeAreAccepted() throws {
     let model = try TestData.example("refinery")
-    let delta = try resolve(#"{ "objective": { "crack[heavy]": -1e20 }, "colBounds": { "crude[light]": [-1e308, 1e308] }, "rowBounds": { "balance[jet]": [-1e29, 1e29] } }"#, on: model)
+    let delta = try resolve(#"{ "objective": { "crack[heavy]": -1e20 }, "colBounds": { "crude[light]": [-1e308, 1e308] }, "rowBounds": { "balance[jet]": [-1e29, 1e29] }, "coefficients": [ { "row": "cracker", "col": "crude[heavy]", "value": 1e20 } ] }"#, on: model)
+    #expect(delta.coefficients == [MatrixEntry(row: 1, col: 1): 1e20])
     #expect(delta.objective == [6: -1e20])
     #expect(delta.columnLower == [0: -1e308])
     #expect(delta.columnUpper == [0: 1e308])

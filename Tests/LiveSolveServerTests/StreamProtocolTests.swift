@@ -102,6 +102,7 @@ let refineryObjective = 2448.332500000001
         (#"{"op":"update","model":"M","colBounds":{"crude[light]":[1e308,null]}}"#, "invalid_value"),
         (#"{"op":"update","model":"M","rowBounds":{"balance[jet]":{"lower":1e100}}}"#, "invalid_value"),
         (#"{"op":"update","model":"M","parameters":{"price[jet]":1e300}}"#, "invalid_value"),
+        (#"{"op":"update","model":"M","coefficients":[{"row":"cracker","col":"crude[heavy]","value":1e21}]}"#, "invalid_value"),
         (#"{"op":"create","format":"lp","text":"max\n obj: 1e25 x\nst\n c: x <= 1\nend\n"}"#, "invalid_model"),
         (#"{"op":"subscribe","model":"M","fields":["prices"]}"#, "invalid_value"),
         (#"{"op":"subscribe","model":"M","fields":[]}"#, "invalid_value"),
