@@ -42,16 +42,23 @@ public struct ServerConfiguration: Sendable {
 
     public init() {}
 
-    /// Reads the configuration from flags, environment and the YAML file (missing file: defaults).
-    /// An unknown flag, or a value of the wrong type or out of range wherever it comes from, is an
-    /// error naming the key: a mistyped `--http-port abc` must not start a server on 8080.
-    public static func load(file: String = "Config/livesolve.yaml", arguments: [String]) async throws -> ServerConfiguration {
+    /// The file `livesolve serve` reads when `--config` names none.
+    public static let defaultFile = "Config/livesolve.yaml"
+
+    /// Reads the configuration from flags, environment and the YAML file (the default file may be
+    /// missing: defaults; a file named with `--config`, `fileIsRequired`, must exist). An unknown
+    /// flag or file key, or a value of the wrong type or out of range wherever it comes from, is
+    /// an error naming the key: a mistyped `--http-port abc` must not start a server on 8080.
+    public static func load(file: String = defaultFile, fileIsRequired: Bool = false, arguments: [String]) async throws -> ServerConfiguration {
         try checkFlags(arguments)
-        let reader = ConfigReader(providers: [
+        var providers: [any ConfigProvider] = [
             CommandLineArgumentsProvider(arguments: ["livesolve"] + arguments),
             EnvironmentVariablesProvider(),
-            try await FileProvider<YAMLSnapshot>(filePath: .init(file), allowMissing: true),
-        ])
+        ]
+        if try ConfigurationFile.check(file, required: fileIsRequired, keys: settings.map(\.key)) {
+            providers.append(try await FileProvider<YAMLSnapshot>(filePath: .init(file)))
+        }
+        let reader = ConfigReader(providers: providers)
         return try ServerConfiguration(reader: reader)
     }
 
@@ -92,8 +99,9 @@ public struct ServerConfiguration: Sendable {
 
         func read(from reader: ConfigReader, into configuration: inout ServerConfiguration) throws(ConfigurationError) {
             let configKey = ConfigKey(key)
-            // Present at all (flags and environment are text; so are the YAML file's scalars).
-            guard let text = reader.string(forKey: configKey) else { return }
+            // Present at all (flags and environment are text; so are the YAML file's scalars). An
+            // empty value (`count:` in the file, `WORKERS_COUNT=`) is the default, as absent.
+            guard let text = reader.string(forKey: configKey), !text.isEmpty else { return }
             func invalid(_ expected: String) -> ConfigurationError {
                 ConfigurationError(description: "\(key) (\(variable), \(flag)): expected \(expected), found \"\(text)\"")
             }

@@ -14,8 +14,8 @@ struct ServeCommand: ParsableCommand {
         discussion: "Keys and defaults: Config/livesolve.yaml. Override any key as --section-key VALUE (e.g. --http-port 9000 --workers-count 2) or SECTION_KEY=VALUE in the environment."
     )
 
-    @Option(help: "The YAML configuration file (missing: defaults).")
-    var config = "Config/livesolve.yaml"
+    @Option(help: "The YAML configuration file (default: \(ServerConfiguration.defaultFile), which may be missing: defaults).")
+    var config: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
@@ -33,7 +33,8 @@ struct ServeCommand: ParsableCommand {
         let (config, overrides) = (self.config, self.overrides)
         do {
             try runBlocking { [logger] in
-                let settings = try await ServerConfiguration.load(file: config, arguments: overrides)
+                let settings = try await ServerConfiguration.load(
+                    file: config ?? ServerConfiguration.defaultFile, fileIsRequired: config != nil, arguments: overrides)
                 let server = try await Server.start(configuration: settings, logger: logger, handleSignals: true)
                 if ProcessInfo.processInfo.environment[ParentWatch.variable] != nil {
                     try await ParentWatch.start(on: MultiThreadedEventLoopGroup.singleton)

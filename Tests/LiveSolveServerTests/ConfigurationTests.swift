@@ -46,4 +46,49 @@ import Testing
             "\(error)" == #"fanout.history (FANOUT_HISTORY, --fanout-history): expected an integer ≥ 1, found "lots""#
         }
     }
+
+    /// swift-configuration reads only the keys it asks for: the file is checked first, so a
+    /// misspelled key or a list where a value belongs is refused, not left at the default.
+    @Test(arguments: [
+        ("http:\n  prot: 9000\n", "line 2: unknown key http.prot; the keys are http.host, http.port,"),
+        ("htp:\n  port: 9000\n", "line 1: unknown key htp; the keys are"),
+        ("http:\n  port: [9000]\n", "line 2: http.port: expected one value, found a list"),
+        ("http:\n  port:\n    value: 9000\n", "line 3: http.port: expected one value, found a section"),
+        ("http: 9000\n", "line 1: http: expected a section of keys"),
+        ("- http\n", "line 1: expected sections such as http: and workers:"),
+        ("http:\n  port: 9000\n   x: [\n", ": cannot be read as YAML:"),
+    ])
+    func aFileKeyThatIsNotASettingIsRefused(text: String, message: String) async throws {
+        let file = try yaml(text)
+        await #expect {
+            _ = try await ServerConfiguration.load(file: file, arguments: [])
+        } throws: { error in
+            "\(error)".hasPrefix(file) && "\(error)".contains(message)
+        }
+    }
+
+    @Test func emptySectionsAndValuesAreTheDefaults() async throws {
+        let file = try yaml("# nothing set\nhttp:\nworkers:\n  count:\nsolve: ~\n")
+        let settings = try await ServerConfiguration.load(file: file, arguments: [])
+        #expect(settings.port == ServerConfiguration().port)
+        #expect(settings.workerCount == ServerConfiguration().workerCount)
+        #expect(try await ServerConfiguration.load(file: try yaml(""), arguments: []).port == 8080)
+    }
+
+    /// The default file may be missing (defaults); a file named with --config must exist.
+    @Test func aNamedFileMustExist() async throws {
+        #expect(try await ServerConfiguration.load(file: "/nonexistent.yaml", arguments: []).port == 8080)
+        await #expect {
+            _ = try await ServerConfiguration.load(file: "/nonexistent.yaml", fileIsRequired: true, arguments: [])
+        } throws: { error in
+            "\(error)" == "/nonexistent.yaml: no such configuration file"
+        }
+    }
+
+    /// The shipped file documents every key and holds nothing else.
+    @Test func theShippedFileIsValid() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let settings = try await ServerConfiguration.load(file: root.appendingPathComponent("Config/livesolve.yaml").path, fileIsRequired: true, arguments: [])
+        #expect(settings.port == 8080)
+    }
 }
