@@ -94,7 +94,12 @@ struct FeedCommand: ParsableCommand {
     /// The model's parameters and their current values, from `GET /v1/models/{id}?include=document`.
     func parameters(host: String, port: Int) async throws -> [String: Double] {
         let url = URL(string: "http://\(host):\(port)/v1/models/\(model)?include=document")!
-        let (data, response) = try await URLSession.shared.data(from: url)
+        let data: Data, response: URLResponse
+        do {
+            (data, response) = try await URLSession.shared.data(from: url)
+        } catch {
+            throw ModelFile.Failure(description: "cannot reach a LiveSolve server at \(self.url) (\(error.localizedDescription)); is `livesolve serve` running there?")
+        }
         let json = try JSONParser.parse(String(decoding: data, as: UTF8.self))
         guard (response as? HTTPURLResponse)?.statusCode == 200 else {
             throw ModelFile.Failure(description: json["message"].flatMap { if case .string(let m) = $0 { m } else { nil } } ?? "cannot read model \(model)")

@@ -33,3 +33,21 @@ func feedRandomWalksAnExamplesParameters(example: String) async throws {
     }
     await server.stop()
 }
+
+/// No server at the URL, or no such model there: one line saying so, exit 1.
+@Test func feedSaysWhatIsMissing() async throws {
+    // A port nothing listens on: bound, then closed.
+    let closed = try await TestServer.start(workers: 1)
+    let port = closed.port
+    await closed.stop()
+    let (status, text) = try await runLivesolve(["feed", "--model", "m1", "--url", "ws://127.0.0.1:\(port)", "--seconds", "1"], seconds: 10)
+    #expect(status == 1)
+    #expect(text.hasPrefix("livesolve: cannot reach a LiveSolve server at ws://127.0.0.1:\(port) ("), "\(text)")
+    #expect(text.contains("is `livesolve serve` running there?"))
+
+    let server = try await TestServer.start(workers: 1)
+    let (missing, reply) = try await runLivesolve(["feed", "--model", "m404", "--url", "ws://127.0.0.1:\(server.port)", "--seconds", "1"], seconds: 10)
+    #expect(missing == 1)
+    #expect(reply.contains("m404"), "\(reply)")
+    await server.stop()
+}
