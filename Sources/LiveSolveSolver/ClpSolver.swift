@@ -117,9 +117,23 @@ public final class ClpSolver: Solver {
         case 1: return (.infeasible, nil)
         case 2: return (.unbounded, nil)
         case 3: return (outcome.secondaryStatus == 9 ? .timeLimit : .iterationLimit, nil)
-        default: return (.error, "CLP stopped with status \(outcome.status) (secondary \(outcome.secondaryStatus))")
+        default:
+            let why = Self.secondaryReasons[Int(outcome.secondaryStatus)].map { ": \($0)" } ?? ""
+            return (.error, "CLP stopped with status \(outcome.status) (secondary \(outcome.secondaryStatus)\(why))")
         }
     }
+
+    /// CLP's secondary statuses in words (`ClpModel::secondaryStatus`), for the `error` message.
+    private static let secondaryReasons: [Int: String] = [
+        1: "primal infeasible because the dual limit was reached",
+        2: "scaled problem optimal, unscaled problem has primal infeasibilities",
+        3: "scaled problem optimal, unscaled problem has dual infeasibilities",
+        4: "scaled problem optimal, unscaled problem has primal and dual infeasibilities",
+        5: "gave up in primal with flagged variables",
+        6: "failed the empty problem check",
+        7: "postsolve says not optimal",
+        8: "failed the bad element check",
+    ]
 }
 
 /// Microseconds on the monotonic clock.

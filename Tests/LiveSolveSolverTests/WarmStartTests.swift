@@ -137,3 +137,16 @@ func warmFollowsColdThroughInfeasibleAndUnbounded(rowBounds: [String]) throws {
     let model = try LPReader.read("max\n obj: x\nst\n c: x <= 2.5\ngeneral\n x\nend\n")
     #expect(throws: SolverError.self) { try ClpSolver(program: model.program) }
 }
+
+/// What CLP refuses comes back as an `error` whose message says why in words. (The server never
+/// sends such a number, `SolverRange`; the solver alone still must not report it as solved.)
+@Test func aSolveCLPRefusesIsAnErrorSayingWhy() throws {
+    let model = try TestData.example("refinery")
+    let solver = try ClpSolver(program: model.program)
+    #expect(solver.solve(limits: SolveLimits()).status == .optimal)
+    var delta = ModelDelta()
+    delta.coefficients[MatrixEntry(row: 0, col: 0)] = 1e25
+    let result = solver.resolve(applying: delta, limits: SolveLimits())
+    #expect(result.status == .error)
+    #expect(result.message == "CLP stopped with status 4 (secondary 8: failed the bad element check)")
+}
