@@ -95,13 +95,8 @@ struct QuickUpdateReaderTests {
     @Test(arguments: 1...8)
     func whateverIsTakenTheGeneralPathReadsTheSame(seed: UInt64) throws {
         let model = try TestData.example("refinery")
-        var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
-        func pick<T>(_ choices: [T]) -> T {
-            state ^= state >> 12
-            state ^= state << 25
-            state ^= state >> 27
-            return choices[Int((state &* 2_685_821_657_736_338_717) >> 33) % choices.count]
-        }
+        var random = SeededRandom(seed: seed)
+        func pick<T>(_ choices: [T]) -> T { random.pick(choices) }
         let space = ["", "", " ", "\n\t", "\r\n "]
         // Mostly valid pieces, so that many messages are taken.
         let valid = ["1", "-0", "1.50", "1e3", "2.5E-3", "-3.25", "12345678901234567890"]

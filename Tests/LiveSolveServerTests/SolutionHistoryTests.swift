@@ -1,6 +1,7 @@
 import LiveSolveModel
 import LiveSolveWorkerIPC
 import Testing
+import TestSupport
 
 @testable import LiveSolveServer
 
@@ -26,20 +27,9 @@ struct SolutionHistoryTests {
         }
     }
 
-    /// xorshift64*: a seeded walk that replays the same on every machine.
-    private struct Walk {
-        var state: UInt64
-        mutating func next(_ bound: Int) -> Int {
-            state ^= state >> 12
-            state ^= state << 25
-            state ^= state >> 27
-            return Int((state &* 2_685_821_657_736_338_717) >> 33) % bound
-        }
-    }
-
     @Test(arguments: 1...20)
     func inPlaceInstallsRecordWhatWholeComparisonsRecord(seed: UInt64) {
-        var walk = Walk(state: seed &* 0x9E37_79B9_7F4A_7C15 | 1)
+        var walk = SeededRandom(seed: seed)
         let sizes = [6, 4, 6, 4]  // values and reduced costs by column, duals and activities by row
         let palette: [Double] = [0, -0.0, 1, 2.5, -3, .infinity]
         var history = SolutionHistory(limit: 8)
