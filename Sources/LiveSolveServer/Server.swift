@@ -40,6 +40,11 @@ public final class Server: Sendable {
         if configuration.workerExecutable.isEmpty {
             configuration.workerExecutable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         }
+        // Checked here, not found on the first spawn: a mistyped path would otherwise leave the
+        // server up with no worker, every model `solving`, retrying for ever.
+        guard FileManager.default.isExecutableFile(atPath: configuration.workerExecutable) else {
+            throw StartError(description: "worker executable not found or not executable: \(configuration.workerExecutable) (set workers.executable, WORKERS_EXECUTABLE or --workers-executable)")
+        }
         let settings = configuration
         let publicFolder = URL(fileURLWithPath: configuration.publicFolder).standardizedFileURL.path
         var isDirectory: ObjCBool = false

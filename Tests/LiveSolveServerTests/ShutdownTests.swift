@@ -53,6 +53,18 @@ import Glibc
     #expect(!log.contains("did not finish"), "\(log)")
 }
 
+/// A setting that names a missing path stops `serve` at once, naming it, instead of serving
+/// without a dashboard or without workers.
+@Test(arguments: [
+    (["--public-folder", "/nonexistent"], "livesolve: public folder not found: /nonexistent (set public.folder"),
+    (["--workers-executable", "/nonexistent"], "livesolve: worker executable not found or not executable: /nonexistent (set workers.executable"),
+])
+func serveRefusesToStartOnAMissingPath(arguments: [String], message: String) async throws {
+    let (status, output) = try await runLivesolve(["serve", "--http-port", "0"] + arguments, seconds: 10)
+    #expect(status == 1)
+    #expect(output.hasPrefix(message), "\(output)")
+}
+
 /// Starts `livesolve serve` on a free port with two workers, as a user would; returns it, its
 /// output and the port from the one line with the URL.
 private func startServeProcess() throws -> (Process, Pipe, Int) {
