@@ -45,15 +45,34 @@ struct ModelBuilder {
 
     /// The model, or `invalid_model` naming the first number the solver cannot take (`SolverRange`).
     func build() throws(ModelError) -> Model {
-        if let problem = SolverRange.firstProblem(columns: columns, rows: rows, objective: objective,
-                                                  columnLower: columnLower, columnUpper: columnUpper,
-                                                  rowLower: rowLower, rowUpper: rowUpper, entries: entries) {
-            throw ModelError(.invalidModel, at: problem.at, problem.reason)
-        }
+        if let problem = firstOutOfRange() { throw ModelError(.invalidModel, at: problem.at, problem.reason) }
         let program = LinearProgram(
             sense: sense, objectiveConstant: objectiveConstant, objective: objective,
             columnLower: columnLower, columnUpper: columnUpper, rowLower: rowLower, rowUpper: rowUpper,
             isInteger: isInteger, matrix: SparseMatrix(rowCount: rows.count, columns: entries))
         return Model(name: name, columns: columns, rows: rows, program: program, parameters: parameters)
+    }
+
+    /// The first number the solver cannot take: where (`variable "x"`, `row "c1"`,
+    /// `variable "x" in row "c1"`) and why.
+    private func firstOutOfRange() -> (at: String, reason: String)? {
+        for j in objective.indices {
+            let at = "variable \(JSONWriter.quoted(columns[j]))"
+            if let reason = SolverRange.problem(objective[j], at: .objective(col: j))
+                ?? SolverRange.problem(columnLower[j], at: .columnLower(j)) ?? SolverRange.problem(columnUpper[j], at: .columnUpper(j)) {
+                return (at, reason)
+            }
+            for entry in entries[j] {
+                if let reason = SolverRange.problem(entry.value, at: .coefficient(row: Int(entry.row), col: j)) {
+                    return ("\(at) in row \(JSONWriter.quoted(rows[Int(entry.row)]))", reason)
+                }
+            }
+        }
+        for i in rowLower.indices {
+            if let reason = SolverRange.problem(rowLower[i], at: .rowLower(i)) ?? SolverRange.problem(rowUpper[i], at: .rowUpper(i)) {
+                return ("row \(JSONWriter.quoted(rows[i]))", reason)
+            }
+        }
+        return nil
     }
 }

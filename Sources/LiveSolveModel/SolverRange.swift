@@ -21,7 +21,7 @@ public enum SolverRange {
     }
 
     /// Why the solver cannot take `value` as a constraint coefficient, or nil.
-    public static func problem(coefficient value: Double) -> String? {
+    private static func problem(coefficient value: Double) -> String? {
         abs(value) <= coefficientLimit ? nil : beyond("coefficient", value)
     }
 
@@ -30,38 +30,25 @@ public enum SolverRange {
     }
 
     /// Why the solver cannot take `value` as a lower bound, or nil.
-    public static func problem(lower value: Double) -> String? {
+    private static func problem(lower value: Double) -> String? {
         value < infiniteBound ? nil
             : "lower bound \(JSONWriter.number(value)) is beyond the solver's range (below \(JSONWriter.number(infiniteBound)))"
     }
 
     /// Why the solver cannot take `value` as an upper bound, or nil.
-    public static func problem(upper value: Double) -> String? {
+    private static func problem(upper value: Double) -> String? {
         value > -infiniteBound ? nil
             : "upper bound \(JSONWriter.number(value)) is beyond the solver's range (above \(JSONWriter.number(-infiniteBound)))"
     }
 
-    /// The first number in a model the solver cannot take: where (`variable "x"`, `row "c1"`,
-    /// `variable "x" in row "c1"`) and why.
-    static func firstProblem(columns: NameIndex, rows: NameIndex, objective: [Double],
-                             columnLower: [Double], columnUpper: [Double],
-                             rowLower: [Double], rowUpper: [Double],
-                             entries: [[(row: Int32, value: Double)]]) -> (at: String, reason: String)? {
-        for j in objective.indices {
-            if let reason = problem(objective: objective[j]) ?? problem(lower: columnLower[j]) ?? problem(upper: columnUpper[j]) {
-                return ("variable \(JSONWriter.quoted(columns[j]))", reason)
-            }
-            for entry in entries[j] {
-                if let reason = problem(coefficient: entry.value) {
-                    return ("variable \(JSONWriter.quoted(columns[j])) in row \(JSONWriter.quoted(rows[Int(entry.row)]))", reason)
-                }
-            }
+    /// Why the solver cannot take `value` at `site`, or nil (the objective constant is not the solver's).
+    public static func problem(_ value: Double, at site: BindingSite) -> String? {
+        switch site {
+        case .objective: problem(objective: value)
+        case .coefficient: problem(coefficient: value)
+        case .rowLower, .columnLower: problem(lower: value)
+        case .rowUpper, .columnUpper: problem(upper: value)
+        case .objectiveConstant: nil
         }
-        for i in rowLower.indices {
-            if let reason = problem(lower: rowLower[i]) ?? problem(upper: rowUpper[i]) {
-                return ("row \(JSONWriter.quoted(rows[i]))", reason)
-            }
-        }
-        return nil
     }
 }

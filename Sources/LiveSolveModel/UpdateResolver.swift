@@ -77,7 +77,7 @@ public struct UpdateResolver {
         for (parameter, value) in delta.parameters {
             for site in model.parameters.sites[Int(parameter)] {
                 let scaled = model.parameters.bindings[site]!.scale * value
-                if let reason = Self.rangeProblem(scaled, at: site) {
+                if let reason = SolverRange.problem(scaled, at: site) {
                     let name = JSONWriter.quoted(model.parameters.names[Int(parameter)])
                     throw ModelError(.invalidValue, at: "parameters[\(name)]", "sets \(describe(site)): \(reason)")
                 }
@@ -100,9 +100,10 @@ public struct UpdateResolver {
         for (name, valueJSON) in members {
             let col = try column(name, field: "objective")
             func path() -> String { "objective[\(JSONWriter.quoted(name))]" }
-            try checkUnbound(.objective(col: col), at: path(), what: "the objective coefficient of \(JSONWriter.quoted(name))")
+            let site = BindingSite.objective(col: col)
+            try checkUnbound(site, at: path(), what: "the objective coefficient of \(JSONWriter.quoted(name))")
             let value = try number(valueJSON, at: path())
-            if let reason = SolverRange.problem(objective: value) { throw ModelError(.invalidValue, at: path(), reason) }
+            try checkRange(value, at: site, path: path())
             delta.objective[Int32(col)] = value
         }
         return members.count
@@ -134,14 +135,14 @@ public struct UpdateResolver {
                 let site: BindingSite = isRow ? .rowLower(index) : .columnLower(index)
                 try checkUnbound(site, at: path(), what: "the lower bound of \(what())")
                 let value = try bound(lower, infinity: -.infinity, at: "\(path()).lower")
-                if let reason = SolverRange.problem(lower: value) { throw ModelError(.invalidValue, at: "\(path()).lower", reason) }
+                try checkRange(value, at: site, path: "\(path()).lower")
                 if isRow { delta.rowLower[Int32(index)] = value } else { delta.columnLower[Int32(index)] = value }
             }
             if let upper {
                 let site: BindingSite = isRow ? .rowUpper(index) : .columnUpper(index)
                 try checkUnbound(site, at: path(), what: "the upper bound of \(what())")
                 let value = try bound(upper, infinity: .infinity, at: "\(path()).upper")
-                if let reason = SolverRange.problem(upper: value) { throw ModelError(.invalidValue, at: "\(path()).upper", reason) }
+                try checkRange(value, at: site, path: "\(path()).upper")
                 if isRow { delta.rowUpper[Int32(index)] = value } else { delta.columnUpper[Int32(index)] = value }
             }
         }
@@ -166,23 +167,18 @@ public struct UpdateResolver {
             guard let valueJSON = entry["value"] else { throw ModelError(.invalidValue, at: "\(path()).value", "expected a value") }
             let row = try row(rowName, field: "\(path()).row")
             let col = try column(colName, field: "\(path()).col")
-            try checkUnbound(.coefficient(row: row, col: col), at: path(), what: "the coefficient of \(JSONWriter.quoted(colName)) in \(JSONWriter.quoted(rowName))")
+            let site = BindingSite.coefficient(row: row, col: col)
+            try checkUnbound(site, at: path(), what: "the coefficient of \(JSONWriter.quoted(colName)) in \(JSONWriter.quoted(rowName))")
             let value = try number(valueJSON, at: "\(path()).value")
-            if let reason = SolverRange.problem(coefficient: value) { throw ModelError(.invalidValue, at: "\(path()).value", reason) }
+            try checkRange(value, at: site, path: "\(path()).value")
             delta.coefficients[MatrixEntry(row: Int32(row), col: Int32(col))] = value
         }
         return entries.count
     }
 
-    /// Why the solver cannot take `value` where a parameter puts it (`SolverRange`), or nil.
-    private static func rangeProblem(_ value: Double, at site: BindingSite) -> String? {
-        switch site {
-        case .objective: SolverRange.problem(objective: value)
-        case .rowLower, .columnLower: SolverRange.problem(lower: value)
-        case .rowUpper, .columnUpper: SolverRange.problem(upper: value)
-        case .coefficient: SolverRange.problem(coefficient: value)
-        case .objectiveConstant: nil
-        }
+    /// A number written directly that the solver cannot take (`SolverRange`) is `invalid_value` at `path`.
+    private func checkRange(_ value: Double, at site: BindingSite, path: @autoclosure () -> String) throws(ModelError) {
+        if let reason = SolverRange.problem(value, at: site) { throw ModelError(.invalidValue, at: path(), reason) }
     }
 
     /// A number a parameter drives, in words: `the objective coefficient of "x"`.
