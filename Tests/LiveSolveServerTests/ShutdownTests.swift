@@ -31,16 +31,16 @@ import Glibc
 @Test func sigtermAnswersARequestWaitingForASolutionAtOnce() async throws {
     let (process, output, port) = try startServeProcess()
     // dfl001's cold solve takes seconds, so its solution request is still waiting at the signal.
-    let (created, body) = try await httpRequest("POST", port: port, "/v1/models?name=dfl001", body: TestData.text(TestData.netlib.appendingPathComponent("dfl001.mps.gz")), contentType: "text/x-mps")
-    #expect(created == 201, "\(body)")
+    let (created, body) = try await httpResponse(port: port, "POST", "/v1/models?name=dfl001", body: TestData.text(TestData.netlib.appendingPathComponent("dfl001.mps.gz")), contentType: "text/x-mps")
+    #expect(created.statusCode == 201, "\(body)")
     let id = try #require((try? JSONParser.parse(body))?["model"]?.string)
-    let waiting = Task { try await httpRequest("GET", port: port, "/v1/models/\(id)/solution") }
+    let waiting = Task { try await httpResponse(port: port, "GET", "/v1/models/\(id)/solution") }
     try await Task.sleep(for: .milliseconds(500))
 
     let signalled = ContinuousClock.now
     kill(process.processIdentifier, SIGTERM)
-    let (status, answer) = try await waiting.value
-    #expect(status == 503)
+    let (response, answer) = try await waiting.value
+    #expect(response.statusCode == 503)
     let error = try? JSONParser.parse(answer)
     #expect(error?["code"] == .string("overloaded"))
     #expect(error?["model"] == .string(id))
@@ -94,19 +94,6 @@ private func startServeProcess() throws -> (Process, Pipe, Int) {
 
 private struct TestFailure: Error, CustomStringConvertible {
     var description: String
-}
-
-/// One HTTP request to the server on `port`; the status and the body.
-private func httpRequest(_ method: String, port: Int, _ path: String, body: String? = nil, contentType: String = "application/json") async throws -> (Int, String) {
-    var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-    request.httpMethod = method
-    request.timeoutInterval = 60
-    if let body {
-        request.httpBody = Data(body.utf8)
-        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
-    }
-    let (data, response) = try await URLSession.shared.data(for: request)
-    return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
 }
 
 /// The direct children of `pid`, from /proc.

@@ -39,15 +39,7 @@ struct TestServer {
 
     /// The whole response, headers included.
     func httpResponse(_ method: String, _ path: String, body: String? = nil, contentType: String? = "application/json") async throws -> (HTTPURLResponse, String) {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-        request.httpMethod = method
-        request.timeoutInterval = 60
-        if let body {
-            request.httpBody = Data(body.utf8)
-            if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
-        }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return (response as! HTTPURLResponse, String(decoding: data, as: UTF8.self))
+        try await LiveSolveServerTests.httpResponse(port: port, method, path, body: body, contentType: contentType)
     }
 
     func json(_ method: String, _ path: String, body: String? = nil) async throws -> (Int, JSON) {
@@ -56,6 +48,21 @@ struct TestServer {
     }
 
     func stop() async { await server.shutdown() }
+}
+
+/// One HTTP request to a server on `port` (in this process or a `livesolve serve` child): the
+/// whole response, headers included, and its body.
+func httpResponse(port: Int, _ method: String, _ path: String, body: String? = nil,
+                  contentType: String? = "application/json") async throws -> (HTTPURLResponse, String) {
+    var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+    request.httpMethod = method
+    request.timeoutInterval = 60
+    if let body {
+        request.httpBody = Data(body.utf8)
+        if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
+    }
+    let (data, response) = try await URLSession.shared.data(for: request)
+    return (response as! HTTPURLResponse, String(decoding: data, as: UTF8.self))
 }
 
 /// Runs blocking work (a plain socket's reads) on a thread of its own. On the tests' cooperative
