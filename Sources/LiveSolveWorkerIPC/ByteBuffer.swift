@@ -12,9 +12,8 @@ public struct ByteWriter {
     public mutating func append(_ value: Bool) { append(UInt8(value ? 1 : 0)) }
 
     public mutating func append(_ string: String) {
-        let utf8 = Array(string.utf8)
-        append(UInt32(utf8.count))
-        bytes.append(contentsOf: utf8)
+        append(UInt32(string.utf8.count))
+        bytes.append(contentsOf: string.utf8)
     }
 
     /// An array of fixed-width values, count first, copied in bulk (hosts are little-endian).
@@ -72,14 +71,36 @@ public struct ByteReader {
     }
 
     public mutating func readArray<T: BitwiseCopyable>(of _: T.Type = T.self) throws(FrameError) -> [T] {
-        let count = Int(try read(UInt32.self))
-        guard count <= (bytes.count - offset) / max(1, MemoryLayout<T>.stride) else { throw FrameError("frame truncated at byte \(offset)") }
-        let range = try take(count * MemoryLayout<T>.stride)
-        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        let run = try readCountedRun(of: T.self)
+        // Most arrays in a solve request are empty: no storage to allocate.
+        guard run.count > 0 else { return [] }
+        let range = run.start..<run.start + run.count * MemoryLayout<T>.stride
+        return [T](unsafeUninitializedCapacity: run.count) { buffer, initialized in
             bytes[range].withUnsafeBytes { source in
                 UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
             }
-            initialized = count
+            initialized = run.count
         }
+    }
+
+    /// What `append(array:)` wrote, left in place: elements are read from the frame one by one,
+    /// for callers that build something else from them than an array.
+    public mutating func readCountedRun<T: BitwiseCopyable>(of _: T.Type = T.self) throws(FrameError) -> CountedRun<T> {
+        let count = Int(try read(UInt32.self))
+        guard count <= (bytes.count - offset) / max(1, MemoryLayout<T>.stride) else { throw FrameError("frame truncated at byte \(offset)") }
+        let range = try take(count * MemoryLayout<T>.stride)
+        return CountedRun(bytes: bytes, start: range.lowerBound, count: count)
+    }
+}
+
+/// Fixed-width values inside a frame's bytes (little-endian, as the hosts are).
+public struct CountedRun<T: BitwiseCopyable> {
+    fileprivate let bytes: [UInt8]
+    fileprivate let start: Int
+    public let count: Int
+
+    public func element(_ i: Int) -> T {
+        precondition(i >= 0 && i < count)
+        return bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: start + i * MemoryLayout<T>.stride, as: T.self) }
     }
 }

@@ -17,9 +17,13 @@ extension ByteWriter {
         append(array: program.matrix.values)
     }
 
+    /// Keys then values, each counted as `append(array:)` writes them, without building either array:
+    /// a solve request goes out for every update, and most of its maps are empty.
     mutating func append(_ entries: [Int32: Double]) {
-        append(array: Array(entries.keys))
-        append(array: Array(entries.values))
+        append(UInt32(entries.count))
+        for key in entries.keys { append(key) }
+        append(UInt32(entries.count))
+        for value in entries.values { append(value) }
     }
 
     mutating func append(_ delta: ModelDelta) {
@@ -30,9 +34,13 @@ extension ByteWriter {
         append(delta.columnUpper)
         append(delta.rowLower)
         append(delta.rowUpper)
-        append(array: delta.coefficients.keys.map(\.row))
-        append(array: delta.coefficients.keys.map(\.col))
-        append(array: Array(delta.coefficients.values))
+        let count = UInt32(delta.coefficients.count)
+        append(count)
+        for entry in delta.coefficients.keys { append(entry.row) }
+        append(count)
+        for entry in delta.coefficients.keys { append(entry.col) }
+        append(count)
+        for value in delta.coefficients.values { append(value) }
     }
 }
 
@@ -60,11 +68,16 @@ extension ByteReader {
             matrix: SparseMatrix(rowCount: rows, columnStarts: starts, rowIndices: rowIndices, values: values))
     }
 
+    /// What `append(_ entries:)` wrote, read straight into the dictionary.
     mutating func readEntries() throws(FrameError) -> [Int32: Double] {
-        let keys = try readArray(of: Int32.self)
-        let values = try readArray(of: Double.self)
+        let keys = try readCountedRun(of: Int32.self)
+        let values = try readCountedRun(of: Double.self)
         guard keys.count == values.count else { throw FrameError("delta has \(keys.count) indices and \(values.count) values") }
-        return Dictionary(zip(keys, values)) { _, last in last }
+        var entries: [Int32: Double] = [:]
+        guard keys.count > 0 else { return entries }
+        entries.reserveCapacity(keys.count)
+        for i in 0..<keys.count { entries[keys.element(i)] = values.element(i) }
+        return entries
     }
 
     mutating func readDelta() throws(FrameError) -> ModelDelta {
@@ -77,9 +90,12 @@ extension ByteReader {
         delta.columnUpper = try readEntries()
         delta.rowLower = try readEntries()
         delta.rowUpper = try readEntries()
-        let rows = try readArray(of: Int32.self), cols = try readArray(of: Int32.self), values = try readArray(of: Double.self)
+        let rows = try readCountedRun(of: Int32.self), cols = try readCountedRun(of: Int32.self)
+        let values = try readCountedRun(of: Double.self)
         guard rows.count == cols.count, cols.count == values.count else { throw FrameError("delta coefficients have mismatched lengths") }
-        for i in values.indices { delta.coefficients[MatrixEntry(row: rows[i], col: cols[i])] = values[i] }
+        for i in 0..<values.count {
+            delta.coefficients[MatrixEntry(row: rows.element(i), col: cols.element(i))] = values.element(i)
+        }
         return delta
     }
 }

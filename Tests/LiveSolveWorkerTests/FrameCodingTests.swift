@@ -1,0 +1,59 @@
+import LiveSolveModel
+import LiveSolveWorkerIPC
+import Testing
+
+// The worker frames' binary coding, both directions: every field survives the trip, and a
+// damaged frame is an error, never a trap.
+
+/// A frame's payload: the bytes after its length prefix.
+private func payload(_ frame: [UInt8]) -> [UInt8] { Array(frame.dropFirst(4)) }
+
+private func everyKindOfDelta() -> ModelDelta {
+    var delta = ModelDelta()
+    delta.objectiveConstant = -2.5
+    delta.objective = [0: 1.5, 7: -0.399, 31: 1e20]
+    delta.columnLower = [3: 0]
+    delta.columnUpper = [3: 10, 4: .infinity]
+    delta.rowLower = [2: -.infinity]
+    delta.rowUpper = [2: 44.5, 9: 0]
+    delta.coefficients = [MatrixEntry(row: 2, col: 7): 3.25, MatrixEntry(row: 9, col: 0): -1]
+    return delta
+}
+
+@Test func aSolveRequestWithEveryKindOfChangeDecodesToWhatWasSent() throws {
+    let limits = SolveLimits(seconds: 2.5, iterations: 100)
+    for delta in [everyKindOfDelta(), ModelDelta()] {
+        let request = WorkerRequest.solve(model: 42, delta: delta, full: true, limits: limits)
+        #expect(try WorkerRequest.decode(payload(request.frame())) == request)
+    }
+}
+
+@Test func aSolvedReplyDecodesToWhatWasSent() throws {
+    let answer = SolveAnswer(
+        model: 7, status: .optimal, message: nil, objective: -464.75, iterations: 3, solveMicros: 26,
+        algorithm: .primal, isWarmStart: true, values: .sparse(indices: [1, 5], values: [0.5, -0.0]),
+        duals: .full([1, 2, 3]), reducedCosts: .sparse(indices: [], values: []),
+        rowActivities: .full([]), basis: Basis(statuses: [0, 1, 2, 3]))
+    #expect(try WorkerReply.decode(payload(WorkerReply.solved(answer).frame())) == .solved(answer))
+    let failed = WorkerReply.error(model: 3, message: "CLP stopped with status 4 (secondary 8: failed the bad element check)")
+    #expect(try WorkerReply.decode(payload(failed.frame())) == failed)
+}
+
+@Test func everyTruncationOfASolveRequestIsAnErrorNotATrap() {
+    let bytes = payload(WorkerRequest.solve(model: 1, delta: everyKindOfDelta(), full: false, limits: SolveLimits()).frame())
+    for length in 0..<bytes.count {
+        #expect(throws: FrameError.self) { try WorkerRequest.decode(Array(bytes.prefix(length))) }
+    }
+}
+
+@Test func mismatchedIndexAndValueCountsAreAnError() throws {
+    var delta = ModelDelta()
+    delta.objective = [0: 1, 1: 2]
+    var bytes = payload(WorkerRequest.solve(model: 1, delta: delta, full: false, limits: SolveLimits()).frame())
+    // tag, model, full, seconds, iterations, has-constant, constant: then the objective's key count.
+    let keyCount = 1 + 4 + 1 + 8 + 8 + 1 + 8
+    #expect(bytes[keyCount] == 2)
+    bytes[keyCount] = 1
+    // The frame is one index short of its claim elsewhere too; either way it must be refused.
+    #expect(throws: FrameError.self) { try WorkerRequest.decode(bytes) }
+}
