@@ -42,7 +42,7 @@ public struct JSONWriter {
         if n == n.rounded(), abs(n) < 1e15 {
             return n == 0 && n.sign == .minus ? "-0" : String(Int64(n))
         }
-        return "\(n)"
+        return n.description
     }
 
     /// Whether `s` has a character JSON must escape; most names and keys have none.

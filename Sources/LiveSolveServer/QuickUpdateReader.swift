@@ -54,25 +54,25 @@ struct QuickUpdateReader {
 
     private mutating func update() -> Update? {
         var isUpdate = false, model: String?, id: EchoedID?
-        var entries: [(name: Range<Int>, value: Double)]?
+        var entries: [(name: String, value: Double)]?
         skipWhitespace()
         guard take(UInt8(ascii: "{")) else { return nil }
         repeat {
+            // Keys are compared as bytes: no string is made for them.
             guard let key = memberKey() else { return nil }
-            switch text(key) {
-            case "op":
-                guard !isUpdate, let op = plainString(), text(op) == "update" else { return nil }
+            if matches(key, "op") {
+                guard !isUpdate, let op = plainString(), matches(op, "update") else { return nil }
                 isUpdate = true
-            case "model":
+            } else if matches(key, "model") {
                 guard model == nil, let name = plainString() else { return nil }
                 model = text(name)
-            case "id":
+            } else if matches(key, "id") {
                 guard id == nil, let value = idText() else { return nil }
                 id = EchoedID(json: value)
-            case "objective":
+            } else if matches(key, "objective") {
                 guard entries == nil, let read = objective() else { return nil }
                 entries = read
-            default:
+            } else {
                 return nil
             }
             skipWhitespace()
@@ -80,19 +80,19 @@ struct QuickUpdateReader {
         guard take(UInt8(ascii: "}")) else { return nil }
         skipWhitespace()
         guard index == bytes.count, isUpdate, let model, let entries else { return nil }
-        return Update(model: model, id: id, objective: entries.map { (text($0.name), $0.value) })
+        return Update(model: model, id: id, objective: entries)
     }
 
     /// `{ "name": number, … }` with at least one entry.
-    private mutating func objective() -> [(name: Range<Int>, value: Double)]? {
+    private mutating func objective() -> [(name: String, value: Double)]? {
         guard take(UInt8(ascii: "{")) else { return nil }
-        var entries: [(name: Range<Int>, value: Double)] = []
+        var entries: [(name: String, value: Double)] = []
         repeat {
             guard let name = memberKey(), let number = numberRange() else { return nil }
             let value = JSONNumber.value(UnsafeBufferPointer(rebasing: bytes[number]))
             // Beyond the solver's range (infinite included): the general path says why.
             guard SolverRange.problem(objective: value) == nil else { return nil }
-            entries.append((name, value))
+            entries.append((text(name), value))
             skipWhitespace()
         } while take(UInt8(ascii: ","))
         guard take(UInt8(ascii: "}")) else { return nil }
@@ -146,6 +146,12 @@ struct QuickUpdateReader {
     }
 
     private func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+
+    /// Whether the bytes in `range` are `word`'s (ASCII).
+    private func matches(_ range: Range<Int>, _ word: StaticString) -> Bool {
+        range.count == word.utf8CodeUnitCount
+            && word.withUTF8Buffer { word in (0..<range.count).allSatisfy { bytes[range.lowerBound + $0] == word[$0] } }
+    }
 
     private mutating func take(_ byte: UInt8) -> Bool {
         guard index < bytes.count, bytes[index] == byte else { return false }
