@@ -46,6 +46,10 @@ final class Connection: @unchecked Sendable {
     private var ackFlush: Scheduled<Void>?
     var subscriptions: [String: Subscription] = [:]
     var isOpen = true
+    /// When a solution was last sent here, until the client's next message.
+    private var solutionSentAt: NIODeadline?
+    /// How soon this client sent a message after the solution before it (see `LoopPoller`).
+    private(set) var answersWithin: TimeAmount?
 
     init(channel: any Channel, encoder: NIOLoopBound<ChannelHandlerContext>?) {
         self.channel = channel
@@ -170,6 +174,20 @@ final class Connection: @unchecked Sendable {
         } else {
             channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: TextFrame.payload(of: frame)), promise: promise)
         }
+    }
+
+    /// A solution was written. A client that did not answer the one before is not answering
+    /// solutions: the loop does not poll for it.
+    func solutionSent(at time: NIODeadline) {
+        if solutionSentAt != nil { answersWithin = nil }
+        solutionSentAt = time
+    }
+
+    /// A message arrived: if it follows a solution, how soon is this client's answer time.
+    func messageArrived() {
+        guard let sent = solutionSentAt else { return }
+        answersWithin = .now() - sent
+        solutionSentAt = nil
     }
 
     /// Closes with a status code, e.g. 1007 for invalid UTF-8.

@@ -7,6 +7,7 @@ extension Coordinator {
     func install(_ answer: SolveAnswer, for record: ModelRecord) {
         guard let flight = record.inFlight else { return }
         record.inFlight = nil
+        record.lastRoundTrip = .now() - flight.dispatchedAt
         record.basis = answer.basis
         record.crashes = 0
         let version = SolutionVersion(
@@ -68,7 +69,8 @@ extension Coordinator {
             }
         } else {
             record.fanout = nil
-            if pass.hasNewerVersion { startFanout(record) }
+            if pass.hasNewerVersion { return startFanout(record) }
+            pollForInput(due: pass.soonestAnswer)
         }
     }
 
@@ -115,6 +117,8 @@ extension Coordinator {
         }
         connection.send(frame: frame)
         subscription.sentVersion = newest.number
+        connection.solutionSent(at: pass.startedAt)
+        if let answer = connection.answersWithin, pass.soonestAnswer.map({ answer < $0 }) ?? true { pass.soonestAnswer = answer }
         return true
     }
 

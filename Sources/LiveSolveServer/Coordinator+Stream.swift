@@ -49,6 +49,7 @@ extension Coordinator {
     /// loop) and `get` (which may wait for a solution). Those are returned, to be finished in
     /// order before the connection's next message.
     func start(_ text: String, from connection: Connection) -> DeferredRequest? {
+        connection.messageArrived()
         if let quick = QuickUpdateReader.read(text), let record = models[quick.model],
            let delta = quick.delta(columns: record.model.columns, bindings: record.model.parameters.bindings) {
             accept(delta, for: record) { seq in

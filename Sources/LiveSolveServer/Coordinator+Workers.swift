@@ -74,16 +74,31 @@ extension Coordinator {
             if !waitingForWorker.contains(where: { $0 === record }) { waitingForWorker.append(record) }
             return
         }
+        pollForInput(due: record.lastRoundTrip)
+        let now = NIODeadline.now()
         let grace = configuration.solveTimeLimit + configuration.solveGrace
-        let deadline = NIODeadline.now() + .nanoseconds(Int64(grace * 1e9))
+        let deadline = now + .nanoseconds(Int64(grace * 1e9))
         armWatchdog(for: deadline)
         record.inFlight = .init(worker: worker, seq: record.seq, updatesMerged: record.pendingCount,
-                                oldestUpdate: record.oldestPending ?? .now(), deadline: deadline)
+                                oldestUpdate: record.oldestPending ?? now, dispatchedAt: now, deadline: deadline)
         record.pending = nil
         record.pendingCount = 0
         record.oldestPending = nil
         metrics.solvesStarted.increment()
     }
+
+    /// Keeps the loop running for an input due within the poller's window (see `LoopPoller`),
+    /// when a core is spare for it: with a solve on every other core, a polling loop would take
+    /// turns with a worker or client on its own (W4's small model while dfl001 solves: p99 from
+    /// 1.3 to 4.4 ms).
+    func pollForInput(due expected: TimeAmount?) {
+        guard let poller, let expected, expected <= poller.window else { return }
+        let busyWorkers = workers.reduce(0) { $0 + ($1?.isBusy == true ? 1 : 0) }
+        guard busyWorkers < Self.cores else { return }
+        poller.inputDue(in: expected)
+    }
+
+    private static let cores = System.coreCount
 
     /// Gives an idle worker the oldest waiting model, preferring one it holds warm.
     func serveWaiting(on worker: WorkerProcess) {

@@ -25,8 +25,8 @@ struct DirectSocket {
     /// The channel's socket, or nil when its descriptor cannot be found and checked, or when
     /// NIO still holds bytes for it (written first, they must stay first).
     init?(channel: any Channel) {
-        guard let socket = Self.storedProperty("socket", of: channel),
-              let descriptor = Self.storedProperty("descriptor", of: socket) as? CInt, descriptor >= 0
+        guard let socket = storedProperty("socket", of: channel),
+              let descriptor = storedProperty("descriptor", of: socket) as? CInt, descriptor >= 0
         else { return nil }
         var local: CInt = 0, peer: CInt = 0
         guard ls_socket_ports(descriptor, &local, &peer) == 0,
@@ -77,15 +77,5 @@ struct DirectSocket {
                 }
             }
         }
-    }
-
-    /// A stored property of an object or of one of its superclasses, by name.
-    private static func storedProperty(_ label: String, of value: Any) -> Any? {
-        var mirror: Mirror? = Mirror(reflecting: value)
-        while let current = mirror {
-            if let child = current.children.first(where: { $0.label == label }) { return child.value }
-            mirror = current.superclassMirror
-        }
-        return nil
     }
 }

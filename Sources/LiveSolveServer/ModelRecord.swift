@@ -11,6 +11,7 @@ final class ModelRecord: @unchecked Sendable {
         var updatesMerged: Int
         /// When the oldest update in this solve was accepted, for the update-to-publish latency.
         var oldestUpdate: NIODeadline
+        var dispatchedAt: NIODeadline
         /// When its worker is killed if it has not answered: the time limit plus grace.
         var deadline: NIODeadline
         var timedOut = false
@@ -26,6 +27,8 @@ final class ModelRecord: @unchecked Sendable {
     var pendingCount = 0
     var oldestPending: NIODeadline?
     var inFlight: InFlight?
+    /// From the last solve request to its answer: when that is short, the loop polls for the next.
+    var lastRoundTrip: TimeAmount?
     /// The worker holding this model warm.
     var home: WorkerProcess?
     var basis: Basis?
@@ -101,6 +104,9 @@ final class FanoutPass {
     var frames: [FrameKey: ByteBuffer] = [:]
     /// The last frame encoded or written: most subscribers of a model share one.
     var lastFrame: (key: FrameKey, frame: ByteBuffer)?
+    let startedAt = NIODeadline.now()
+    /// The shortest time in which a client this pass wrote to answered its previous solution.
+    var soonestAnswer: TimeAmount?
 
     init(subscribers: [Connection.Subscription]) { self.subscribers = subscribers }
 }

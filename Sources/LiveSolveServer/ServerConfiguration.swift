@@ -39,6 +39,9 @@ public struct ServerConfiguration: Sendable {
     public var history = 64
     /// `fanout.chunk` — subscribers written per loop turn; between turns the loop serves other sockets.
     public var fanoutChunk = 512
+    /// `loop.pollMicros` — how long the event loop keeps running instead of sleeping when an
+    /// answer is due within that time (see `LoopPoller`); 0 never polls.
+    public var loopPollMicros = 300
 
     public init() {}
 
@@ -142,6 +145,7 @@ public struct ServerConfiguration: Sendable {
         .string("public.folder", \.publicFolder),
         .int("fanout.history", \.history, 1...Int.max),
         .int("fanout.chunk", \.fanoutChunk, 1...Int.max),
+        .int("loop.pollMicros", \.loopPollMicros, 0...10_000),
     ]}
 
     /// Each `--flag` among the overrides must name a key (`--flag value` or `--flag=value`).

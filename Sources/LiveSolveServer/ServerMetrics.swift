@@ -16,6 +16,7 @@ final class ServerMetrics: Sendable {
     let deliveries: Counter
     let solveSeconds: ValueHistogram
     let publishSeconds: ValueHistogram
+    let loopPollSeconds: ValueHistogram
     private let rejectedByCode: [ErrorCode: Counter]
 
     init() {
@@ -31,6 +32,9 @@ final class ServerMetrics: Sendable {
         let buckets = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
         solveSeconds = registry.makeValueHistogram(descriptor: Self.d("solve_seconds", "Solver time per solve."), buckets: buckets)
         publishSeconds = registry.makeValueHistogram(descriptor: Self.d("update_to_publish_seconds", "From an update's acceptance to the publication of the first solution that includes it."), buckets: buckets)
+        loopPollSeconds = registry.makeValueHistogram(
+            descriptor: Self.d("loop_poll_seconds", "Time the event loop kept running for an input due soon instead of sleeping (see loop.pollMicros), per poll."),
+            buckets: [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.01])
         var rejected: [ErrorCode: Counter] = [:]
         for code in ErrorCode.allCases {
             rejected[code] = registry.makeCounter(descriptor: Self.d("requests_rejected_total", "Requests rejected, by error code."), labels: [("code", code.rawValue)])
