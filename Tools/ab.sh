@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Compares W1's overhead (p50 latency minus solveMicros) of two builds, alternating: each round
-# runs A then B, each against a fresh server of its own build (100 warm-up steps, then one
-# measured run of the whole stream). Rounds alternate because this machine's speed drifts by
-# more than the differences worth measuring; nothing else is started while a bench runs (see
-# README, "Measure W1 with nothing else starting").
+# runs both, each against a fresh server of its own build (100 warm-up steps, then one measured
+# run of the whole stream), A first in odd rounds and B first in even ones: the second of a pair
+# measured lower, 6 rounds of 6 with one build as both A and B (97 against 103 µs). Rounds
+# alternate because this machine's speed drifts by more than the differences worth measuring;
+# nothing else is started while a bench runs (see README, "Measure W1 with nothing else starting").
 #
 #   Tools/ab.sh OLD/livesolve NEW/livesolve [rounds] [stream name, default afiro]
 #
@@ -25,8 +26,13 @@ run() {  # binary, environment, result file
 }
 
 for round in $(seq "$rounds"); do
-    run "$a" "${ENV_A:-}" "$out/a.$round"
-    run "$b" "${ENV_B:-}" "$out/b.$round"
+    if (( round % 2 )); then
+        run "$a" "${ENV_A:-}" "$out/a.$round"
+        run "$b" "${ENV_B:-}" "$out/b.$round"
+    else
+        run "$b" "${ENV_B:-}" "$out/b.$round"
+        run "$a" "${ENV_A:-}" "$out/a.$round"
+    fi
 done
 
 python3 - "$out" "$rounds" <<'EOF'

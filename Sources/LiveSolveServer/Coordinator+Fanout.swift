@@ -7,7 +7,7 @@ extension Coordinator {
     func install(_ answer: SolveAnswer, for record: ModelRecord) {
         guard let flight = record.inFlight else { return }
         record.inFlight = nil
-        record.lastRoundTrip = .now() - flight.dispatchedAt
+        record.answered(after: .now() - flight.dispatchedAt)
         record.basis = answer.basis
         record.crashes = 0
         let version = SolutionVersion(

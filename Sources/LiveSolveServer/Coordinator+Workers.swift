@@ -74,7 +74,7 @@ extension Coordinator {
             if !waitingForWorker.contains(where: { $0 === record }) { waitingForWorker.append(record) }
             return
         }
-        pollForInput(due: record.lastRoundTrip)
+        pollForInput(due: record.roundTrip)
         let now = NIODeadline.now()
         let grace = configuration.solveTimeLimit + configuration.solveGrace
         let deadline = now + .nanoseconds(Int64(grace * 1e9))

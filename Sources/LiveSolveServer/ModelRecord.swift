@@ -27,8 +27,14 @@ final class ModelRecord: @unchecked Sendable {
     var pendingCount = 0
     var oldestPending: NIODeadline?
     var inFlight: InFlight?
-    /// From the last solve request to its answer: when that is short, the loop polls for the next.
-    var lastRoundTrip: TimeAmount?
+    /// From a solve request to its answer, averaged (each new one weighs a quarter): when that is
+    /// short, the loop polls for the next answer. Averaged, so one long solve among short ones
+    /// (adlittle's steps that pivot) does not stop the polling for the step after it.
+    var roundTrip: TimeAmount?
+
+    func answered(after roundTrip: TimeAmount) {
+        self.roundTrip = self.roundTrip.map { .nanoseconds($0.nanoseconds + (roundTrip.nanoseconds - $0.nanoseconds) / 4) } ?? roundTrip
+    }
     /// The worker holding this model warm.
     var home: WorkerProcess?
     var basis: Basis?
