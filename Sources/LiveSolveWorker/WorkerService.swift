@@ -10,11 +10,19 @@ import Glibc
 /// Holds many models at once, each with its solver and the vectors last sent for it, so every
 /// answer can carry only what changed. Single-threaded: a solve blocks this process only.
 public final class WorkerService {
-    private struct HeldModel {
-        var solver: ClpSolver
-        var columns: Int
-        var rows: Int
+    /// A class: a solve changes `lastSent` in place, without copying the entry out of the
+    /// table and writing it back.
+    private final class HeldModel {
+        let solver: ClpSolver
+        let columns: Int
+        let rows: Int
         var lastSent: [[Double]]? = nil
+
+        init(solver: ClpSolver, columns: Int, rows: Int) {
+            self.solver = solver
+            self.columns = columns
+            self.rows = rows
+        }
     }
 
     private var models: [UInt32: HeldModel] = [:]
@@ -67,22 +75,20 @@ public final class WorkerService {
                 return .error(model: model, message: error.message)
             }
         case let .solve(model, delta, full, limits):
-            guard var held = models[model] else { return .error(model: model, message: "model \(model) is not loaded") }
+            guard let held = models[model] else { return .error(model: model, message: "model \(model) is not loaded") }
             if let problem = Self.check(delta, columns: held.columns, rows: held.rows) {
                 return .error(model: model, message: problem)
             }
             let result = held.solver.resolve(applying: delta, limits: limits)
-            let vectors = [result.values, result.duals, result.reducedCosts, result.rowActivities]
-            let changes = vectors.indices.map { i in
-                full ? VectorChange.full(vectors[i]) : VectorChange.between(held.lastSent?[i], vectors[i])
-            }
-            held.lastSent = vectors
-            models[model] = held
+            let previous = held.lastSent
+            func change(_ i: Int, _ vector: [Double]) -> VectorChange { full ? .full(vector) : .between(previous?[i], vector) }
+            held.lastSent = [result.values, result.duals, result.reducedCosts, result.rowActivities]
             return .solved(SolveAnswer(
                 model: model, status: result.status, message: result.message, objective: result.objective,
                 iterations: result.iterations, solveMicros: result.solveMicros, algorithm: result.algorithm,
-                isWarmStart: result.isWarmStart, values: changes[0], duals: changes[1], reducedCosts: changes[2],
-                rowActivities: changes[3], basis: held.solver.basis()))
+                isWarmStart: result.isWarmStart, values: change(0, result.values), duals: change(1, result.duals),
+                reducedCosts: change(2, result.reducedCosts), rowActivities: change(3, result.rowActivities),
+                basis: held.solver.basis()))
         case let .drop(model):
             models[model] = nil
             return .dropped(model: model)
@@ -93,10 +99,12 @@ public final class WorkerService {
 
     /// A delta's indices must fit the model it is for: a bad one is an error, never a crash.
     static func check(_ delta: ModelDelta, columns: Int, rows: Int) -> String? {
-        let columnKeys = [delta.objective.keys, delta.columnLower.keys, delta.columnUpper.keys].joined()
-        if let bad = columnKeys.first(where: { $0 < 0 || Int($0) >= columns }) { return "column index \(bad) out of range 0..<\(columns)" }
-        let rowKeys = [delta.rowLower.keys, delta.rowUpper.keys].joined()
-        if let bad = rowKeys.first(where: { $0 < 0 || Int($0) >= rows }) { return "row index \(bad) out of range 0..<\(rows)" }
+        // Each map on its own: this runs before every solve, and a list of them is an allocation.
+        func firstBad(_ keys: Dictionary<Int32, Double>.Keys, _ count: Int) -> Int32? { keys.first { $0 < 0 || Int($0) >= count } }
+        if let bad = firstBad(delta.objective.keys, columns) ?? firstBad(delta.columnLower.keys, columns) ?? firstBad(delta.columnUpper.keys, columns) {
+            return "column index \(bad) out of range 0..<\(columns)"
+        }
+        if let bad = firstBad(delta.rowLower.keys, rows) ?? firstBad(delta.rowUpper.keys, rows) { return "row index \(bad) out of range 0..<\(rows)" }
         if let bad = delta.coefficients.keys.first(where: { $0.row < 0 || Int($0.row) >= rows || $0.col < 0 || Int($0.col) >= columns }) {
             return "coefficient (\(bad.row), \(bad.col)) out of range"
         }

@@ -52,7 +52,7 @@ private let algorithmCodes: [Algorithm] = [.cold, .primal, .dual]
 
 extension WorkerReply {
     public func frame() -> [UInt8] {
-        var w = ByteWriter()
+        var w = ByteWriter(capacity: estimatedSize)
         w.append(UInt32(0))
         switch self {
         case .loaded(let model):
@@ -86,6 +86,13 @@ extension WorkerReply {
         }
         w.patchLength()
         return w.bytes
+    }
+
+    /// Room for the frame, so it is written without growing.
+    private var estimatedSize: Int {
+        guard case .solved(let a) = self else { return 256 }
+        let entries = a.values.count + a.duals.count + a.reducedCosts.count + a.rowActivities.count
+        return 64 + (a.message?.utf8.count ?? 0) + 12 * entries + a.basis.statuses.count
     }
 
     public static func decode(_ payload: [UInt8]) throws(FrameError) -> WorkerReply {

@@ -28,6 +28,14 @@ private func solved(_ reply: WorkerReply) -> SolveAnswer? {
     bad.objective = [999: 1]
     #expect(try worker.roundTrip(.solve(model: 7, delta: bad, full: false, limits: SolveLimits()))
         == .error(model: 7, message: "column index 999 out of range 0..<32"))
+    bad = ModelDelta()
+    bad.rowUpper = [-1: 1]
+    #expect(try worker.roundTrip(.solve(model: 7, delta: bad, full: false, limits: SolveLimits()))
+        == .error(model: 7, message: "row index -1 out of range 0..<27"))
+    bad = ModelDelta()
+    bad.coefficients = [MatrixEntry(row: 0, col: 32): 1]
+    #expect(try worker.roundTrip(.solve(model: 7, delta: bad, full: false, limits: SolveLimits()))
+        == .error(model: 7, message: "coefficient (0, 32) out of range"))
     #expect(try worker.roundTrip(.solve(model: 8, delta: ModelDelta(), full: false, limits: SolveLimits()))
         == .error(model: 8, message: "model 8 is not loaded"))
 
