@@ -70,7 +70,7 @@ extension Coordinator {
         } else {
             record.fanout = nil
             if pass.hasNewerVersion { return startFanout(record) }
-            pollForInput(due: pass.soonestAnswer)
+            pollForInput(due: pass.soonestAnswer, fromClient: true)
         }
     }
 

@@ -88,13 +88,13 @@ extension Coordinator {
     }
 
     /// Keeps the loop running for an input due within the poller's window (see `LoopPoller`),
-    /// when a core is spare for it: with a solve on every other core, a polling loop would take
-    /// turns with a worker or client on its own (W4's small model while dfl001 solves: p99 from
-    /// 1.3 to 4.4 ms).
-    func pollForInput(due expected: TimeAmount?) {
+    /// when the cores hold it beside what else must run meanwhile: the busy workers, and the
+    /// client (`fromClient`) whose answer it waits for. Otherwise the polling loop would take
+    /// turns on a core with one of them (W4's small model while dfl001 solves: p99 4.4 ms).
+    func pollForInput(due expected: TimeAmount?, fromClient: Bool = false) {
         guard let poller, let expected, expected <= poller.window else { return }
         let busyWorkers = workers.reduce(0) { $0 + ($1?.isBusy == true ? 1 : 0) }
-        guard busyWorkers < Self.cores else { return }
+        guard 1 + busyWorkers + (fromClient ? 1 : 0) <= Self.cores else { return }
         poller.inputDue(in: expected)
     }
 
