@@ -74,7 +74,8 @@ extension Coordinator {
             if !waitingForWorker.contains(where: { $0 === record }) { waitingForWorker.append(record) }
             return
         }
-        pollForInput(due: record.roundTrip)
+        // Not while its fan-out continues: the pass's next chunk waits on a timer the poll would hold up.
+        if record.fanout == nil { pollForInput(due: record.roundTrip) }
         let now = NIODeadline.now()
         let grace = configuration.solveTimeLimit + configuration.solveGrace
         let deadline = now + .nanoseconds(Int64(grace * 1e9))
