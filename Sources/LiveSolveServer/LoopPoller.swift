@@ -6,19 +6,19 @@ import NIOCore
 ///
 /// Why: a W1 step reaches the loop twice (the client's update, then the worker's answer), each
 /// time 40–70 µs after the loop last had work. Asleep by then, the loop was woken on its
-/// virtual CPU with its caches cold; still running, it finds the input at once. On afiro that
-/// took W1's overhead from a median of 121.6 to 95.2 µs (8 alternating rounds, 100–300 µs
-/// windows alike), with W2, W3 and W4 unchanged within their noise.
+/// virtual CPU with its caches cold; still running, it finds the input at once. W1's overhead,
+/// medians of 8 alternating rounds against polling off: afiro 109.3 to 95.1 µs, adlittle 126.4
+/// to 105.0 µs, with W2, W3 and W4 unchanged within their noise.
 ///
-/// It polls only when an input is due soon, so sparse traffic never pays for it:
-/// - after a solve request, when the model's previous request was answered within the window;
-/// - after a solution, when a client it went to answered its previous one within the window.
+/// The coordinator decides when an input is due (`pollForInput`), so sparse traffic never pays:
+/// a model's answer when its round trips are within the window, a client's next message when it
+/// answers solutions that fast, and only with the cores to spare.
 ///
 /// While polling it yields the processor on every turn, so a worker or client the scheduler
 /// places on this core runs at once, and it stops as soon as the loop's epoll descriptor is
 /// readable: a socket, a pipe, a due timer armed before the poll began. What it can delay, by
 /// at most the window: a timer armed since the loop last waited, and a task from another thread
-/// (NIO wakes the loop for those only while it waits); the fan-out's short timer does not poll.
+/// (NIO wakes the loop for those only while it waits).
 final class LoopPoller {
     let window: TimeAmount
     private let loop: any EventLoop
