@@ -44,7 +44,7 @@ extension Coordinator {
         let delay = min(5_000, 100 << min(failures, 6))
         loop.scheduleTask(in: .milliseconds(Int64(delay))) { [weak self] in
             guard let self else { return }
-            self.assumeIsolated { $0.spawnWorker(slot: slot) }
+            _ = self.assumeIsolated { $0.spawnWorker(slot: slot) }
         }
     }
 

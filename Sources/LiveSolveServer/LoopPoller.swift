@@ -19,7 +19,10 @@ import NIOCore
 /// readable: a socket, a pipe, a due timer armed before the poll began. What it can delay, by
 /// at most the window: a timer armed since the loop last waited, and a task from another thread
 /// (NIO wakes the loop for those only while it waits).
-final class LoopPoller {
+///
+/// Used only on its loop (the coordinator's), hence the unchecked `Sendable`: its poll task is
+/// handed to that same loop.
+final class LoopPoller: @unchecked Sendable {
     let window: TimeAmount
     private let loop: any EventLoop
     private var descriptor: pollfd
@@ -60,9 +63,9 @@ final class LoopPoller {
         guard let selector = storedProperty("_selector", of: loop),
               let descriptor = storedProperty("selectorFD", of: selector) as? CInt, descriptor >= 0
         else { return nil }
-        var target = [CChar](repeating: 0, count: 64)
-        let length = readlink("/proc/self/fd/\(descriptor)", &target, target.count - 1)
-        guard length > 0, String(cString: target) == "anon_inode:[eventpoll]" else { return nil }
+        var target = [UInt8](repeating: 0, count: 64)
+        let length = readlink("/proc/self/fd/\(descriptor)", &target, target.count)
+        guard length > 0, String(decoding: target.prefix(length), as: UTF8.self) == "anon_inode:[eventpoll]" else { return nil }
         return descriptor
     }
 }
