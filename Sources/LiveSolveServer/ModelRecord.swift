@@ -11,6 +11,7 @@ final class ModelRecord: @unchecked Sendable {
         var updatesMerged: Int
         /// When the oldest update in this solve was accepted, for the update-to-publish latency.
         var oldestUpdate: NIODeadline
+        /// When the request went to the worker, for the model's round trip.
         var dispatchedAt: NIODeadline
         /// When its worker is killed if it has not answered: the time limit plus grace.
         var deadline: NIODeadline
@@ -35,6 +36,7 @@ final class ModelRecord: @unchecked Sendable {
     func answered(after roundTrip: TimeAmount) {
         self.roundTrip = self.roundTrip.map { .nanoseconds($0.nanoseconds + (roundTrip.nanoseconds - $0.nanoseconds) / 4) } ?? roundTrip
     }
+
     /// The worker holding this model warm.
     var home: WorkerProcess?
     var basis: Basis?
@@ -110,6 +112,7 @@ final class FanoutPass {
     var frames: [FrameKey: ByteBuffer] = [:]
     /// The last frame encoded or written: most subscribers of a model share one.
     var lastFrame: (key: FrameKey, frame: ByteBuffer)?
+    /// When the pass began: when its solutions count as sent, for the clients' answer times.
     let startedAt = NIODeadline.now()
     /// The shortest time in which a client this pass wrote to answered its previous solution.
     var soonestAnswer: TimeAmount?
