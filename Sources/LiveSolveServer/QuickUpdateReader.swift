@@ -10,9 +10,9 @@ import LiveSolveModel
 ///
 /// It takes only what it can take without judgement: plain ASCII keys and names (no escapes),
 /// no repeated key or name, numbers in JSON's grammar within the solver's range (`SolverRange`),
-/// names the model knows that no parameter drives. Anything else, valid or not, returns nil, and the general path
-/// (`ClientRequestParser`, `UpdateResolver`) reads the message and reports what is wrong, so
-/// errors and their wording stay in one place. What this accepts, that path reads the same.
+/// names the model knows that no parameter drives. Anything else, valid or not, returns nil,
+/// and the general path (`ClientRequestParser`, `UpdateResolver`) reads the message and reports
+/// what is wrong, so errors and their wording stay in one place. What this accepts, that path reads the same.
 struct QuickUpdateReader {
     struct Update {
         var model: String

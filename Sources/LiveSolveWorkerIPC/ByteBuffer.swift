@@ -22,6 +22,13 @@ public struct ByteWriter {
         array.withUnsafeBytes { bytes.append(contentsOf: $0) }
     }
 
+    /// What `append(array:)` writes, from any collection, element by element: for values held
+    /// elsewhere than in an array (a dictionary's keys, say), so that none is built for them.
+    mutating func append<C: Collection>(run values: C) where C.Element: BitwiseCopyable {
+        append(UInt32(values.count))
+        for value in values { withUnsafeBytes(of: value) { bytes.append(contentsOf: $0) } }
+    }
+
     /// Replaces the first four bytes with the frame's length: the bytes after them.
     mutating func patchLength() {
         let length = UInt32(bytes.count - 4).littleEndian

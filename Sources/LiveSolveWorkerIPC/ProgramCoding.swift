@@ -17,13 +17,11 @@ extension ByteWriter {
         append(array: program.matrix.values)
     }
 
-    /// Keys then values, each counted as `append(array:)` writes them, without building either array:
-    /// a solve request goes out for every update, and most of its maps are empty.
+    /// Keys then values, without building an array of either: a solve request goes out for
+    /// every update, and most of its maps are empty.
     mutating func append(_ entries: [Int32: Double]) {
-        append(UInt32(entries.count))
-        for key in entries.keys { append(key) }
-        append(UInt32(entries.count))
-        for value in entries.values { append(value) }
+        append(run: entries.keys)
+        append(run: entries.values)
     }
 
     mutating func append(_ delta: ModelDelta) {
@@ -34,13 +32,9 @@ extension ByteWriter {
         append(delta.columnUpper)
         append(delta.rowLower)
         append(delta.rowUpper)
-        let count = UInt32(delta.coefficients.count)
-        append(count)
-        for entry in delta.coefficients.keys { append(entry.row) }
-        append(count)
-        for entry in delta.coefficients.keys { append(entry.col) }
-        append(count)
-        for value in delta.coefficients.values { append(value) }
+        append(run: delta.coefficients.keys.lazy.map(\.row))
+        append(run: delta.coefficients.keys.lazy.map(\.col))
+        append(run: delta.coefficients.values)
     }
 }
 
