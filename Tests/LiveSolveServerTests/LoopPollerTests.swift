@@ -11,34 +11,54 @@ import Testing
 /// a poll ends when input arrives, and one that sees none gives the loop back after its window.
 /// Bounds are generous: these check behaviour, the benchmarks measure time.
 struct LoopPollerTests {
-    /// Runs `body` with a loop of a group of its own, shut down afterwards.
-    private func onALoop<T>(_ body: (any EventLoop) throws -> T) throws -> T {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer { try? group.syncShutdownGracefully() }
-        return try body(group.next())
+    private struct Failure: Error { var what: String }
+
+    /// Runs `body` with a loop of a group of its own, shut down afterwards, on a thread of its
+    /// own: it blocks, and on the tests' cooperative threads it would starve other tests' tasks
+    /// (`onOwnThread`).
+    private func onALoop<T: Sendable>(_ body: @escaping @Sendable (any EventLoop) throws -> T) async throws -> T {
+        try await onOwnThread {
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            defer { try? group.syncShutdownGracefully() }
+            return try body(group.next())
+        }
+    }
+
+    private static func poller(on loop: any EventLoop, windowMicros: Int) throws -> LoopPoller {
+        guard let poller = LoopPoller(loop: loop, windowMicros: windowMicros) else { throw Failure(what: "no poller") }
+        return poller
     }
 
     /// Seconds from a poll's start to the first byte read from a pipe the loop watches, when
     /// the byte is written `after` seconds into a poll of `window` seconds.
-    private func firstReadDuringPoll(window: Double, writeAfter after: Double) throws -> Double {
-        try onALoop { loop in try firstRead(on: loop, window: window, writeAfter: after) }
+    private func firstReadDuringPoll(window: Double, writeAfter after: Double) async throws -> Double {
+        try await onALoop { loop in
+            let poller = try Self.poller(on: loop, windowMicros: Int(window * 1e6))
+            var descriptors: [Int32] = [0, 0]
+            guard pipe(&descriptors) == 0 else { throw Failure(what: "pipe: \(errno)") }
+            let read = loop.makePromise(of: Double.self)
+            let channel = try NIOPipeBootstrap(group: loop)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(FirstRead(read)) }
+                }
+                .takingOwnershipOfDescriptor(input: descriptors[0]).wait()
+            defer { try? channel.close().wait(); close(descriptors[1]) }
+            let start = try loop.submit { poller.inputDue(in: .zero); return Date() }.wait()
+            Thread.sleep(forTimeInterval: after)
+            guard write(descriptors[1], "x", 1) == 1 else { throw Failure(what: "write: \(errno)") }
+            return try read.futureResult.wait() - start.timeIntervalSinceReferenceDate
+        }
     }
 
-    private func firstRead(on loop: any EventLoop, window: Double, writeAfter after: Double) throws -> Double {
-        let poller = try #require(LoopPoller(loop: loop, windowMicros: Int(window * 1e6)))
-        var descriptors: [Int32] = [0, 0]
-        #expect(pipe(&descriptors) == 0)
-        let read = loop.makePromise(of: Double.self)
-        let channel = try NIOPipeBootstrap(group: loop)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(FirstRead(read)) }
-            }
-            .takingOwnershipOfDescriptor(input: descriptors[0]).wait()
-        defer { try? channel.close().wait(); close(descriptors[1]) }
-        let start = try loop.submit { poller.inputDue(in: .zero); return Date() }.wait()
-        Thread.sleep(forTimeInterval: after)
-        #expect(write(descriptors[1], "x", 1) == 1)
-        return try read.futureResult.wait() - start.timeIntervalSinceReferenceDate
+    /// Seconds for a task submitted to the loop to run, after `setUp` ran on it.
+    private func taskLatency(windowMicros: Int, _ setUp: @escaping @Sendable (LoopPoller) -> Void) async throws -> Double {
+        try await onALoop { loop in
+            let poller = try Self.poller(on: loop, windowMicros: windowMicros)
+            let start = Date()
+            try loop.submit { setUp(poller) }.wait()
+            try loop.submit {}.wait()
+            return Date().timeIntervalSince(start)
+        }
     }
 
     private final class FirstRead: ChannelInboundHandler, @unchecked Sendable {
@@ -50,39 +70,33 @@ struct LoopPollerTests {
         }
     }
 
-    @Test func theLoopsEpollDescriptorIsFoundAndAZeroWindowMeansNoPoller() throws {
-        try onALoop { loop in
-            #expect(LoopPoller(loop: loop, windowMicros: 100) != nil)
-            #expect(LoopPoller(loop: loop, windowMicros: 0) == nil)
+    @Test func theLoopsEpollDescriptorIsFoundAndAZeroWindowMeansNoPoller() async throws {
+        let (found, noneForZero) = try await onALoop { loop in
+            (LoopPoller(loop: loop, windowMicros: 100) != nil, LoopPoller(loop: loop, windowMicros: 0) == nil)
         }
+        #expect(found)
+        #expect(noneForZero)
     }
 
-    @Test func aPollEndsWhenInputArrives() throws {
+    @Test func aPollEndsWhenInputArrives() async throws {
         // Written 50 ms into a 5 s poll: read long before the poll would have ended.
-        let elapsed = try firstReadDuringPoll(window: 5, writeAfter: 0.05)
+        let elapsed = try await firstReadDuringPoll(window: 5, writeAfter: 0.05)
         #expect(elapsed < 2.5)
     }
 
-    @Test func aPollThatSeesNoInputGivesTheLoopBackAfterItsWindow() throws {
-        try onALoop { loop in
-            let poller = try #require(LoopPoller(loop: loop, windowMicros: 200_000))
-            let start = Date()
-            // Queued behind the poll: it runs when the 0.2 s window ends.
-            try loop.submit { poller.inputDue(in: .zero) }.wait()
-            try loop.submit {}.wait()
-            #expect(Date().timeIntervalSince(start) < 2)
-        }
+    @Test func aPollThatSeesNoInputGivesTheLoopBackAfterItsWindow() async throws {
+        // The task queued behind the poll runs when the 0.2 s window ends.
+        let elapsed = try await taskLatency(windowMicros: 200_000) { $0.inputDue(in: .zero) }
+        #expect(elapsed < 2)
     }
 
-    @Test func noPollForAnInputDueLaterThanTheWindow() throws {
-        try onALoop { loop in
-            let poller = try #require(LoopPoller(loop: loop, windowMicros: 5_000_000))
-            let start = Date()
-            try loop.submit { poller.inputDue(in: .seconds(6)); poller.inputDue(in: nil) }.wait()
-            // Nothing holds the loop: a task submitted now runs at once, not after the 5 s window.
-            try loop.submit {}.wait()
-            #expect(Date().timeIntervalSince(start) < 2.5)
+    @Test func noPollForAnInputDueLaterThanTheWindow() async throws {
+        // Nothing holds the loop: a task submitted after runs at once, not after the 5 s window.
+        let elapsed = try await taskLatency(windowMicros: 5_000_000) { poller in
+            poller.inputDue(in: .seconds(6))
+            poller.inputDue(in: nil)
         }
+        #expect(elapsed < 2.5)
     }
 
     @Test func aClientThatStopsAnsweringSolutionsIsNoLongerPolledFor() {

@@ -34,7 +34,14 @@ import Glibc
     let (created, body) = try await httpResponse(port: port, "POST", "/v1/models?name=dfl001", body: TestData.text(TestData.netlib.appendingPathComponent("dfl001.mps.gz")), contentType: "text/x-mps")
     #expect(created.statusCode == 201, "\(body)")
     let id = try #require((try? JSONParser.parse(body))?["model"]?.string)
-    let waiting = Task { try await httpResponse(port: port, "GET", "/v1/models/\(id)/solution") }
+    // The half second before the signal counts from the request's start, not the task's creation:
+    // with the cooperative threads busy with other tests, a task can start later than that.
+    let (started, starting) = AsyncStream.makeStream(of: Void.self)
+    let waiting = Task {
+        starting.yield()
+        return try await httpResponse(port: port, "GET", "/v1/models/\(id)/solution")
+    }
+    for await _ in started { break }
     try await Task.sleep(for: .milliseconds(500))
 
     let signalled = ContinuousClock.now
