@@ -111,7 +111,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LiveSolveWorkerTests",
-            dependencies: ["LiveSolveModel", "LiveSolveWorkerIPC", "TestSupport"]
+            dependencies: ["LiveSolveModel", "LiveSolveSolver", "LiveSolveWorkerIPC", "TestSupport"]
         ),
         .testTarget(
             name: "LiveSolveServerTests",

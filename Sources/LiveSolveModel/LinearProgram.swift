@@ -36,13 +36,13 @@ public struct LinearProgram: Sendable, Equatable {
     public var integerCount: Int { isInteger.lazy.filter { $0 }.count }
 
     /// Applies a delta's numbers (its parameter values belong to `Model`, not here).
-    public mutating func apply(_ delta: ModelDelta) {
+    public mutating func apply(_ delta: some DeltaSource) {
         if let constant = delta.objectiveConstant { objectiveConstant = constant }
-        for (col, value) in delta.objective { objective[Int(col)] = value }
-        for (col, value) in delta.columnLower { columnLower[Int(col)] = value }
-        for (col, value) in delta.columnUpper { columnUpper[Int(col)] = value }
-        for (row, value) in delta.rowLower { rowLower[Int(row)] = value }
-        for (row, value) in delta.rowUpper { rowUpper[Int(row)] = value }
-        for (entry, value) in delta.coefficients { matrix.set(row: Int(entry.row), col: Int(entry.col), to: value) }
+        delta.forEachObjective { objective[Int($0)] = $1 }
+        delta.forEachColumnLower { columnLower[Int($0)] = $1 }
+        delta.forEachColumnUpper { columnUpper[Int($0)] = $1 }
+        delta.forEachRowLower { rowLower[Int($0)] = $1 }
+        delta.forEachRowUpper { rowUpper[Int($0)] = $1 }
+        delta.forEachCoefficient { matrix.set(row: Int($0), col: Int($1), to: $2) }
     }
 }

@@ -20,7 +20,7 @@ public struct ModelDelta: Sendable, Equatable {
 
     public init() {}
 
-    /// What a delta changes, which decides how a warm re-solve starts.
+    /// What a delta changes, which decides how a warm re-solve starts (`DeltaSource.kind`).
     public enum Kind: Sendable, Equatable {
         case nothing
         /// Objective only: the old basis stays primal feasible, so primal simplex.
@@ -31,18 +31,6 @@ public struct ModelDelta: Sendable, Equatable {
         case objectiveAndBounds
         /// The matrix changed: the factorization must be rebuilt.
         case matrix
-    }
-
-    public var kind: Kind {
-        if !coefficients.isEmpty { return .matrix }
-        let objectiveChanged = objectiveConstant != nil || !objective.isEmpty
-        let boundsChanged = !columnLower.isEmpty || !columnUpper.isEmpty || !rowLower.isEmpty || !rowUpper.isEmpty
-        switch (objectiveChanged, boundsChanged) {
-        case (false, false): return .nothing
-        case (true, false): return .objective
-        case (false, true): return .bounds
-        case (true, true): return .objectiveAndBounds
-        }
     }
 
     /// Merges a later delta into this one: its entries win.

@@ -56,10 +56,15 @@ public final class ClpSolver: Solver {
 
     public func solve(limits: SolveLimits = SolveLimits()) -> SolveResult {
         let start = monotonicMicros()
-        return run(hasBasis ? .primal : .cold, limits: limits, since: start)
+        return result(of: run(hasBasis ? .primal : .cold, limits: limits, since: start))
     }
 
     public func resolve(applying delta: ModelDelta, limits: SolveLimits = SolveLimits()) -> SolveResult {
+        result(of: resolveInPlace(applying: delta, limits: limits))
+    }
+
+    /// `resolve` leaving the vectors in CLP, for a caller that reads them once, through `vectors`.
+    public func resolveInPlace(applying delta: some DeltaSource, limits: SolveLimits = SolveLimits()) -> SolveOutcome {
         let start = monotonicMicros()
         apply(delta)
         guard hasBasis else { return run(.cold, limits: limits, since: start) }
@@ -69,46 +74,65 @@ public final class ClpSolver: Solver {
         }
     }
 
-    private func apply(_ delta: ModelDelta) {
-        program.apply(delta)
-        for (col, _) in delta.objective { clpb_set_objective(bridge, col, sign * program.objective[Int(col)]) }
-        for col in Set(delta.columnLower.keys).union(delta.columnUpper.keys) {
-            clpb_set_col_bounds(bridge, col, program.columnLower[Int(col)], program.columnUpper[Int(col)])
-        }
-        for row in Set(delta.rowLower.keys).union(delta.rowUpper.keys) {
-            clpb_set_row_bounds(bridge, row, program.rowLower[Int(row)], program.rowUpper[Int(row)])
-        }
-        for (entry, value) in delta.coefficients {
-            clpb_set_coefficient(bridge, entry.row, entry.col, value)
-        }
+    /// The last solve's vectors where CLP keeps them: valid until the solver next changes.
+    public var vectors: SolutionVectors {
+        let rows = Int(clpb_rows(bridge)), cols = Int(clpb_cols(bridge))
+        return SolutionVectors(
+            values: UnsafeBufferPointer(start: clpb_col_values(bridge), count: cols),
+            duals: UnsafeBufferPointer(start: clpb_row_duals(bridge), count: rows),
+            reducedCosts: UnsafeBufferPointer(start: clpb_reduced_costs(bridge), count: cols),
+            rowActivities: UnsafeBufferPointer(start: clpb_row_activities(bridge), count: rows),
+            dualSign: sign)
     }
 
-    private func run(_ algorithm: Algorithm, limits: SolveLimits, since start: Int) -> SolveResult {
+    /// The basis's statuses written into `buffer`, which holds columns + rows bytes.
+    public func writeBasis(into buffer: UnsafeMutableRawBufferPointer) {
+        precondition(buffer.count == program.columnCount + program.rowCount)
+        clpb_get_basis(bridge, buffer.baseAddress?.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// Each bound is set on its own, once per entry: a column or row given both bounds is set
+    /// twice, which is cheaper than collecting the touched indices first.
+    private func apply(_ delta: some DeltaSource) {
+        program.apply(delta)
+        delta.forEachObjective { col, _ in clpb_set_objective(bridge, col, sign * program.objective[Int(col)]) }
+        let setColumn = { (col: Int32, _: Double) in
+            clpb_set_col_bounds(self.bridge, col, self.program.columnLower[Int(col)], self.program.columnUpper[Int(col)])
+        }
+        delta.forEachColumnLower(setColumn)
+        delta.forEachColumnUpper(setColumn)
+        let setRow = { (row: Int32, _: Double) in
+            clpb_set_row_bounds(self.bridge, row, self.program.rowLower[Int(row)], self.program.rowUpper[Int(row)])
+        }
+        delta.forEachRowLower(setRow)
+        delta.forEachRowUpper(setRow)
+        delta.forEachCoefficient { row, col, value in clpb_set_coefficient(bridge, row, col, value) }
+    }
+
+    private func run(_ algorithm: Algorithm, limits: SolveLimits, since start: Int) -> SolveOutcome {
         let mode: Int32 = switch algorithm {
         case .cold: Int32(CLPB_COLD.rawValue)
         case .primal: Int32(CLPB_PRIMAL.rawValue)
         case .dual: Int32(CLPB_DUAL.rawValue)
         }
-        let isWarm = algorithm != .cold
         let outcome = clpb_solve(bridge, mode, limits.seconds ?? 0, Int32(clamping: limits.iterations ?? 0))
         hasBasis = true
         let micros = monotonicMicros() - start
         let (status, message) = Self.status(outcome)
-        let rows = Int(clpb_rows(bridge)), cols = Int(clpb_cols(bridge))
-        let s = sign
-        var duals = Array(UnsafeBufferPointer(start: clpb_row_duals(bridge), count: rows))
-        var reducedCosts = Array(UnsafeBufferPointer(start: clpb_reduced_costs(bridge), count: cols))
-        if s < 0 {
-            for i in duals.indices { duals[i] = -duals[i] }
-            for j in reducedCosts.indices { reducedCosts[j] = -reducedCosts[j] }
-        }
+        return SolveOutcome(
+            status: status, message: message, objective: sign * outcome.objective + program.objectiveConstant,
+            iterations: Int(outcome.iterations), algorithm: algorithm, isWarmStart: algorithm != .cold, solveMicros: micros)
+    }
+
+    /// The outcome with copies of its vectors, duals and reduced costs in the model's sense.
+    private func result(of outcome: SolveOutcome) -> SolveResult {
+        let v = vectors
         return SolveResult(
-            status: status, message: message,
-            objective: s * outcome.objective + program.objectiveConstant,
-            values: Array(UnsafeBufferPointer(start: clpb_col_values(bridge), count: cols)),
-            duals: duals, reducedCosts: reducedCosts,
-            rowActivities: Array(UnsafeBufferPointer(start: clpb_row_activities(bridge), count: rows)),
-            iterations: Int(outcome.iterations), algorithm: algorithm, isWarmStart: isWarm, solveMicros: micros)
+            status: outcome.status, message: outcome.message, objective: outcome.objective,
+            values: Array(v.values), duals: v.duals.map { v.dualSign * $0 },
+            reducedCosts: v.reducedCosts.map { v.dualSign * $0 }, rowActivities: Array(v.rowActivities),
+            iterations: outcome.iterations, algorithm: outcome.algorithm, isWarmStart: outcome.isWarmStart,
+            solveMicros: outcome.solveMicros)
     }
 
     private static func status(_ outcome: ClpBridgeResult) -> (SolveStatus, String?) {
@@ -134,6 +158,16 @@ public final class ClpSolver: Solver {
         7: "postsolve says not optimal",
         8: "failed the bad element check",
     ]
+}
+
+/// CLP's solution vectors in place. Duals and reduced costs are those of CLP's minimisation:
+/// times `dualSign` they are the model's (−1 for a `max` model).
+public struct SolutionVectors {
+    public var values: UnsafeBufferPointer<Double>
+    public var duals: UnsafeBufferPointer<Double>
+    public var reducedCosts: UnsafeBufferPointer<Double>
+    public var rowActivities: UnsafeBufferPointer<Double>
+    public var dualSign: Double
 }
 
 /// Microseconds on the monotonic clock.

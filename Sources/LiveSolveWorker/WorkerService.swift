@@ -16,7 +16,8 @@ public final class WorkerService {
         let solver: ClpSolver
         let columns: Int
         let rows: Int
-        var lastSent: [[Double]]? = nil
+        /// Values, duals, reduced costs and row activities as last sent, for sending changes.
+        var lastSent: [[Double]?] = [nil, nil, nil, nil]
 
         init(solver: ClpSolver, columns: Int, rows: Int) {
             self.solver = solver
@@ -27,6 +28,9 @@ public final class WorkerService {
 
     private var models: [UInt32: HeldModel] = [:]
     private let channel: FrameChannel
+    /// Solved replies are written here, from the solver's own buffers; its room is kept.
+    private var reply = ByteWriter(capacity: 4096)
+    private var changed: [Int32] = []
 
     public init(channel: FrameChannel = FrameChannel(input: 0, output: 1)) {
         self.channel = channel
@@ -50,65 +54,82 @@ public final class WorkerService {
                 log("cannot read stdin: \(error)")
                 return 1
             }
-            let request: WorkerRequest
+            let request: ReceivedRequest
             do {
-                request = try WorkerRequest.decode(payload)
+                request = try ReceivedRequest.decode(payload)
             } catch {
                 channel.write(WorkerReply.error(model: nil, message: "malformed frame: \(error)").frame())
                 continue
             }
-            let reply = handle(request)
-            guard channel.write(reply.frame()) else { return 0 }
+            guard channel.write(handle(request)) else { return 0 }
             if case .shutdown = request { return 0 }
         }
     }
 
-    /// Carries out one request.
-    public func handle(_ request: WorkerRequest) -> WorkerReply {
+    /// Carries out one request; returns the reply's frame.
+    func handle(_ request: ReceivedRequest) -> [UInt8] {
         switch request {
         case let .load(model, program, basis):
             do {
                 let solver = try ClpSolver(program: program, basis: basis)
                 models[model] = HeldModel(solver: solver, columns: program.columnCount, rows: program.rowCount)
-                return .loaded(model: model)
+                return WorkerReply.loaded(model: model).frame()
             } catch {
-                return .error(model: model, message: error.message)
+                return WorkerReply.error(model: model, message: error.message).frame()
             }
-        case let .solve(model, delta, full, limits):
-            guard let held = models[model] else { return .error(model: model, message: "model \(model) is not loaded") }
-            if let problem = Self.check(delta, columns: held.columns, rows: held.rows) {
-                return .error(model: model, message: problem)
-            }
-            let result = held.solver.resolve(applying: delta, limits: limits)
-            let previous = held.lastSent
-            func change(_ i: Int, _ vector: [Double]) -> VectorChange { full ? .full(vector) : .between(previous?[i], vector) }
-            held.lastSent = [result.values, result.duals, result.reducedCosts, result.rowActivities]
-            return .solved(SolveAnswer(
-                model: model, status: result.status, message: result.message, objective: result.objective,
-                iterations: result.iterations, solveMicros: result.solveMicros, algorithm: result.algorithm,
-                isWarmStart: result.isWarmStart, values: change(0, result.values), duals: change(1, result.duals),
-                reducedCosts: change(2, result.reducedCosts), rowActivities: change(3, result.rowActivities),
-                basis: held.solver.basis()))
+        case let .solve(solve):
+            return self.solve(solve)
         case let .drop(model):
             models[model] = nil
-            return .dropped(model: model)
+            return WorkerReply.dropped(model: model).frame()
         case .shutdown:
-            return .shuttingDown
+            return WorkerReply.shuttingDown.frame()
         }
     }
 
+    /// Applies the delta from its frame, solves, and writes the answer's changes straight from
+    /// CLP's vectors: the same frame as `WorkerReply.solved(…).frame()`, with no vector built.
+    private func solve(_ request: ReceivedRequest.SolveRequest) -> [UInt8] {
+        let model = request.model
+        guard let held = models[model] else { return WorkerReply.error(model: model, message: "model \(model) is not loaded").frame() }
+        if let problem = Self.check(request.delta, columns: held.columns, rows: held.rows) {
+            return WorkerReply.error(model: model, message: problem).frame()
+        }
+        let outcome = held.solver.resolveInPlace(applying: request.delta, limits: request.limits)
+        let vectors = held.solver.vectors
+        reply.reset()
+        reply.append(UInt32(0))
+        reply.appendSolvedHeader(model: model, outcome: outcome)
+        func change(_ i: Int, _ vector: UnsafeBufferPointer<Double>, times sign: Double) {
+            reply.appendChange(of: vector, times: sign, since: &held.lastSent[i], full: request.full, changed: &changed)
+        }
+        change(0, vectors.values, times: 1)
+        change(1, vectors.duals, times: vectors.dualSign)
+        change(2, vectors.reducedCosts, times: vectors.dualSign)
+        change(3, vectors.rowActivities, times: 1)
+        reply.append(count: held.columns + held.rows) { held.solver.writeBasis(into: $0) }
+        reply.patchLength()
+        return reply.bytes
+    }
+
     /// A delta's indices must fit the model it is for: a bad one is an error, never a crash.
-    static func check(_ delta: ModelDelta, columns: Int, rows: Int) -> String? {
-        // Each map on its own: this runs before every solve, and a list of them is an allocation.
-        func firstBad(_ keys: Dictionary<Int32, Double>.Keys, _ count: Int) -> Int32? { keys.first { $0 < 0 || Int($0) >= count } }
-        if let bad = firstBad(delta.objective.keys, columns) ?? firstBad(delta.columnLower.keys, columns) ?? firstBad(delta.columnUpper.keys, columns) {
-            return "column index \(bad) out of range 0..<\(columns)"
+    static func check(_ delta: some DeltaSource, columns: Int, rows: Int) -> String? {
+        var problem: String?
+        func column(_ i: Int32, _: Double) {
+            if problem == nil, i < 0 || Int(i) >= columns { problem = "column index \(i) out of range 0..<\(columns)" }
         }
-        if let bad = firstBad(delta.rowLower.keys, rows) ?? firstBad(delta.rowUpper.keys, rows) { return "row index \(bad) out of range 0..<\(rows)" }
-        if let bad = delta.coefficients.keys.first(where: { $0.row < 0 || Int($0.row) >= rows || $0.col < 0 || Int($0.col) >= columns }) {
-            return "coefficient (\(bad.row), \(bad.col)) out of range"
+        func row(_ i: Int32, _: Double) {
+            if problem == nil, i < 0 || Int(i) >= rows { problem = "row index \(i) out of range 0..<\(rows)" }
         }
-        return nil
+        delta.forEachObjective(column)
+        delta.forEachColumnLower(column)
+        delta.forEachColumnUpper(column)
+        delta.forEachRowLower(row)
+        delta.forEachRowUpper(row)
+        delta.forEachCoefficient { r, c, _ in
+            if problem == nil, r < 0 || Int(r) >= rows || c < 0 || Int(c) >= columns { problem = "coefficient (\(r), \(c)) out of range" }
+        }
+        return problem
     }
 
     private func log(_ message: String) {

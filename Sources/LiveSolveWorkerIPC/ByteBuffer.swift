@@ -29,8 +29,19 @@ public struct ByteWriter {
         for value in values { withUnsafeBytes(of: value) { bytes.append(contentsOf: $0) } }
     }
 
+    /// A counted run of `count` bytes that `fill` writes in place (e.g. a solver's basis).
+    public mutating func append(count: Int, filledBy fill: (UnsafeMutableRawBufferPointer) -> Void) {
+        append(UInt32(count))
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: count))
+        bytes.withUnsafeMutableBytes { fill(UnsafeMutableRawBufferPointer(rebasing: $0[start...])) }
+    }
+
+    /// Empties the writer for the next frame, keeping its room.
+    public mutating func reset() { bytes.removeAll(keepingCapacity: true) }
+
     /// Replaces the first four bytes with the frame's length: the bytes after them.
-    mutating func patchLength() {
+    public mutating func patchLength() {
         let length = UInt32(bytes.count - 4).littleEndian
         withUnsafeBytes(of: length) { for i in 0..<4 { bytes[i] = $0[i] } }
     }

@@ -62,34 +62,75 @@ extension ByteReader {
             matrix: SparseMatrix(rowCount: rows, columnStarts: starts, rowIndices: rowIndices, values: values))
     }
 
-    /// What `append(_ entries:)` wrote, read straight into the dictionary.
-    mutating func readEntries() throws(FrameError) -> [Int32: Double] {
-        let keys = try readCountedRun(of: Int32.self)
-        let values = try readCountedRun(of: Double.self)
-        guard keys.count == values.count else { throw FrameError("delta has \(keys.count) indices and \(values.count) values") }
-        var entries: [Int32: Double] = [:]
-        guard keys.count > 0 else { return entries }
-        entries.reserveCapacity(keys.count)
-        for i in 0..<keys.count { entries[keys.element(i)] = values.element(i) }
+    /// What `append(_ entries:)` wrote, left in the frame.
+    mutating func readEntries() throws(FrameError) -> FrameEntries {
+        let entries = FrameEntries(keys: try readCountedRun(of: Int32.self), values: try readCountedRun(of: Double.self))
+        guard entries.keys.count == entries.values.count else {
+            throw FrameError("delta has \(entries.keys.count) indices and \(entries.values.count) values")
+        }
         return entries
     }
 
-    mutating func readDelta() throws(FrameError) -> ModelDelta {
-        var delta = ModelDelta()
+    mutating func readDelta() throws(FrameError) -> DeltaFrame {
         let hasConstant = try readBool()
         let constant = try readDouble()
-        if hasConstant { delta.objectiveConstant = constant }
-        delta.objective = try readEntries()
-        delta.columnLower = try readEntries()
-        delta.columnUpper = try readEntries()
-        delta.rowLower = try readEntries()
-        delta.rowUpper = try readEntries()
+        let objective = try readEntries(), columnLower = try readEntries(), columnUpper = try readEntries()
+        let rowLower = try readEntries(), rowUpper = try readEntries()
         let rows = try readCountedRun(of: Int32.self), cols = try readCountedRun(of: Int32.self)
         let values = try readCountedRun(of: Double.self)
         guard rows.count == cols.count, cols.count == values.count else { throw FrameError("delta coefficients have mismatched lengths") }
-        for i in 0..<values.count {
-            delta.coefficients[MatrixEntry(row: rows.element(i), col: cols.element(i))] = values.element(i)
+        return DeltaFrame(
+            objectiveConstant: hasConstant ? constant : nil, objective: objective, columnLower: columnLower,
+            columnUpper: columnUpper, rowLower: rowLower, rowUpper: rowUpper,
+            coefficientRows: rows, coefficientColumns: cols, coefficientValues: values)
+    }
+}
+
+/// Index and value runs of one map in a frame.
+public struct FrameEntries {
+    let keys: CountedRun<Int32>
+    let values: CountedRun<Double>
+
+    func forEach(_ body: (Int32, Double) -> Void) {
+        for i in 0..<keys.count { body(keys.element(i), values.element(i)) }
+    }
+
+    var isEmpty: Bool { keys.count == 0 }
+}
+
+/// A solve request's delta read in place: the worker applies it entry by entry, and builds no
+/// dictionaries for the one or two entries an update usually carries. An index repeated in a
+/// map (which `ModelDelta` never writes) applies its last value.
+public struct DeltaFrame: DeltaSource {
+    public let objectiveConstant: Double?
+    let objective, columnLower, columnUpper, rowLower, rowUpper: FrameEntries
+    let coefficientRows, coefficientColumns: CountedRun<Int32>
+    let coefficientValues: CountedRun<Double>
+
+    public func forEachObjective(_ body: (Int32, Double) -> Void) { objective.forEach(body) }
+    public func forEachColumnLower(_ body: (Int32, Double) -> Void) { columnLower.forEach(body) }
+    public func forEachColumnUpper(_ body: (Int32, Double) -> Void) { columnUpper.forEach(body) }
+    public func forEachRowLower(_ body: (Int32, Double) -> Void) { rowLower.forEach(body) }
+    public func forEachRowUpper(_ body: (Int32, Double) -> Void) { rowUpper.forEach(body) }
+    public func forEachCoefficient(_ body: (Int32, Int32, Double) -> Void) {
+        for i in 0..<coefficientValues.count {
+            body(coefficientRows.element(i), coefficientColumns.element(i), coefficientValues.element(i))
         }
+    }
+    public var hasObjectiveEntries: Bool { !objective.isEmpty }
+    public var hasBoundEntries: Bool { !columnLower.isEmpty || !columnUpper.isEmpty || !rowLower.isEmpty || !rowUpper.isEmpty }
+    public var hasCoefficients: Bool { coefficientValues.count > 0 }
+
+    /// The same delta in dictionaries.
+    public var modelDelta: ModelDelta {
+        var delta = ModelDelta()
+        delta.objectiveConstant = objectiveConstant
+        forEachObjective { delta.objective[$0] = $1 }
+        forEachColumnLower { delta.columnLower[$0] = $1 }
+        forEachColumnUpper { delta.columnUpper[$0] = $1 }
+        forEachRowLower { delta.rowLower[$0] = $1 }
+        forEachRowUpper { delta.rowUpper[$0] = $1 }
+        forEachCoefficient { delta.coefficients[MatrixEntry(row: $0, col: $1)] = $2 }
         return delta
     }
 }

@@ -46,6 +46,41 @@ extension ByteWriter {
     }
 }
 
+extension ByteWriter {
+    /// What `append(.between(previous, new))` writes, or `append(.full(new))` when `full`,
+    /// where `new` is `sign` × `source`: written straight from `source` (a solver's own
+    /// buffer), building no vectors. `previous` becomes `new`, in place when it has the size;
+    /// `changed` is scratch room for the changed indices, kept between calls.
+    public mutating func appendChange(of source: UnsafeBufferPointer<Double>, times sign: Double,
+                                      since previous: inout [Double]?, full: Bool, changed: inout [Int32]) {
+        let n = source.count
+        guard !full, previous?.count == n else {
+            if previous?.count == n {
+                previous!.withUnsafeMutableBufferPointer { for i in 0..<n { $0[i] = sign * source[i] } }
+            } else {
+                previous = source.map { sign * $0 }
+            }
+            append(UInt8(1))
+            append(array: previous!)
+            return
+        }
+        changed.removeAll(keepingCapacity: true)
+        previous!.withUnsafeMutableBufferPointer { old in
+            for i in 0..<n {
+                let value = sign * source[i]
+                if value.bitPattern != old[i].bitPattern {
+                    changed.append(Int32(i))
+                    old[i] = value
+                }
+            }
+        }
+        append(UInt8(0))
+        append(array: changed)
+        append(UInt32(changed.count))
+        previous!.withUnsafeBufferPointer { new in for i in changed { append(new[Int(i)]) } }
+    }
+}
+
 extension ByteReader {
     mutating func readVectorChange() throws(FrameError) -> VectorChange {
         if try readBool() { return .full(try readArray(of: Double.self)) }

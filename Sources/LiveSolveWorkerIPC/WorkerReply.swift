@@ -50,6 +50,21 @@ enum ReplyTag: UInt8 { case loaded = 101, solved, dropped, shuttingDown, error =
 private let statusCodes: [SolveStatus] = [.optimal, .infeasible, .unbounded, .timeLimit, .iterationLimit, .error]
 private let algorithmCodes: [Algorithm] = [.cold, .primal, .dual]
 
+extension ByteWriter {
+    /// A solved reply's tag and fields before its four vector changes and basis, which follow.
+    public mutating func appendSolvedHeader(model: UInt32, outcome: SolveOutcome) {
+        append(ReplyTag.solved.rawValue)
+        append(model)
+        append(UInt8(statusCodes.firstIndex(of: outcome.status)!))
+        append(outcome.message ?? "")
+        append(outcome.objective)
+        append(Int64(outcome.iterations))
+        append(Int64(outcome.solveMicros))
+        append(UInt8(algorithmCodes.firstIndex(of: outcome.algorithm)!))
+        append(outcome.isWarmStart)
+    }
+}
+
 extension WorkerReply {
     public func frame() -> [UInt8] {
         var w = ByteWriter(capacity: estimatedSize)
@@ -59,15 +74,9 @@ extension WorkerReply {
             w.append(ReplyTag.loaded.rawValue)
             w.append(model)
         case .solved(let a):
-            w.append(ReplyTag.solved.rawValue)
-            w.append(a.model)
-            w.append(UInt8(statusCodes.firstIndex(of: a.status)!))
-            w.append(a.message ?? "")
-            w.append(a.objective)
-            w.append(Int64(a.iterations))
-            w.append(Int64(a.solveMicros))
-            w.append(UInt8(algorithmCodes.firstIndex(of: a.algorithm)!))
-            w.append(a.isWarmStart)
+            w.appendSolvedHeader(model: a.model, outcome: SolveOutcome(
+                status: a.status, message: a.message, objective: a.objective, iterations: a.iterations,
+                algorithm: a.algorithm, isWarmStart: a.isWarmStart, solveMicros: a.solveMicros))
             w.append(a.values)
             w.append(a.duals)
             w.append(a.reducedCosts)

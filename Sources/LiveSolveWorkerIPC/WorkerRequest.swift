@@ -45,10 +45,36 @@ extension WorkerRequest {
 
     /// Decodes a frame's payload (without its length prefix).
     public static func decode(_ payload: [UInt8]) throws(FrameError) -> WorkerRequest {
+        switch try ReceivedRequest.decode(payload) {
+        case let .load(model, program, basis): .load(model: model, program: program, basis: basis)
+        case let .solve(solve): .solve(model: solve.model, delta: solve.delta.modelDelta, full: solve.full, limits: solve.limits)
+        case let .drop(model): .drop(model: model)
+        case .shutdown: .shutdown
+        }
+    }
+}
+
+/// A request as the worker reads it: the same as `WorkerRequest`, but a solve's delta is left
+/// in the frame, for the worker to apply entry by entry.
+public enum ReceivedRequest {
+    case load(model: UInt32, program: LinearProgram, basis: Basis?)
+    case solve(SolveRequest)
+    case drop(model: UInt32)
+    case shutdown
+
+    public struct SolveRequest {
+        public let model: UInt32
+        public let delta: DeltaFrame
+        public let full: Bool
+        public let limits: SolveLimits
+    }
+
+    /// Decodes a frame's payload (without its length prefix).
+    public static func decode(_ payload: [UInt8]) throws(FrameError) -> ReceivedRequest {
         var r = ByteReader(payload)
         let rawTag = try r.read(UInt8.self)
         guard let tag = RequestTag(rawValue: rawTag) else { throw FrameError("unknown request tag \(rawTag)") }
-        let request: WorkerRequest
+        let request: ReceivedRequest
         switch tag {
         case .load:
             let model = try r.read(UInt32.self)
@@ -61,8 +87,9 @@ extension WorkerRequest {
             let seconds = try r.readDouble()
             let iterations = try r.read(Int64.self)
             let delta = try r.readDelta()
-            request = .solve(model: model, delta: delta, full: full,
-                             limits: SolveLimits(seconds: seconds > 0 ? seconds : nil, iterations: iterations > 0 ? Int(iterations) : nil))
+            request = .solve(SolveRequest(
+                model: model, delta: delta, full: full,
+                limits: SolveLimits(seconds: seconds > 0 ? seconds : nil, iterations: iterations > 0 ? Int(iterations) : nil)))
         case .drop:
             request = .drop(model: try r.read(UInt32.self))
         case .shutdown:

@@ -57,3 +57,41 @@ private func everyKindOfDelta() -> ModelDelta {
     // The frame is one index short of its claim elsewhere too; either way it must be refused.
     #expect(throws: FrameError.self) { try WorkerRequest.decode(bytes) }
 }
+
+/// The worker writes a solved reply's changes straight from the solver's buffers; those bytes
+/// must be the ones `WorkerReply.solved(…).frame()` writes for the changes `VectorChange`
+/// computes, whatever the vectors: -0 against 0, NaN, a sign flip, a resize, a full request.
+@Test func changesWrittenFromBuffersAreTheFramesOfTheComputedChanges() throws {
+    let outcome = SolveOutcome(status: .optimal, message: nil, objective: 1.5, iterations: 2, algorithm: .primal,
+                               isWarmStart: true, solveMicros: 9)
+    let cases: [(previous: [Double]?, new: [Double], sign: Double, full: Bool)] = [
+        (nil, [1, 2, 3], 1, false),
+        ([1, 2, 3], [1, 2.5, 3], 1, false),
+        ([0, 1, .nan], [-0.0, 1, .nan], 1, false),
+        ([1, 2, 3], [1, 2, 3], 1, false),
+        ([-1, 2, 3], [1, 2, 3], -1, false),
+        ([1, 2, 3], [1, 2, 3], 1, true),
+        ([1, 2], [1, 2, 3], 1, false),
+    ]
+    for (previous, new, sign, full) in cases {
+        let signed = new.map { sign * $0 }
+        let change = full ? VectorChange.full(signed) : VectorChange.between(previous, signed)
+        let expected = WorkerReply.solved(SolveAnswer(
+            model: 4, status: outcome.status, message: nil, objective: outcome.objective, iterations: outcome.iterations,
+            solveMicros: outcome.solveMicros, algorithm: outcome.algorithm, isWarmStart: outcome.isWarmStart,
+            values: change, duals: change, reducedCosts: change, rowActivities: change, basis: Basis(statuses: [1, 0, 2]))).frame()
+
+        var writer = ByteWriter()
+        writer.append(UInt32(0))
+        writer.appendSolvedHeader(model: 4, outcome: outcome)
+        var kept = [Double]?.none, changed: [Int32] = []
+        for _ in 0..<4 {
+            kept = previous
+            new.withUnsafeBufferPointer { writer.appendChange(of: $0, times: sign, since: &kept, full: full, changed: &changed) }
+        }
+        writer.append(count: 3) { $0.copyBytes(from: [1, 0, 2] as [UInt8]) }
+        writer.patchLength()
+        #expect(writer.bytes == expected, "previous \(String(describing: previous)), new \(new), sign \(sign), full \(full)")
+        #expect(kept.map { $0.map(\.bitPattern) } == signed.map(\.bitPattern))
+    }
+}

@@ -1,4 +1,5 @@
 import LiveSolveModel
+import LiveSolveSolver
 import LiveSolveWorkerIPC
 import Testing
 import TestSupport
@@ -72,6 +73,29 @@ private func solved(_ reply: WorkerReply) -> SolveAnswer? {
     guard let full = solved(try worker.roundTrip(.solve(model: 1, delta: ModelDelta(), full: true, limits: SolveLimits()))) else { return }
     #expect(full.values == .full(values))
     #expect(full.duals == .full(duals))
+    worker.shutdown()
+}
+
+/// A `max` model's duals and reduced costs leave the worker in the model's sense (CLP solves
+/// the negated minimisation), the same as the in-process solver reports them.
+@Test func aMaxModelsDualsComeOutOfTheWorkerInTheModelsSense() throws {
+    // max 3x + 2y  s.t.  x + y <= 4,  x + 3y <= 7,  0 <= x <= 3, y >= 0: optimum x = 3, y = 1,
+    // the first row binding with dual 2, x at its bound with reduced cost 3 - 2 = 1.
+    let program = LinearProgram(
+        sense: .max, objectiveConstant: 0, objective: [3, 2], columnLower: [0, 0], columnUpper: [3, .infinity],
+        rowLower: [-.infinity, -.infinity], rowUpper: [4, 7], isInteger: [false, false],
+        matrix: SparseMatrix(rowCount: 2, columnStarts: [0, 2, 4], rowIndices: [0, 1, 0, 1], values: [1, 1, 1, 3]))
+    let worker = try WorkerClient(executable: TestData.livesolveExecutable)
+    _ = try worker.roundTrip(.load(model: 1, program: program, basis: nil))
+    guard let answer = solved(try worker.roundTrip(.solve(model: 1, delta: ModelDelta(), full: true, limits: SolveLimits()))) else { return }
+    #expect(TestData.matches(answer.objective, 11))
+    guard case .full(let duals) = answer.duals, case .full(let reducedCosts) = answer.reducedCosts else {
+        Issue.record("a full answer must carry full vectors"); return
+    }
+    #expect(TestData.matches(duals[0], 2) && TestData.matches(duals[1], 0))
+    #expect(TestData.matches(reducedCosts[0], 1) && TestData.matches(reducedCosts[1], 0))
+    let local = try ClpSolver(program: program).solve()
+    #expect(duals == local.duals && reducedCosts == local.reducedCosts)
     worker.shutdown()
 }
 
