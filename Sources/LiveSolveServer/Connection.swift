@@ -50,6 +50,9 @@ final class Connection: @unchecked Sendable {
     private var solutionSentAt: NIODeadline?
     /// How soon this client sent a message after the solution before it (see `LoopPoller`).
     private(set) var answersWithin: TimeAmount?
+    /// The model this client's last message updated: its next message likely updates it too
+    /// (`Coordinator.prepareWorker`). Weak: a deleted model is not kept for it.
+    weak var lastUpdated: ModelRecord?
 
     init(channel: any Channel, encoder: NIOLoopBound<ChannelHandlerContext>?) {
         self.channel = channel

@@ -55,6 +55,7 @@ extension Coordinator {
             accept(delta, for: record) { seq in
                 connection.sendAck(ServerMessage.ack(id: quick.id, model: quick.model, seq: seq))
             }
+            connection.lastUpdated = record
             return nil
         }
         var context = RequestEcho()
@@ -70,6 +71,7 @@ extension Coordinator {
                 try self.update(model, update) { seq in
                     connection.sendAck(ServerMessage.ack(id: context.id, model: model, seq: seq))
                 }
+                connection.lastUpdated = models[model]
             case let .subscribe(model, fields):
                 try subscribe(connection, to: model, fields: fields, id: context.id)
             case let .unsubscribe(model):

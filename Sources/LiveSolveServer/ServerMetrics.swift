@@ -17,6 +17,7 @@ final class ServerMetrics: Sendable {
     let solveSeconds: ValueHistogram
     let publishSeconds: ValueHistogram
     let loopPollSeconds: ValueHistogram
+    let workerPrepares: Counter
     private let rejectedByCode: [ErrorCode: Counter]
 
     init() {
@@ -35,6 +36,8 @@ final class ServerMetrics: Sendable {
         loopPollSeconds = registry.makeValueHistogram(
             descriptor: Self.d("loop_poll_seconds", "Time the event loop kept running for an input due soon instead of sleeping (see loop.pollMicros), per poll."),
             buckets: [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.01])
+        workerPrepares = registry.makeCounter(descriptor: Self.d(
+            "worker_prepares_total", "Idle workers told that a solve is likely soon, to wait for it awake (see loop.pollMicros)."))
         var rejected: [ErrorCode: Counter] = [:]
         for code in ErrorCode.allCases {
             rejected[code] = registry.makeCounter(descriptor: Self.d("requests_rejected_total", "Requests rejected, by error code."), labels: [("code", code.rawValue)])

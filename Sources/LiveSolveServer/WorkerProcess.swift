@@ -30,6 +30,8 @@ final class WorkerProcess: @unchecked Sendable {
     private var requestFD: Int32 = -1
     /// Writes handed to the channel and not yet done: while there are any, none goes direct.
     private var queuedWrites = 0
+    /// Told to expect a solve (`prepare`) and sent nothing since: one hint per request at most.
+    private var isPrepared = false
 
     /// Busy while a load or solve is outstanding; a queued drop does not count.
     var isBusy: Bool {
@@ -80,6 +82,7 @@ final class WorkerProcess: @unchecked Sendable {
     func send(_ request: WorkerRequest, expecting expectation: Expectation) {
         guard let channel, isAlive else { return }
         expected.append(expectation)
+        isPrepared = false
         var frame = request.frame()
         // A request is usually small and the pipe empty: written straight to the pipe, it skips
         // the channel's pipeline on every update's path (3 µs of W1's step). The channel is
@@ -95,6 +98,18 @@ final class WorkerProcess: @unchecked Sendable {
         let done = channel.eventLoop.makePromise(of: Void.self)
         done.futureResult.whenComplete { _ in self.queuedWrites -= 1 }
         channel.writeAndFlush(ByteBuffer(bytes: frame), promise: done)
+    }
+
+    /// Tells an idle worker that a solve request is likely within `micros`, so that it waits
+    /// for it awake (`WorkerRequest.prepare`) and wakes while the loop still reads the update.
+    /// Written straight to the pipe or not at all: a hint is never queued behind other writes.
+    /// Returns whether the hint was written.
+    func prepare(micros: Int) -> Bool {
+        guard expected.isEmpty, !isPrepared, queuedWrites == 0, isAlive, channel?.isActive == true else { return false }
+        let frame = WorkerRequest.prepare(micros: UInt32(clamping: micros)).frame()
+        // Nine bytes, less than PIPE_BUF: written whole or not at all.
+        isPrepared = frame.withUnsafeBytes { Glibc.write(requestFD, $0.baseAddress, $0.count) } == frame.count
+        return isPrepared
     }
 
     /// Kills the process (a solve overran its time limit, or the server is stopping).

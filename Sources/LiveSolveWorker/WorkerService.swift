@@ -61,6 +61,10 @@ public final class WorkerService {
                 channel.write(WorkerReply.error(model: nil, message: "malformed frame: \(error)").frame())
                 continue
             }
+            if case .prepare(let micros) = request {
+                channel.awaitInputAwake(micros: Int(micros))
+                continue
+            }
             guard channel.write(handle(request)) else { return 0 }
             if case .shutdown = request { return 0 }
         }
@@ -84,6 +88,8 @@ public final class WorkerService {
             return WorkerReply.dropped(model: model).frame()
         case .shutdown:
             return WorkerReply.shuttingDown.frame()
+        case .prepare:
+            return []  // `run` waits instead: a prepare has no reply
         }
     }
 

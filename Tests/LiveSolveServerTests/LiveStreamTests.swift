@@ -188,4 +188,31 @@ private func readUntil(seq: Int, on client: QueuedStreamClient, into view: inout
         for c in [big, small, pinger] { c.close() }
         await server.stop()
     }
+
+    /// A client that sends its next update as soon as each solution arrives gets its model's
+    /// idle worker told to expect the update (`prepareWorker`); with polling off it does not.
+    /// (On one core there is no core to spare for a worker waiting awake, so none is told.)
+    @Test func aClosedLoopClientsWorkerIsToldToExpectItsNextUpdate() async throws {
+        for pollMicros in [300, 0] {
+            let server = try await TestServer.start(workers: 1) { $0.loopPollMicros = pollMicros }
+            let client = try await server.connect()
+            let model = try await client.createRefinery()
+            #expect(await client.request(#"{"op":"subscribe","model":"\#(model)"}"#)?["type"] == .string("subscribed"))
+            #expect(await client.next()?["type"] == .string("solution"))
+            for step in 1...20 {
+                client.send(#"{"op":"update","model":"\#(model)","parameters":{"price[jet]":\#(2.3 + Double(step) / 100)}}"#)
+                while let message = await client.next(), message["type"] != .string("solution") || message["seq"] != .number(Double(step)) {}
+            }
+            let metrics = try await server.http("GET", "/metrics").1
+            let line = metrics.split(separator: "\n").first { $0.hasPrefix("livesolve_worker_prepares_total ") }
+            let prepares = try #require(line.flatMap { Double($0.split(separator: " ")[1]) })
+            if pollMicros == 0 || ProcessInfo.processInfo.activeProcessorCount < 2 {
+                #expect(prepares == 0)
+            } else {
+                #expect(prepares >= 10, "\(prepares) of 19 possible")
+            }
+            client.close()
+            await server.stop()
+        }
+    }
 }

@@ -28,6 +28,12 @@ private func everyKindOfDelta() -> ModelDelta {
     }
 }
 
+@Test func theOtherRequestsDecodeToWhatWasSent() throws {
+    for request in [WorkerRequest.drop(model: 9), .shutdown, .prepare(micros: 300)] {
+        #expect(try WorkerRequest.decode(payload(request.frame())) == request)
+    }
+}
+
 @Test func aSolvedReplyDecodesToWhatWasSent() throws {
     let answer = SolveAnswer(
         model: 7, status: .optimal, message: nil, objective: -464.75, iterations: 3, solveMicros: 26,
