@@ -61,17 +61,14 @@ public final class WorkerService {
                 channel.write(WorkerReply.error(model: nil, message: "malformed frame: \(error)").frame())
                 continue
             }
-            if case .prepare(let micros) = request {
-                channel.awaitInputAwake(micros: Int(micros))
-                continue
-            }
-            guard channel.write(handle(request)) else { return 0 }
+            guard let reply = handle(request) else { continue }
+            guard channel.write(reply) else { return 0 }
             if case .shutdown = request { return 0 }
         }
     }
 
-    /// Carries out one request; returns the reply's frame.
-    func handle(_ request: ReceivedRequest) -> [UInt8] {
+    /// Carries out one request; returns the reply's frame (nil for a prepare, which has none).
+    func handle(_ request: ReceivedRequest) -> [UInt8]? {
         switch request {
         case let .load(model, program, basis):
             do {
@@ -88,8 +85,9 @@ public final class WorkerService {
             return WorkerReply.dropped(model: model).frame()
         case .shutdown:
             return WorkerReply.shuttingDown.frame()
-        case .prepare:
-            return []  // `run` waits instead: a prepare has no reply
+        case .prepare(let micros):
+            channel.awaitInputAwake(micros: Int(micros))
+            return nil
         }
     }
 
