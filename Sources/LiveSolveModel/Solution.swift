@@ -58,35 +58,23 @@ public struct SolveOutcome: Sendable, Equatable {
     }
 }
 
-/// The outcome of one solve, in the model's own sense (signs as PROTOCOL.md states).
+/// The outcome of one solve, in the model's own sense (signs as PROTOCOL.md states): its
+/// outcome's fields (`result.status`, `result.objective`…) and its vectors.
+@dynamicMemberLookup
 public struct SolveResult: Sendable, Equatable {
-    public var status: SolveStatus
-    /// Present with a message when `status` is `.error`.
-    public var message: String?
-    /// Including the model's objective constant.
-    public var objective: Double
+    public var outcome: SolveOutcome
     public var values: [Double]
     public var duals: [Double]
     public var reducedCosts: [Double]
     public var rowActivities: [Double]
-    public var iterations: Int
-    public var algorithm: Algorithm
-    public var isWarmStart: Bool
-    public var solveMicros: Int
 
-    public init(status: SolveStatus, message: String? = nil, objective: Double, values: [Double], duals: [Double],
-                reducedCosts: [Double], rowActivities: [Double], iterations: Int, algorithm: Algorithm,
-                isWarmStart: Bool, solveMicros: Int) {
-        self.status = status
-        self.message = message
-        self.objective = objective
+    public init(outcome: SolveOutcome, values: [Double], duals: [Double], reducedCosts: [Double], rowActivities: [Double]) {
+        self.outcome = outcome
         self.values = values
         self.duals = duals
         self.reducedCosts = reducedCosts
         self.rowActivities = rowActivities
-        self.iterations = iterations
-        self.algorithm = algorithm
-        self.isWarmStart = isWarmStart
-        self.solveMicros = solveMicros
     }
+
+    public subscript<T>(dynamicMember field: KeyPath<SolveOutcome, T>) -> T { outcome[keyPath: field] }
 }

@@ -128,11 +128,8 @@ public final class ClpSolver: Solver {
     private func result(of outcome: SolveOutcome) -> SolveResult {
         let v = vectors
         return SolveResult(
-            status: outcome.status, message: outcome.message, objective: outcome.objective,
-            values: Array(v.values), duals: v.duals.map { v.dualSign * $0 },
-            reducedCosts: v.reducedCosts.map { v.dualSign * $0 }, rowActivities: Array(v.rowActivities),
-            iterations: outcome.iterations, algorithm: outcome.algorithm, isWarmStart: outcome.isWarmStart,
-            solveMicros: outcome.solveMicros)
+            outcome: outcome, values: Array(v.values), duals: v.duals.map { v.dualSign * $0 },
+            reducedCosts: v.reducedCosts.map { v.dualSign * $0 }, rowActivities: Array(v.rowActivities))
     }
 
     private static func status(_ outcome: ClpBridgeResult) -> (SolveStatus, String?) {

@@ -1,38 +1,29 @@
 import LiveSolveModel
 
-/// A worker's answer to one solve.
+/// A worker's answer to one solve: its outcome's fields (`answer.status`…), the changes to its
+/// vectors since the worker's previous answer for the model, and the basis.
+@dynamicMemberLookup
 public struct SolveAnswer: Sendable, Equatable {
     public var model: UInt32
-    public var status: SolveStatus
-    public var message: String?
-    public var objective: Double
-    public var iterations: Int
-    public var solveMicros: Int
-    public var algorithm: Algorithm
-    public var isWarmStart: Bool
+    public var outcome: SolveOutcome
     public var values: VectorChange
     public var duals: VectorChange
     public var reducedCosts: VectorChange
     public var rowActivities: VectorChange
     public var basis: Basis
 
-    public init(model: UInt32, status: SolveStatus, message: String?, objective: Double, iterations: Int,
-                solveMicros: Int, algorithm: Algorithm, isWarmStart: Bool, values: VectorChange,
-                duals: VectorChange, reducedCosts: VectorChange, rowActivities: VectorChange, basis: Basis) {
+    public init(model: UInt32, outcome: SolveOutcome, values: VectorChange, duals: VectorChange,
+                reducedCosts: VectorChange, rowActivities: VectorChange, basis: Basis) {
         self.model = model
-        self.status = status
-        self.message = message
-        self.objective = objective
-        self.iterations = iterations
-        self.solveMicros = solveMicros
-        self.algorithm = algorithm
-        self.isWarmStart = isWarmStart
+        self.outcome = outcome
         self.values = values
         self.duals = duals
         self.reducedCosts = reducedCosts
         self.rowActivities = rowActivities
         self.basis = basis
     }
+
+    public subscript<T>(dynamicMember field: KeyPath<SolveOutcome, T>) -> T { outcome[keyPath: field] }
 }
 
 /// What a worker answers.
@@ -74,9 +65,7 @@ extension WorkerReply {
             w.append(ReplyTag.loaded.rawValue)
             w.append(model)
         case .solved(let a):
-            w.appendSolvedHeader(model: a.model, outcome: SolveOutcome(
-                status: a.status, message: a.message, objective: a.objective, iterations: a.iterations,
-                algorithm: a.algorithm, isWarmStart: a.isWarmStart, solveMicros: a.solveMicros))
+            w.appendSolvedHeader(model: a.model, outcome: a.outcome)
             w.append(a.values)
             w.append(a.duals)
             w.append(a.reducedCosts)
@@ -125,10 +114,11 @@ extension WorkerReply {
             let values = try r.readVectorChange(), duals = try r.readVectorChange()
             let reducedCosts = try r.readVectorChange(), activities = try r.readVectorChange()
             let basis = Basis(statuses: try r.readArray(of: UInt8.self))
+            let outcome = SolveOutcome(
+                status: statusCodes[status], message: message.isEmpty ? nil : message, objective: objective,
+                iterations: iterations, algorithm: algorithmCodes[algorithm], isWarmStart: warm, solveMicros: micros)
             reply = .solved(SolveAnswer(
-                model: model, status: statusCodes[status], message: message.isEmpty ? nil : message,
-                objective: objective, iterations: iterations, solveMicros: micros, algorithm: algorithmCodes[algorithm],
-                isWarmStart: warm, values: values, duals: duals, reducedCosts: reducedCosts,
+                model: model, outcome: outcome, values: values, duals: duals, reducedCosts: reducedCosts,
                 rowActivities: activities, basis: basis))
         case .dropped: reply = .dropped(model: try r.read(UInt32.self))
         case .shuttingDown: reply = .shuttingDown

@@ -35,9 +35,10 @@ private func everyKindOfDelta() -> ModelDelta {
 }
 
 @Test func aSolvedReplyDecodesToWhatWasSent() throws {
+    let outcome = SolveOutcome(status: .optimal, message: nil, objective: -464.75, iterations: 3, algorithm: .primal,
+                               isWarmStart: true, solveMicros: 26)
     let answer = SolveAnswer(
-        model: 7, status: .optimal, message: nil, objective: -464.75, iterations: 3, solveMicros: 26,
-        algorithm: .primal, isWarmStart: true, values: .sparse(indices: [1, 5], values: [0.5, -0.0]),
+        model: 7, outcome: outcome, values: .sparse(indices: [1, 5], values: [0.5, -0.0]),
         duals: .full([1, 2, 3]), reducedCosts: .sparse(indices: [], values: []),
         rowActivities: .full([]), basis: Basis(statuses: [0, 1, 2, 3]))
     #expect(try WorkerReply.decode(payload(WorkerReply.solved(answer).frame())) == .solved(answer))
@@ -83,9 +84,8 @@ private func everyKindOfDelta() -> ModelDelta {
         let signed = new.map { sign * $0 }
         let change = full ? VectorChange.full(signed) : VectorChange.between(previous, signed)
         let expected = WorkerReply.solved(SolveAnswer(
-            model: 4, status: outcome.status, message: nil, objective: outcome.objective, iterations: outcome.iterations,
-            solveMicros: outcome.solveMicros, algorithm: outcome.algorithm, isWarmStart: outcome.isWarmStart,
-            values: change, duals: change, reducedCosts: change, rowActivities: change, basis: Basis(statuses: [1, 0, 2]))).frame()
+            model: 4, outcome: outcome, values: change, duals: change, reducedCosts: change, rowActivities: change,
+            basis: Basis(statuses: [1, 0, 2]))).frame()
 
         var writer = ByteWriter()
         writer.append(UInt32(0))
