@@ -110,13 +110,11 @@ final class StreamFrameHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         switch frame.opcode {
-        case .text:
-            if held == nil {
+        case .text, .binary, .continuation:
+            if frame.opcode == .text, held == nil {
                 let connection = self.connection
                 coordinator.assumeIsolated { $0.prepareWorker(for: connection) }
             }
-            if held != nil { held!.append(frame) } else { take(frame) }
-        case .binary, .continuation:
             if held != nil { held!.append(frame) } else { take(frame) }
         default:
             context.fireChannelRead(data)

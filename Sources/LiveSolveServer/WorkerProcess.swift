@@ -84,13 +84,9 @@ final class WorkerProcess: @unchecked Sendable {
         expected.append(expectation)
         isPrepared = false
         var frame = request.frame()
-        // A request is usually small and the pipe empty: written straight to the pipe, it skips
-        // the channel's pipeline on every update's path (3 µs of W1's step). The channel is
-        // active, so its descriptor is still this pipe's (it is closed only on this loop), and
-        // non-blocking; with nothing queued in the channel, nothing is overtaken. What does not
-        // fit, or fails, goes through the channel, which waits for room or reports the error.
-        if queuedWrites == 0, channel.isActive {
-            let written = frame.withUnsafeBytes { Glibc.write(requestFD, $0.baseAddress, $0.count) }
+        // What does not fit straight into the pipe, or fails there, goes through the channel,
+        // which waits for room or reports the error.
+        if let written = writeDirectly(frame) {
             if written == frame.count { return }
             if written > 0 { frame.removeFirst(written) }
         }
@@ -105,11 +101,20 @@ final class WorkerProcess: @unchecked Sendable {
     /// Written straight to the pipe or not at all: a hint is never queued behind other writes.
     /// Returns whether the hint was written.
     func prepare(micros: Int) -> Bool {
-        guard expected.isEmpty, !isPrepared, queuedWrites == 0, isAlive, channel?.isActive == true else { return false }
+        guard expected.isEmpty, !isPrepared, isAlive else { return false }
         let frame = WorkerRequest.prepare(micros: UInt32(clamping: micros)).frame()
         // Nine bytes, less than PIPE_BUF: written whole or not at all.
-        isPrepared = frame.withUnsafeBytes { Glibc.write(requestFD, $0.baseAddress, $0.count) } == frame.count
+        isPrepared = writeDirectly(frame) == frame.count
         return isPrepared
+    }
+
+    /// Writes straight to the pipe, skipping the channel's pipeline (3 µs of W1's step), when
+    /// that is safe: the channel is active, so its descriptor is still this pipe's (it is closed
+    /// only on this loop) and non-blocking, and nothing queued in the channel is overtaken.
+    /// Returns what `write` returned, or nil when it was not safe to try.
+    private func writeDirectly(_ frame: [UInt8]) -> Int? {
+        guard queuedWrites == 0, channel?.isActive == true else { return nil }
+        return frame.withUnsafeBytes { Glibc.write(requestFD, $0.baseAddress, $0.count) }
     }
 
     /// Kills the process (a solve overran its time limit, or the server is stopping).
