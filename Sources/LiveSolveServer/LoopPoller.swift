@@ -20,12 +20,18 @@ import NIOCore
 /// at most the window: a timer armed since the loop last waited, and a task from another thread
 /// (NIO wakes the loop for those only while it waits).
 ///
+/// The input it waits for may be one it reads itself (`DirectInput`: a worker's pipe): when
+/// that arrives first, the poll reads it at once, instead of returning to the loop for NIO's
+/// `epoll_wait` to report it and NIO's read path to deliver it.
+///
 /// Used only on its loop (the coordinator's), hence the unchecked `Sendable`: its poll task is
 /// handed to that same loop.
 final class LoopPoller: @unchecked Sendable {
     let window: TimeAmount
     private let loop: any EventLoop
-    private var descriptor: pollfd
+    /// The loop's epoll descriptor, then the direct input's, if any.
+    private var descriptors: [pollfd]
+    private var direct: (any DirectInput)?
     private var isScheduled = false
     /// Told each poll's length: what polling costs is for operators to see (`/metrics`).
     private let record: (TimeAmount) -> Void
@@ -36,26 +42,33 @@ final class LoopPoller: @unchecked Sendable {
         guard windowMicros > 0, let descriptor = Self.epollDescriptor(of: loop) else { return nil }
         self.loop = loop
         self.window = .microseconds(Int64(windowMicros))
-        self.descriptor = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        self.descriptors = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
+        descriptors.reserveCapacity(2)
         self.record = record
     }
 
-    /// The next input is expected `expected` from now (nil: unknown). Polls after the loop's
-    /// current work when that is within the window.
-    func inputDue(in expected: TimeAmount?) {
+    /// The next input is expected `expected` from now (nil: unknown), from `direct` if given.
+    /// Polls after the loop's current work when that is within the window.
+    func inputDue(in expected: TimeAmount?, from direct: (any DirectInput)? = nil) {
         guard let expected, expected <= window, !isScheduled else { return }
         isScheduled = true
+        self.direct = direct
         loop.execute { self.poll() }
     }
 
     private func poll() {
         isScheduled = false
+        let direct = self.direct
+        self.direct = nil
+        descriptors.removeSubrange(1...)
+        if let fd = direct?.inputDescriptor { descriptors.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
         let start = NIODeadline.now()
         var now = start
-        while Glibc.poll(&descriptor, 1, 0) == 0, now < start + window {
+        while Glibc.poll(&descriptors, nfds_t(descriptors.count), 0) == 0, now < start + window {
             sched_yield()
             now = .now()
         }
+        if descriptors.count > 1, descriptors[1].revents != 0 { direct?.readInput() }
         record(now - start)
     }
 
@@ -68,4 +81,12 @@ final class LoopPoller: @unchecked Sendable {
         guard length > 0, String(decoding: target.prefix(length), as: UTF8.self) == "anon_inode:[eventpoll]" else { return nil }
         return descriptor
     }
+}
+
+/// An input the loop's poll reads itself when it arrives (see `LoopPoller`).
+protocol DirectInput: AnyObject {
+    /// The descriptor to watch; nil when it may not be read directly now.
+    var inputDescriptor: CInt? { get }
+    /// Reads what has arrived and handles it, on the loop.
+    func readInput()
 }

@@ -12,7 +12,7 @@ import Glibc
 ///
 /// Requests are written in order and answered in order, so `expected` says what each incoming
 /// reply answers. Touched only on the event loop (by the coordinator and the channel's handler).
-final class WorkerProcess: @unchecked Sendable {
+final class WorkerProcess: DirectInput, @unchecked Sendable {
     enum Expectation {
         case load(UInt32)
         case solve(UInt32)
@@ -28,6 +28,11 @@ final class WorkerProcess: @unchecked Sendable {
     var isAlive = true
     /// The parent's end of the worker's stdin, owned by `channel` (which closes it).
     private var requestFD: Int32 = -1
+    /// The parent's end of the worker's stdout, also owned by `channel`.
+    private var replyFD: Int32 = -1
+    /// The worker's replies as they arrive, from the channel or read directly, until whole.
+    private let replies = FrameBuffer()
+    private let onReply: @Sendable (WorkerProcess, WorkerReply) -> Void
     /// Writes handed to the channel and not yet done: while there are any, none goes direct.
     private var queuedWrites = 0
     /// Told to expect a solve (`prepare`) and sent nothing since: one hint per request at most.
@@ -38,9 +43,10 @@ final class WorkerProcess: @unchecked Sendable {
         expected.contains { if case .drop = $0 { false } else { true } }
     }
 
-    private init(slot: Int, pid: pid_t) {
+    private init(slot: Int, pid: pid_t, onReply: @escaping @Sendable (WorkerProcess, WorkerReply) -> Void) {
         self.slot = slot
         self.pid = pid
+        self.onReply = onReply
     }
 
     /// Spawns `executable worker` with pipes on its stdin/stdout, its other descriptors closed and
@@ -63,18 +69,18 @@ final class WorkerProcess: @unchecked Sendable {
             close(toChild[1]); close(fromChild[0])
             return loop.makeFailedFuture(SpawnError(reason: "cannot start \(executable): \(String(cString: strerror(-pid)))"))
         }
-        let worker = WorkerProcess(slot: slot, pid: pid)
+        let worker = WorkerProcess(slot: slot, pid: pid, onReply: onReply)
         return NIOPipeBootstrap(group: loop)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(WorkerFrameDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(WorkerReplyHandler(worker: worker, onReply: onReply, onExit: onExit))
+                    try channel.pipeline.syncOperations.addHandler(WorkerReplyHandler(worker: worker, onExit: onExit))
                 }
             }
             .takingOwnershipOfDescriptors(input: fromChild[0], output: toChild[1])
             .map { channel in
                 worker.channel = channel
                 worker.requestFD = toChild[1]
+                worker.replyFD = fromChild[0]
                 return worker
             }
     }
@@ -117,6 +123,43 @@ final class WorkerProcess: @unchecked Sendable {
         return frame.withUnsafeBytes { Glibc.write(requestFD, $0.baseAddress, $0.count) }
     }
 
+    /// Bytes of the worker's stdout: every whole reply among them is decoded and reported, in
+    /// order. A reply that cannot be decoded means the worker cannot be trusted: it is killed.
+    func received(_ bytes: UnsafeRawBufferPointer) {
+        replies.append(bytes)
+        deliverReplies()
+    }
+
+    /// The worker's stdout while it may be read directly.
+    var inputDescriptor: CInt? { channel?.isActive == true ? replyFD : nil }
+
+    /// Reads the worker's stdout straight from the pipe, past the channel's pipeline, and reports
+    /// what is whole: for the loop's poll, which sees a reply arrive (`LoopPoller`), so the reply
+    /// skips NIO's next `epoll_wait` and its read path. Safe as `writeDirectly` is: the
+    /// descriptor is the pipe's while the channel is active, and it is non-blocking. What is
+    /// left unread (the end of the stream, say) the channel still sees: NIO's epoll is
+    /// level-triggered.
+    func readInput() {
+        guard inputDescriptor != nil else { return }
+        var room = 0, read = 0
+        repeat {
+            read = replies.append(atLeast: 4096) { free in
+                room = free.count
+                return Glibc.read(replyFD, free.baseAddress, free.count)
+            }
+        } while read == room
+        deliverReplies()
+    }
+
+    private func deliverReplies() {
+        do {
+            while let payload = try replies.nextFrame() { onReply(self, try WorkerReply.decode(payload)) }
+        } catch {
+            kill()
+            closeChannel()
+        }
+    }
+
     /// Kills the process (a solve overran its time limit, or the server is stopping).
     func kill() {
         _ = Glibc.kill(pid, SIGKILL)
@@ -139,43 +182,20 @@ struct SpawnError: Error, CustomStringConvertible {
     var description: String { reason }
 }
 
-/// Splits the worker's stdout into frames: a little-endian UInt32 length, then the payload.
-struct WorkerFrameDecoder: ByteToMessageDecoder {
-    typealias InboundOut = [UInt8]
-
-    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let length = buffer.getInteger(at: buffer.readerIndex, endianness: .little, as: UInt32.self) else { return .needMoreData }
-        guard buffer.readableBytes >= 4 + Int(length) else { return .needMoreData }
-        buffer.moveReaderIndex(forwardBy: 4)
-        let payload = buffer.readBytes(length: Int(length))!
-        context.fireChannelRead(wrapInboundOut(payload))
-        return .continue
-    }
-}
-
-/// Decodes replies and reports them, and the worker's exit (EOF on its stdout), to the coordinator.
+/// Hands the worker's stdout to its `WorkerProcess`, which decodes the replies and reports them,
+/// and reports the worker's exit (EOF on its stdout) to the coordinator.
 final class WorkerReplyHandler: ChannelInboundHandler {
-    typealias InboundIn = [UInt8]
+    typealias InboundIn = ByteBuffer
     let worker: WorkerProcess
-    let onReply: @Sendable (WorkerProcess, WorkerReply) -> Void
     let onExit: @Sendable (WorkerProcess) -> Void
 
-    init(worker: WorkerProcess, onReply: @escaping @Sendable (WorkerProcess, WorkerReply) -> Void,
-         onExit: @escaping @Sendable (WorkerProcess) -> Void) {
+    init(worker: WorkerProcess, onExit: @escaping @Sendable (WorkerProcess) -> Void) {
         self.worker = worker
-        self.onReply = onReply
         self.onExit = onExit
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let payload = unwrapInboundIn(data)
-        do {
-            onReply(worker, try WorkerReply.decode(payload))
-        } catch {
-            // A worker that speaks garbage cannot be trusted with models: treat it as dead.
-            worker.kill()
-            context.close(promise: nil)
-        }
+        unwrapInboundIn(data).withUnsafeReadableBytes { worker.received($0) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -12,7 +12,7 @@ public let maximumFrameLength = 1 << 30
 public struct FrameChannel {
     public let input: Int32
     public let output: Int32
-    private let received = ReceiveBuffer()
+    private let received = FrameBuffer()
 
     public init(input: Int32, output: Int32) {
         self.input = input
@@ -88,43 +88,5 @@ public struct FrameChannel {
             }
             if n == 0 { throw .closed }
         }
-    }
-}
-
-/// The bytes read but not yet returned as frames: `storage[head..<tail]`.
-private final class ReceiveBuffer {
-    private var storage = [UInt8](repeating: 0, count: 64 << 10)
-    private var head = 0
-    private var tail = 0
-
-    var unread: Int { tail - head }
-
-    func withUnreadBytes<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
-        storage.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[head..<tail])) }
-    }
-
-    /// Makes room for at least `needed` more bytes, then lets `read` fill the free space;
-    /// returns what `read` returned.
-    func append(atLeast needed: Int, _ read: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
-        if head == tail { (head, tail) = (0, 0) }
-        if storage.count - tail < needed {
-            // Move the unread bytes to the front, and grow if that is not enough.
-            storage.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: $0.baseAddress! + head, byteCount: tail - head) }
-            (head, tail) = (0, tail - head)
-            if storage.count - tail < needed { storage.append(contentsOf: repeatElement(0, count: needed - (storage.count - tail))) }
-        }
-        let n = storage.withUnsafeMutableBytes { read(UnsafeMutableRawBufferPointer(rebasing: $0[tail...])) }
-        if n > 0 { tail += n }
-        return n
-    }
-
-    /// Returns `count` bytes that follow `skip` unread ones, and consumes both.
-    func take(_ count: Int, after skip: Int) -> [UInt8] {
-        let start = head + skip
-        head = start + count
-        let frame = Array(storage[start..<head])
-        // A model's frame can be large: do not keep its room for good.
-        if head == tail, storage.count > 1 << 20 { (storage, head, tail) = ([UInt8](repeating: 0, count: 64 << 10), 0, 0) }
-        return frame
     }
 }

@@ -84,6 +84,41 @@ struct LoopPollerTests {
         #expect(elapsed < 2.5)
     }
 
+    /// An input the poll reads itself: it reads every byte waiting on its pipe and records when.
+    private final class PipeInput: DirectInput, @unchecked Sendable {
+        let descriptor: CInt
+        var readAt: Double?
+        var bytes: [UInt8] = []
+        init(_ descriptor: CInt) { self.descriptor = descriptor }
+        var inputDescriptor: CInt? { descriptor }
+        func readInput() {
+            readAt = Date().timeIntervalSinceReferenceDate
+            var chunk = [UInt8](repeating: 0, count: 64)
+            let n = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if n > 0 { bytes += chunk[0..<n] }
+        }
+    }
+
+    @Test func aPollReadsItsDirectInputItselfWhenThatArrives() async throws {
+        let (readAt, bytes) = try await onALoop { loop in
+            let poller = try Self.poller(on: loop, windowMicros: 5_000_000)
+            // A pipe the loop does not watch: only the poll can see what arrives on it.
+            var direct: [Int32] = [0, 0]
+            guard pipe(&direct) == 0 else { throw Failure(what: "pipe: \(errno)") }
+            defer { for fd in direct { close(fd) } }
+            let input = PipeInput(direct[0])
+            let start = try loop.submit { poller.inputDue(in: .zero, from: input); return Date() }.wait()
+            Thread.sleep(forTimeInterval: 0.05)
+            guard write(direct[1], "xyz", 3) == 3 else { throw Failure(what: "write: \(errno)") }
+            // This task, queued behind the poll, runs once the poll has ended.
+            let (readAt, bytes) = try loop.submit { (input.readAt, input.bytes) }.wait()
+            return (readAt.map { $0 - start.timeIntervalSinceReferenceDate }, bytes)
+        }
+        // Read by the poll as it arrived, 50 ms into the 5 s window.
+        #expect(readAt != nil && readAt! < 2.5)
+        #expect(bytes == Array("xyz".utf8))
+    }
+
     @Test func aPollThatSeesNoInputGivesTheLoopBackAfterItsWindow() async throws {
         // The task queued behind the poll runs when the 0.2 s window ends.
         let elapsed = try await taskLatency(windowMicros: 200_000) { $0.inputDue(in: .zero) }

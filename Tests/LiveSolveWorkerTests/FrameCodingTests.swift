@@ -101,3 +101,28 @@ private func everyKindOfDelta() -> ModelDelta {
         #expect(kept.map { $0.map(\.bitPattern) } == signed.map(\.bitPattern))
     }
 }
+
+@Test func aFrameBufferReturnsFramesWholeHoweverTheirBytesArrive() throws {
+    var w = ByteWriter()
+    for payload in [[1, 2, 3], [], Array(repeating: 7, count: 100_000)] as [[UInt8]] {
+        w.append(array: payload)
+    }
+    let bytes = w.bytes
+    // Three frames (each a length and its payload), in pieces of 1, 2, 3… bytes.
+    let buffer = FrameBuffer()
+    var frames: [[UInt8]] = [], offset = 0, piece = 1
+    while offset < bytes.count {
+        let end = min(bytes.count, offset + piece)
+        bytes[offset..<end].withUnsafeBytes { buffer.append($0) }
+        while let frame = try buffer.nextFrame() { frames.append(frame) }
+        (offset, piece) = (end, piece * 2 + 1)
+    }
+    #expect(frames == [[1, 2, 3], [], Array(repeating: 7, count: 100_000)])
+    #expect(buffer.unread == 0)
+}
+
+@Test func aFrameBufferRefusesALengthBeyondTheLimit() {
+    let buffer = FrameBuffer()
+    withUnsafeBytes(of: UInt32(maximumFrameLength + 1).littleEndian) { buffer.append($0) }
+    #expect(throws: FrameError.self) { try buffer.nextFrame() }
+}

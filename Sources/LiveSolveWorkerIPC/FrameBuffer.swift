@@ -1,0 +1,59 @@
+/// Length-prefixed frames as they arrive, in whatever pieces: the bytes read but not yet
+/// returned as frames, `storage[head..<tail]`. The worker and blocking clients fill it from a
+/// descriptor (`FrameChannel`); the server from its event loop and its own reads alike.
+public final class FrameBuffer {
+    private var storage = [UInt8](repeating: 0, count: 64 << 10)
+    private var head = 0
+    private var tail = 0
+
+    public init() {}
+
+    public var unread: Int { tail - head }
+
+    func withUnreadBytes<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
+        storage.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[head..<tail])) }
+    }
+
+    /// Makes room for at least `needed` more bytes, then lets `read` fill the free space;
+    /// returns what `read` returned.
+    public func append(atLeast needed: Int, _ read: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
+        if head == tail { (head, tail) = (0, 0) }
+        if storage.count - tail < needed {
+            // Move the unread bytes to the front, and grow if that is not enough.
+            storage.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: $0.baseAddress! + head, byteCount: tail - head) }
+            (head, tail) = (0, tail - head)
+            if storage.count - tail < needed { storage.append(contentsOf: repeatElement(0, count: needed - (storage.count - tail))) }
+        }
+        let n = storage.withUnsafeMutableBytes { read(UnsafeMutableRawBufferPointer(rebasing: $0[tail...])) }
+        if n > 0 { tail += n }
+        return n
+    }
+
+    /// Appends bytes received elsewhere.
+    public func append(_ bytes: UnsafeRawBufferPointer) {
+        _ = append(atLeast: bytes.count) { free in
+            free.copyMemory(from: bytes)
+            return bytes.count
+        }
+    }
+
+    /// The next whole frame's payload, consumed; nil until one has arrived whole. Throws for a
+    /// length beyond `maximumFrameLength`: the stream cannot be trusted after it.
+    public func nextFrame() throws(FrameError) -> [UInt8]? {
+        guard unread >= 4 else { return nil }
+        let length = withUnreadBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
+        guard length <= maximumFrameLength else { throw FrameError("a frame of \(length) bytes, beyond the limit of \(maximumFrameLength)") }
+        guard unread >= 4 + length else { return nil }
+        return take(length, after: 4)
+    }
+
+    /// Returns `count` bytes that follow `skip` unread ones, and consumes both.
+    func take(_ count: Int, after skip: Int) -> [UInt8] {
+        let start = head + skip
+        head = start + count
+        let frame = Array(storage[start..<head])
+        // A model's frame can be large: do not keep its room for good.
+        if head == tail, storage.count > 1 << 20 { (storage, head, tail) = ([UInt8](repeating: 0, count: 64 << 10), 0, 0) }
+        return frame
+    }
+}
