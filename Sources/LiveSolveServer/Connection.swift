@@ -5,7 +5,7 @@ import NIOWebSocket
 ///
 /// Touched only by the `Coordinator`, which runs on the server's only event loop; that is why
 /// the unchecked `Sendable` is safe (the WebSocket handler task only passes it back).
-final class Connection: @unchecked Sendable {
+final class Connection: DirectInput, @unchecked Sendable {
     /// One subscription, shared by the connection's table and the model's subscriber list, so
     /// publishing reaches each subscriber's state without a dictionary lookup.
     final class Subscription {
@@ -35,6 +35,9 @@ final class Connection: @unchecked Sendable {
     private let encoder: NIOLoopBound<ChannelHandlerContext>?
     /// The socket, written past NIO's pipeline; nil on connections that stay on NIO (see `DirectSocket`).
     private var direct: DirectSocket?
+    /// Whether the loop's poll may read this connection's socket itself (`readInput`): set by
+    /// `StreamFrameHandler` while it takes every message as it comes.
+    var acceptsDirectReads = false
     /// Writes handed to NIO and not yet written (or failed), counted on direct connections:
     /// direct writes wait behind them.
     private var writesInNIO = 0
@@ -77,6 +80,29 @@ final class Connection: @unchecked Sendable {
     func stopWritingDirectly() {
         direct = nil
     }
+
+    /// The socket while the loop's poll may read it itself.
+    var inputDescriptor: CInt? { acceptsDirectReads ? direct?.descriptor : nil }
+
+    /// Reads what has arrived on the socket straight away and passes it down the channel's
+    /// pipeline as NIO's own read would: for the loop's poll, which sees the next message of a
+    /// client that answers each solution arrive (`LoopPoller`), so the message skips NIO's next
+    /// `epoll_wait` and its read path. Only on a direct connection (its descriptor is the
+    /// socket's until `channelInactive` forgets it) while `StreamFrameHandler` reads on. A read
+    /// error other than "nothing waiting" closes the channel, as NIO's read does.
+    func readInput() {
+        guard let direct, acceptsDirectReads else { return }
+        switch direct.receive(upTo: Self.directReadBytes, allocator: channel.allocator) {
+        case .bytes(let bytes):
+            channel.pipeline.syncOperations.fireChannelRead(NIOAny(bytes))
+            channel.pipeline.syncOperations.fireChannelReadComplete()
+        case .nothing: return
+        case .failed: channel.close(promise: nil)
+        }
+    }
+
+    /// Room for an update message or several; more waits for the next read.
+    private static let directReadBytes = 4096
 
     /// Nothing is queued in NIO, or NIO's queue is below its high-water mark.
     var isWritable: Bool { (direct != nil && writesInNIO == 0) || channel.isWritable }

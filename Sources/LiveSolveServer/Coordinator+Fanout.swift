@@ -70,7 +70,7 @@ extension Coordinator {
         } else {
             record.fanout = nil
             if pass.hasNewerVersion { return startFanout(record) }
-            pollForInput(due: pass.soonestAnswer, fromClient: true)
+            pollForInput(due: pass.soonestAnswer, from: pass.soonestClient, fromClient: true)
         }
     }
 
@@ -118,7 +118,9 @@ extension Coordinator {
         connection.send(frame: frame)
         subscription.sentVersion = newest.number
         connection.solutionSent(at: pass.startedAt)
-        if let answer = connection.answersWithin, pass.soonestAnswer.map({ answer < $0 }) ?? true { pass.soonestAnswer = answer }
+        if let answer = connection.answersWithin, pass.soonestAnswer.map({ answer < $0 }) ?? true {
+            (pass.soonestAnswer, pass.soonestClient) = (answer, connection)
+        }
         return true
     }
 

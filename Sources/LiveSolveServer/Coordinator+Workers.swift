@@ -92,9 +92,9 @@ extension Coordinator {
     /// when the cores hold it beside what else must run meanwhile: the busy workers, and the
     /// client (`fromClient`) whose answer it waits for. Otherwise the polling loop would take
     /// turns on a core with one of them (W4's small model while dfl001 solves: p99 4.4 ms).
-    func pollForInput(due expected: TimeAmount?, from worker: WorkerProcess? = nil, fromClient: Bool = false) {
+    func pollForInput(due expected: TimeAmount?, from source: (any DirectInput)? = nil, fromClient: Bool = false) {
         guard let poller, expected != nil, coresHold(1 + (fromClient ? 1 : 0)) else { return }
-        poller.inputDue(in: expected, from: worker)
+        poller.inputDue(in: expected, from: source)
     }
 
     /// Whether the cores hold `running` more than the busy workers.

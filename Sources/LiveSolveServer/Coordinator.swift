@@ -39,8 +39,9 @@ public actor Coordinator {
 
     init(loop: any EventLoop, configuration: ServerConfiguration, metrics: ServerMetrics, logger: Logger) {
         self.loop = loop
-        self.poller = LoopPoller(loop: loop, windowMicros: configuration.loopPollMicros) { polled in
+        self.poller = LoopPoller(loop: loop, windowMicros: configuration.loopPollMicros) { polled, readDirectly in
             metrics.loopPollSeconds.record(Double(polled.nanoseconds) / 1e9)
+            if let readDirectly { (readDirectly is WorkerProcess ? metrics.directReads.worker : metrics.directReads.client).increment() }
         }
         self.configuration = configuration
         self.metrics = metrics

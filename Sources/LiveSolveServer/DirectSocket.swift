@@ -2,7 +2,8 @@ import CSupport
 import Glibc
 import NIOCore
 
-/// A WebSocket connection's socket, written with `send(2)` past SwiftNIO's pipeline.
+/// A WebSocket connection's socket, written with `send(2)` past SwiftNIO's pipeline, and read
+/// past NIO's selector when the loop's poll sees a message arrive (`Connection.readInput`).
 ///
 /// Why: a fan-out pass is one write per subscriber, and NIO's pipeline and pending-writes
 /// bookkeeping around each write took about a fifth of the loop's time at 10 000 subscribers
@@ -20,7 +21,7 @@ import NIOCore
 /// A value in `Connection` rather than an object of its own: at 10 000 subscribers each pointer
 /// followed per delivery is a cache miss.
 struct DirectSocket {
-    private let descriptor: CInt
+    let descriptor: CInt
 
     /// The channel's socket, or nil when its descriptor cannot be found and checked, or when
     /// NIO still holds bytes for it (written first, they must stay first).
@@ -57,6 +58,28 @@ struct DirectSocket {
             rest.writeImmutableBuffer(part)
         }
         return rest
+    }
+
+    enum Received {
+        case bytes(ByteBuffer)
+        /// Nothing waiting, or the peer's end of the stream, which NIO's own read finds again.
+        case nothing
+        case failed(errno: CInt)
+    }
+
+    /// What has arrived, up to `capacity` bytes, read without waiting.
+    func receive(upTo capacity: Int, allocator: ByteBufferAllocator) -> Received {
+        var buffer = allocator.buffer(capacity: capacity)
+        var received = 0, error: CInt = 0
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { free in
+            repeat {
+                received = Glibc.recv(descriptor, free.baseAddress, free.count, Int32(MSG_DONTWAIT))
+                error = received < 0 ? errno : 0
+            } while error == EINTR
+            return max(received, 0)
+        }
+        if received > 0 { return .bytes(buffer) }
+        return received == 0 || error == EAGAIN || error == EWOULDBLOCK ? .nothing : .failed(errno: error)
     }
 
     /// `send` and `sendmsg` rather than `write` and `writev`: they skip the file layer's work.

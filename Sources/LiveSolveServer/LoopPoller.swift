@@ -33,12 +33,13 @@ final class LoopPoller: @unchecked Sendable {
     private var descriptors: [pollfd]
     private var direct: (any DirectInput)?
     private var isScheduled = false
-    /// Told each poll's length: what polling costs is for operators to see (`/metrics`).
-    private let record: (TimeAmount) -> Void
+    /// Told each poll's length, and the direct input it read if any: what polling costs and
+    /// buys is for operators to see (`/metrics`).
+    private let record: (TimeAmount, (any DirectInput)?) -> Void
 
     /// Nil when `window` is zero, or when the loop's epoll descriptor cannot be found (NIO does
     /// not expose it: it is read by reflection and checked to be an epoll instance).
-    init?(loop: any EventLoop, windowMicros: Int, record: @escaping (TimeAmount) -> Void = { _ in }) {
+    init?(loop: any EventLoop, windowMicros: Int, record: @escaping (TimeAmount, (any DirectInput)?) -> Void = { _, _ in }) {
         guard windowMicros > 0, let descriptor = Self.epollDescriptor(of: loop) else { return nil }
         self.loop = loop
         self.window = .microseconds(Int64(windowMicros))
@@ -68,8 +69,9 @@ final class LoopPoller: @unchecked Sendable {
             sched_yield()
             now = .now()
         }
-        if descriptors.count > 1, descriptors[1].revents != 0 { direct?.readInput() }
-        record(now - start)
+        let arrived = descriptors.count > 1 && descriptors[1].revents != 0 ? direct : nil
+        arrived?.readInput()
+        record(now - start, arrived)
     }
 
     private static func epollDescriptor(of loop: any EventLoop) -> CInt? {

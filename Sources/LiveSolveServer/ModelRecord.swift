@@ -114,8 +114,10 @@ final class FanoutPass {
     var lastFrame: (key: FrameKey, frame: ByteBuffer)?
     /// When the pass began: when its solutions count as sent, for the clients' answer times.
     let startedAt = NIODeadline.now()
-    /// The shortest time in which a client this pass wrote to answered its previous solution.
+    /// The shortest time in which a client this pass wrote to answered its previous solution,
+    /// and that client.
     var soonestAnswer: TimeAmount?
+    var soonestClient: Connection?
 
     init(subscribers: [Connection.Subscription]) { self.subscribers = subscribers }
 }

@@ -18,6 +18,8 @@ final class ServerMetrics: Sendable {
     let publishSeconds: ValueHistogram
     let loopPollSeconds: ValueHistogram
     let workerPrepares: Counter
+    /// Inputs the loop's poll read itself, by source: "worker" (a reply), "client" (a message).
+    let directReads: (worker: Counter, client: Counter)
     private let rejectedByCode: [ErrorCode: Counter]
 
     init() {
@@ -38,6 +40,9 @@ final class ServerMetrics: Sendable {
             buckets: [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.01])
         workerPrepares = registry.makeCounter(descriptor: Self.d(
             "worker_prepares_total", "Idle workers told that a solve is likely soon, to wait for it awake (see loop.pollMicros)."))
+        let direct = Self.d("loop_direct_reads_total", "Inputs the event loop's poll read as they arrived, past NIO's own reads (see loop.pollMicros), by source.")
+        directReads = (registry.makeCounter(descriptor: direct, labels: [("source", "worker")]),
+                       registry.makeCounter(descriptor: direct, labels: [("source", "client")]))
         var rejected: [ErrorCode: Counter] = [:]
         for code in ErrorCode.allCases {
             rejected[code] = registry.makeCounter(descriptor: Self.d("requests_rejected_total", "Requests rejected, by error code."), labels: [("code", code.rawValue)])

@@ -125,6 +125,7 @@ final class StreamFrameHandler: ChannelDuplexHandler {
     func read(context: ChannelHandlerContext) {
         if inbox.count + (held?.count ?? 0) >= Self.inboxLimit {
             readWithheld = true
+            allowDirectReads()
         } else {
             context.read()
         }
@@ -170,6 +171,13 @@ final class StreamFrameHandler: ChannelDuplexHandler {
             readWithheld = false
             context.read()
         }
+        allowDirectReads()
+    }
+
+    /// The loop's poll may read the socket for this handler (`Connection.readInput`) when NIO
+    /// would: the marker passed, and reading not withheld nor due to be.
+    private func allowDirectReads() {
+        connection.acceptsDirectReads = held == nil && !readWithheld && inbox.count < Self.inboxLimit
     }
 
     private func wait(for deferred: DeferredRequest) {
