@@ -4,21 +4,21 @@ import NIOCore
 
 extension Coordinator {
     /// Installs a worker's answer as the model's newest version and fans it out.
-    func install(_ answer: SolveAnswer, for record: ModelRecord) {
+    func install(_ answer: AnswerFrame, for record: ModelRecord) {
         guard let flight = record.inFlight else { return }
         record.inFlight = nil
         record.answered(after: .now() - flight.dispatchedAt)
-        record.basis = answer.basis
+        record.basis = Basis(statuses: answer.basis.array)
         record.crashes = 0
         let version = SolutionVersion(
-            number: (record.history.newest?.number ?? 0) + 1, seq: flight.seq, status: answer.status,
-            message: answer.message, objective: answer.objective, iterations: answer.iterations,
-            isWarmStart: answer.isWarmStart, algorithm: answer.algorithm, solveMicros: answer.solveMicros,
-            updatesMerged: flight.updatesMerged, hasMaps: answer.status.hasSolution, changes: [])
-        record.history.install(version, changes: [answer.values, answer.duals, answer.reducedCosts, answer.rowActivities])
+            number: (record.history.newest?.number ?? 0) + 1, seq: flight.seq, status: answer.outcome.status,
+            message: answer.outcome.message, objective: answer.outcome.objective, iterations: answer.outcome.iterations,
+            isWarmStart: answer.outcome.isWarmStart, algorithm: answer.outcome.algorithm, solveMicros: answer.outcome.solveMicros,
+            updatesMerged: flight.updatesMerged, hasMaps: answer.outcome.status.hasSolution, changes: [])
+        record.history.install(version, changes: answer.changes)
         publish(record)
         // After the subscribers' writes: the metrics are not what they wait for.
-        metrics.solved(micros: answer.solveMicros, since: flight.oldestUpdate, merged: flight.updatesMerged)
+        metrics.solved(micros: answer.outcome.solveMicros, since: flight.oldestUpdate, merged: flight.updatesMerged)
         dispatch(record)
     }
 

@@ -126,7 +126,7 @@ extension Coordinator {
         dispatch(record)
     }
 
-    func workerAnswered(_ worker: WorkerProcess, _ reply: WorkerReply) {
+    func workerAnswered(_ worker: WorkerProcess, _ reply: ReceivedReply) {
         guard !worker.expected.isEmpty else { return }
         let expectation = worker.expected.removeFirst()
         // An answer proves the slot healthy: its next respawn starts from the shortest backoff.
@@ -134,12 +134,12 @@ extension Coordinator {
         switch (expectation, reply) {
         case (.solve(let number), .solved(let answer)):
             if let record = modelsByNumber[number], record.inFlight?.worker === worker { install(answer, for: record) }
-        case (.solve(let number), .error(_, let message)):
+        case (.solve(let number), .other(.error(_, let message))):
             if let record = modelsByNumber[number], record.inFlight?.worker === worker {
                 worker.held.remove(number)
                 installFailure(record, status: .error, message: "worker: \(message)")
             }
-        case (.load(let number), .error(_, let message)):
+        case (.load(let number), .other(.error(_, let message))):
             worker.held.remove(number)
             logger.error("worker could not load model", metadata: ["model": "m\(number)", "error": "\(message)"])
         default:

@@ -42,7 +42,7 @@ struct SolutionHistory {
     /// When that previous answer is `vectors` (the usual case), the changes are applied in place
     /// and recorded as they go: the work is the size of the change, not of the model, and no
     /// vector is copied. Otherwise whole vectors are compared.
-    mutating func install(_ version: SolutionVersion, changes: [VectorChange]) {
+    mutating func install<Change: VectorChangeSource>(_ version: SolutionVersion, changes: [Change]) {
         guard version.hasMaps else {
             var worker = workerVectors ?? vectors
             for f in 0..<4 { changes[f].apply(to: &worker[f]) }
@@ -50,13 +50,15 @@ struct SolutionHistory {
             return append(version)
         }
         var version = version
-        if workerVectors == nil, (0..<4).allSatisfy({ Self.isInPlace(changes[$0], count: vectors[$0].count) }) {
+        if workerVectors == nil, (0..<4).allSatisfy({ changes[$0].isSparseInOrder(within: vectors[$0].count) }) {
             version.changes = [[], [], [], []]
             for f in 0..<4 {
-                guard case let .sparse(indices, values) = changes[f] else { continue }
-                for (i, value) in zip(indices, values) where vectors[f][Int(i)].bitPattern != value.bitPattern {
-                    version.changes[f].append((Int(i), vectors[f][Int(i)]))
-                    vectors[f][Int(i)] = value
+                let change = changes[f]
+                for k in 0..<change.count {
+                    let (i, value) = (change.index(k), change.value(k))
+                    guard vectors[f][i].bitPattern != value.bitPattern else { continue }
+                    version.changes[f].append((i, vectors[f][i]))
+                    vectors[f][i] = value
                 }
             }
         } else {
@@ -77,18 +79,6 @@ struct SolutionHistory {
     private mutating func append(_ version: SolutionVersion) {
         versions.append(version)
         if versions.count > limit { versions.removeFirst(versions.count - limit) }
-    }
-
-    /// Whether a change can be applied to a vector of `count` entries in place: sparse, with
-    /// indices increasing (as workers send them) and in range.
-    private static func isInPlace(_ change: VectorChange, count: Int) -> Bool {
-        guard case .sparse(let indices, _) = change else { return false }
-        var previous: Int32 = -1
-        for i in indices {
-            guard i > previous, Int(i) < count else { return false }
-            previous = i
-        }
-        return true
     }
 
     /// The entries of `new` that differ from `old` (all of them when the lengths differ).

@@ -32,7 +32,7 @@ final class WorkerProcess: DirectInput, @unchecked Sendable {
     private var replyFD: Int32 = -1
     /// The worker's replies as they arrive, from the channel or read directly, until whole.
     private let replies = FrameBuffer()
-    private let onReply: @Sendable (WorkerProcess, WorkerReply) -> Void
+    private let onReply: @Sendable (WorkerProcess, ReceivedReply) -> Void
     /// Writes handed to the channel and not yet done: while there are any, none goes direct.
     private var queuedWrites = 0
     /// Told to expect a solve (`prepare`) and sent nothing since: one hint per request at most.
@@ -43,7 +43,7 @@ final class WorkerProcess: DirectInput, @unchecked Sendable {
         expected.contains { if case .drop = $0 { false } else { true } }
     }
 
-    private init(slot: Int, pid: pid_t, onReply: @escaping @Sendable (WorkerProcess, WorkerReply) -> Void) {
+    private init(slot: Int, pid: pid_t, onReply: @escaping @Sendable (WorkerProcess, ReceivedReply) -> Void) {
         self.slot = slot
         self.pid = pid
         self.onReply = onReply
@@ -52,7 +52,7 @@ final class WorkerProcess: DirectInput, @unchecked Sendable {
     /// Spawns `executable worker` with pipes on its stdin/stdout, its other descriptors closed and
     /// its signal dispositions reset, and hands the parent's ends to the loop.
     static func spawn(slot: Int, executable: String, on loop: any EventLoop,
-                      onReply: @escaping @Sendable (WorkerProcess, WorkerReply) -> Void,
+                      onReply: @escaping @Sendable (WorkerProcess, ReceivedReply) -> Void,
                       onExit: @escaping @Sendable (WorkerProcess) -> Void) -> EventLoopFuture<WorkerProcess> {
         var toChild: [Int32] = [0, 0], fromChild: [Int32] = [0, 0]
         guard ls_pipe_cloexec(&toChild) == 0 else { return loop.makeFailedFuture(SpawnError(reason: "pipe: \(errno)")) }
@@ -153,7 +153,7 @@ final class WorkerProcess: DirectInput, @unchecked Sendable {
 
     private func deliverReplies() {
         do {
-            while let payload = try replies.nextFrame() { onReply(self, try WorkerReply.decode(payload)) }
+            while let payload = try replies.nextFrame() { onReply(self, try ReceivedReply.decode(payload)) }
         } catch {
             kill()
             closeChannel()

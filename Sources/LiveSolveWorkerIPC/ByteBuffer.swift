@@ -89,16 +89,7 @@ public struct ByteReader {
     }
 
     public mutating func readArray<T: BitwiseCopyable>(of _: T.Type = T.self) throws(FrameError) -> [T] {
-        let run = try readCountedRun(of: T.self)
-        // Most arrays in a solve request are empty: no storage to allocate.
-        guard run.count > 0 else { return [] }
-        let range = run.start..<run.start + run.count * MemoryLayout<T>.stride
-        return [T](unsafeUninitializedCapacity: run.count) { buffer, initialized in
-            bytes[range].withUnsafeBytes { source in
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
-            }
-            initialized = run.count
-        }
+        try readCountedRun(of: T.self).array
     }
 
     /// What `append(array:)` wrote, left in place: elements are read from the frame one by one,
@@ -112,7 +103,7 @@ public struct ByteReader {
 }
 
 /// Fixed-width values inside a frame's bytes (little-endian, as the hosts are).
-public struct CountedRun<T: BitwiseCopyable> {
+public struct CountedRun<T: BitwiseCopyable>: Sendable {
     fileprivate let bytes: [UInt8]
     fileprivate let start: Int
     public let count: Int
@@ -120,5 +111,18 @@ public struct CountedRun<T: BitwiseCopyable> {
     public func element(_ i: Int) -> T {
         precondition(i >= 0 && i < count)
         return bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: start + i * MemoryLayout<T>.stride, as: T.self) }
+    }
+
+    /// The values copied out in bulk.
+    public var array: [T] {
+        // Most arrays in a solve request are empty: no storage to allocate.
+        guard count > 0 else { return [] }
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            bytes.withUnsafeBytes { source in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(
+                    from: UnsafeRawBufferPointer(rebasing: source[start..<start + count * MemoryLayout<T>.stride]))
+            }
+            initialized = count
+        }
     }
 }

@@ -13,23 +13,6 @@ public enum VectorChange: Sendable, Equatable {
         }
         return .sparse(indices: indices, values: values)
     }
-
-    /// Applies this change to a receiver's copy of the vector.
-    public func apply(to vector: inout [Double]) {
-        switch self {
-        case .full(let values): vector = values
-        case let .sparse(indices, values):
-            for (i, value) in zip(indices, values) where Int(i) < vector.count { vector[Int(i)] = value }
-        }
-    }
-
-    /// How many entries this change carries.
-    public var count: Int {
-        switch self {
-        case .full(let values): values.count
-        case .sparse(let indices, _): indices.count
-        }
-    }
 }
 
 extension ByteWriter {
@@ -78,14 +61,5 @@ extension ByteWriter {
         append(array: changed)
         append(UInt32(changed.count))
         previous!.withUnsafeBufferPointer { new in for i in changed { append(new[Int(i)]) } }
-    }
-}
-
-extension ByteReader {
-    mutating func readVectorChange() throws(FrameError) -> VectorChange {
-        if try readBool() { return .full(try readArray(of: Double.self)) }
-        let indices = try readArray(of: Int32.self), values = try readArray(of: Double.self)
-        guard indices.count == values.count else { throw FrameError("vector change has mismatched lengths") }
-        return .sparse(indices: indices, values: values)
     }
 }

@@ -38,23 +38,6 @@ public enum WorkerReply: Sendable, Equatable {
 
 enum ReplyTag: UInt8 { case loaded = 101, solved, dropped, shuttingDown, error = 199 }
 
-private let statusCodes: [SolveStatus] = [.optimal, .infeasible, .unbounded, .timeLimit, .iterationLimit, .error]
-private let algorithmCodes: [Algorithm] = [.cold, .primal, .dual]
-
-extension ByteWriter {
-    /// A solved reply's tag and fields before its four vector changes and basis, which follow.
-    public mutating func appendSolvedHeader(model: UInt32, outcome: SolveOutcome) {
-        append(ReplyTag.solved.rawValue)
-        append(model)
-        append(UInt8(statusCodes.firstIndex(of: outcome.status)!))
-        append(outcome.message ?? "")
-        append(outcome.objective)
-        append(Int64(outcome.iterations))
-        append(Int64(outcome.solveMicros))
-        append(UInt8(algorithmCodes.firstIndex(of: outcome.algorithm)!))
-        append(outcome.isWarmStart)
-    }
-}
 
 extension WorkerReply {
     public func frame() -> [UInt8] {
@@ -100,26 +83,7 @@ extension WorkerReply {
         let reply: WorkerReply
         switch tag {
         case .loaded: reply = .loaded(model: try r.read(UInt32.self))
-        case .solved:
-            let model = try r.read(UInt32.self)
-            let status = Int(try r.read(UInt8.self))
-            guard status < statusCodes.count else { throw FrameError("unknown status \(status)") }
-            let message = try r.readString()
-            let objective = try r.readDouble()
-            let iterations = Int(try r.read(Int64.self))
-            let micros = Int(try r.read(Int64.self))
-            let algorithm = Int(try r.read(UInt8.self))
-            guard algorithm < algorithmCodes.count else { throw FrameError("unknown algorithm \(algorithm)") }
-            let warm = try r.readBool()
-            let values = try r.readVectorChange(), duals = try r.readVectorChange()
-            let reducedCosts = try r.readVectorChange(), activities = try r.readVectorChange()
-            let basis = Basis(statuses: try r.readArray(of: UInt8.self))
-            let outcome = SolveOutcome(
-                status: statusCodes[status], message: message.isEmpty ? nil : message, objective: objective,
-                iterations: iterations, algorithm: algorithmCodes[algorithm], isWarmStart: warm, solveMicros: micros)
-            reply = .solved(SolveAnswer(
-                model: model, outcome: outcome, values: values, duals: duals, reducedCosts: reducedCosts,
-                rowActivities: activities, basis: basis))
+        case .solved: reply = .solved(try r.readAnswerFrame().answer)
         case .dropped: reply = .dropped(model: try r.read(UInt32.self))
         case .shuttingDown: reply = .shuttingDown
         case .error:

@@ -9,6 +9,8 @@ import TestSupport
 /// the plain way (apply every answer to a copy of the worker's vectors, then compare whole
 /// vectors with the newest ones that had maps), over random walks in which values often return
 /// to earlier ones and answers without maps (infeasible ones) come between those with them.
+/// The same answers are also installed as the server reads them, from their frames
+/// (`AnswerFrame`), into a second history that must stay equal to the first.
 struct SolutionHistoryTests {
     /// The plain way: what `install` computed before it worked in place.
     private struct Reference {
@@ -28,11 +30,12 @@ struct SolutionHistoryTests {
     }
 
     @Test(arguments: 1...20)
-    func inPlaceInstallsRecordWhatWholeComparisonsRecord(seed: UInt64) {
+    func inPlaceInstallsRecordWhatWholeComparisonsRecord(seed: UInt64) throws {
         var walk = SeededRandom(seed: seed)
         let sizes = [6, 4, 6, 4]  // values and reduced costs by column, duals and activities by row
         let palette: [Double] = [0, -0.0, 1, 2.5, -3, .infinity]
         var history = SolutionHistory(limit: 8)
+        var fromFrames = SolutionHistory(limit: 8)
         var reference = Reference()
         var sent: [[Double]]?  // the worker's last answer: its changes are against this
         for step in 1...300 {
@@ -46,6 +49,7 @@ struct SolutionHistoryTests {
             sent = vectors
             let hasMaps = walk.next(10) < 7
             history.install(version(step, hasMaps: hasMaps), changes: changes)
+            fromFrames.install(version(step, hasMaps: hasMaps), changes: try answerFrame(changes).changes)
             let expected = reference.install(hasMaps: hasMaps, changes: changes)
             #expect(history.vectors.map { $0.map(\.bitPattern) } == reference.vectors.map { $0.map(\.bitPattern) }, "seed \(seed), step \(step)")
             if let expected, let newest = history.newest {
@@ -54,7 +58,22 @@ struct SolutionHistoryTests {
                     #expect(got == expected[f].map { "\($0.index):\($0.old.bitPattern)" }, "seed \(seed), step \(step), field \(f)")
                 }
             }
+            #expect(fromFrames.vectors.map { $0.map(\.bitPattern) } == history.vectors.map { $0.map(\.bitPattern) }, "seed \(seed), step \(step)")
+            #expect(fromFrames.newest?.changes.map { $0.map { "\($0.index):\($0.old.bitPattern)" } }
+                == history.newest?.changes.map { $0.map { "\($0.index):\($0.old.bitPattern)" } }, "seed \(seed), step \(step)")
         }
+    }
+
+    /// The changes as a worker's solved reply carries them, read back as the server reads it.
+    private func answerFrame(_ changes: [VectorChange]) throws -> AnswerFrame {
+        let outcome = SolveOutcome(status: .optimal, message: nil, objective: 0, iterations: 0, algorithm: .primal,
+                                   isWarmStart: true, solveMicros: 0)
+        let answer = SolveAnswer(model: 1, outcome: outcome, values: changes[0], duals: changes[1], reducedCosts: changes[2],
+                                 rowActivities: changes[3], basis: Basis(statuses: []))
+        guard case .solved(let frame) = try ReceivedReply.decode(Array(WorkerReply.solved(answer).frame().dropFirst(4))) else {
+            throw FrameError("not read as a solved reply")
+        }
+        return frame
     }
 
     private func version(_ number: Int, hasMaps: Bool) -> SolutionVersion {

@@ -44,6 +44,30 @@ private func everyKindOfDelta() -> ModelDelta {
     #expect(try WorkerReply.decode(payload(WorkerReply.solved(answer).frame())) == .solved(answer))
     let failed = WorkerReply.error(model: 3, message: "CLP stopped with status 4 (secondary 8: failed the bad element check)")
     #expect(try WorkerReply.decode(payload(failed.frame())) == failed)
+    // The server's reading: the solved answer left in the frame, the same entries; others whole.
+    guard case .solved(let frame) = try ReceivedReply.decode(payload(WorkerReply.solved(answer).frame())) else {
+        Issue.record("a solved reply was not read as one")
+        return
+    }
+    #expect(frame.answer == answer)
+    #expect(frame.changes[0].count == 2 && frame.changes[0].index(1) == 5 && frame.changes[0].value(1).bitPattern == (-0.0).bitPattern)
+    #expect(frame.changes[1].fullCount == 3 && frame.changes[1].value(2) == 3)
+    guard case .other(failed) = try ReceivedReply.decode(payload(failed.frame())) else {
+        Issue.record("an error reply was not read whole")
+        return
+    }
+}
+
+@Test func everyTruncationOfASolvedReplyIsAnErrorNotATrap() throws {
+    let outcome = SolveOutcome(status: .optimal, message: "m", objective: 1, iterations: 3, algorithm: .dual,
+                               isWarmStart: true, solveMicros: 26)
+    let answer = SolveAnswer(
+        model: 7, outcome: outcome, values: .sparse(indices: [1, 5], values: [0.5, 2]), duals: .full([1, 2, 3]),
+        reducedCosts: .full([4]), rowActivities: .sparse(indices: [0], values: [9]), basis: Basis(statuses: [0, 1]))
+    let bytes = payload(WorkerReply.solved(answer).frame())
+    for length in 0..<bytes.count {
+        #expect(throws: FrameError.self) { _ = try ReceivedReply.decode(Array(bytes.prefix(length))) }
+    }
 }
 
 @Test func everyTruncationOfASolveRequestIsAnErrorNotATrap() {

@@ -1,0 +1,190 @@
+import LiveSolveModel
+
+/// A vector change however it is held: in arrays (`VectorChange`) or in a reply frame's bytes
+/// (`ChangeFrame`). What applying it needs.
+public protocol VectorChangeSource {
+    /// The whole vector's length when the change is the whole vector; nil when it is sparse.
+    var fullCount: Int? { get }
+    /// How many entries it carries.
+    var count: Int { get }
+    /// Entry `k`'s index (`k` itself in a whole vector) and value.
+    func index(_ k: Int) -> Int
+    func value(_ k: Int) -> Double
+}
+
+extension VectorChangeSource {
+    /// Applies this change to a receiver's copy of the vector.
+    public func apply(to vector: inout [Double]) {
+        if let n = fullCount {
+            vector = (0..<n).map(value)
+        } else {
+            for k in 0..<count where index(k) < vector.count { vector[index(k)] = value(k) }
+        }
+    }
+
+    /// Whether it can be applied to a vector of `count` entries in place: sparse, with indices
+    /// increasing (as workers send them) and in range.
+    public func isSparseInOrder(within count: Int) -> Bool {
+        guard fullCount == nil else { return false }
+        var previous = -1
+        for k in 0..<self.count {
+            let i = index(k)
+            guard i > previous, i < count else { return false }
+            previous = i
+        }
+        return true
+    }
+}
+
+extension VectorChange: VectorChangeSource {
+    public var fullCount: Int? {
+        if case .full(let values) = self { values.count } else { nil }
+    }
+
+    public var count: Int {
+        switch self {
+        case .full(let values): values.count
+        case .sparse(let indices, _): indices.count
+        }
+    }
+
+    public func index(_ k: Int) -> Int {
+        switch self {
+        case .full: k
+        case .sparse(let indices, _): Int(indices[k])
+        }
+    }
+
+    public func value(_ k: Int) -> Double {
+        switch self {
+        case .full(let values): values[k]
+        case .sparse(_, let values): values[k]
+        }
+    }
+}
+
+/// A vector change read in place from a reply frame: what `VectorChange` holds in arrays.
+public enum ChangeFrame: VectorChangeSource, Sendable {
+    case full(CountedRun<Double>)
+    case sparse(indices: CountedRun<Int32>, values: CountedRun<Double>)
+
+    public var fullCount: Int? {
+        if case .full(let values) = self { values.count } else { nil }
+    }
+
+    public var count: Int {
+        switch self {
+        case .full(let values): values.count
+        case .sparse(let indices, _): indices.count
+        }
+    }
+
+    public func index(_ k: Int) -> Int {
+        switch self {
+        case .full: k
+        case .sparse(let indices, _): Int(indices.element(k))
+        }
+    }
+
+    public func value(_ k: Int) -> Double {
+        switch self {
+        case .full(let values): values.element(k)
+        case .sparse(_, let values): values.element(k)
+        }
+    }
+
+    /// The same change in arrays.
+    public var change: VectorChange {
+        switch self {
+        case .full(let values): .full(values.array)
+        case let .sparse(indices, values): .sparse(indices: indices.array, values: values.array)
+        }
+    }
+}
+
+/// A reply as the server reads it: a solved answer left in its frame, any other in full.
+public enum ReceivedReply: Sendable {
+    case solved(AnswerFrame)
+    case other(WorkerReply)
+
+    /// Decodes a frame's payload (without its length prefix).
+    public static func decode(_ payload: [UInt8]) throws(FrameError) -> ReceivedReply {
+        if let answer = try AnswerFrame.decode(payload) { return .solved(answer) }
+        return .other(try WorkerReply.decode(payload))
+    }
+}
+
+/// A solved reply read in place: its outcome decoded, its vector changes and basis left in the
+/// frame's bytes. The server installs answers from it entry by entry, building no arrays for
+/// the few entries a warm solve usually changes.
+public struct AnswerFrame: Sendable {
+    public let model: UInt32
+    public let outcome: SolveOutcome
+    /// Values, duals, reduced costs and row activities.
+    public let changes: [ChangeFrame]
+    public let basis: CountedRun<UInt8>
+
+    /// The same answer in arrays.
+    public var answer: SolveAnswer {
+        SolveAnswer(model: model, outcome: outcome, values: changes[0].change, duals: changes[1].change,
+                    reducedCosts: changes[2].change, rowActivities: changes[3].change,
+                    basis: Basis(statuses: basis.array))
+    }
+
+    /// Decodes a frame's payload (without its length prefix) when it is a solved reply; nil
+    /// when it is another reply (`WorkerReply.decode` reads those).
+    public static func decode(_ payload: [UInt8]) throws(FrameError) -> AnswerFrame? {
+        guard payload.first == ReplyTag.solved.rawValue else { return nil }
+        var r = ByteReader(payload, offset: 1)
+        let answer = try r.readAnswerFrame()
+        guard r.isAtEnd else { throw FrameError("unexpected bytes after a solved reply") }
+        return answer
+    }
+}
+
+private let statusCodes: [SolveStatus] = [.optimal, .infeasible, .unbounded, .timeLimit, .iterationLimit, .error]
+private let algorithmCodes: [Algorithm] = [.cold, .primal, .dual]
+
+extension ByteWriter {
+    /// A solved reply's tag and fields before its four vector changes and basis, which follow.
+    public mutating func appendSolvedHeader(model: UInt32, outcome: SolveOutcome) {
+        append(ReplyTag.solved.rawValue)
+        append(model)
+        append(UInt8(statusCodes.firstIndex(of: outcome.status)!))
+        append(outcome.message ?? "")
+        append(outcome.objective)
+        append(Int64(outcome.iterations))
+        append(Int64(outcome.solveMicros))
+        append(UInt8(algorithmCodes.firstIndex(of: outcome.algorithm)!))
+        append(outcome.isWarmStart)
+    }
+}
+
+extension ByteReader {
+    /// What follows a solved reply's tag.
+    mutating func readAnswerFrame() throws(FrameError) -> AnswerFrame {
+        let model = try read(UInt32.self)
+        let status = Int(try read(UInt8.self))
+        guard status < statusCodes.count else { throw FrameError("unknown status \(status)") }
+        let message = try readString()
+        let objective = try readDouble()
+        let iterations = Int(try read(Int64.self))
+        let micros = Int(try read(Int64.self))
+        let algorithm = Int(try read(UInt8.self))
+        guard algorithm < algorithmCodes.count else { throw FrameError("unknown algorithm \(algorithm)") }
+        let warm = try readBool()
+        let changes = [try readChangeFrame(), try readChangeFrame(), try readChangeFrame(), try readChangeFrame()]
+        let basis = try readCountedRun(of: UInt8.self)
+        let outcome = SolveOutcome(
+            status: statusCodes[status], message: message.isEmpty ? nil : message, objective: objective,
+            iterations: iterations, algorithm: algorithmCodes[algorithm], isWarmStart: warm, solveMicros: micros)
+        return AnswerFrame(model: model, outcome: outcome, changes: changes, basis: basis)
+    }
+
+    private mutating func readChangeFrame() throws(FrameError) -> ChangeFrame {
+        if try readBool() { return .full(try readCountedRun(of: Double.self)) }
+        let indices = try readCountedRun(of: Int32.self), values = try readCountedRun(of: Double.self)
+        guard indices.count == values.count else { throw FrameError("vector change has mismatched lengths") }
+        return .sparse(indices: indices, values: values)
+    }
+}
