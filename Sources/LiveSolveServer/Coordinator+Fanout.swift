@@ -11,14 +11,14 @@ extension Coordinator {
         record.basis = Basis(statuses: answer.basis.array)
         record.crashes = 0
         let version = SolutionVersion(
-            number: (record.history.newest?.number ?? 0) + 1, seq: flight.seq, status: answer.outcome.status,
-            message: answer.outcome.message, objective: answer.outcome.objective, iterations: answer.outcome.iterations,
-            isWarmStart: answer.outcome.isWarmStart, algorithm: answer.outcome.algorithm, solveMicros: answer.outcome.solveMicros,
-            updatesMerged: flight.updatesMerged, hasMaps: answer.outcome.status.hasSolution, changes: [])
+            number: (record.history.newest?.number ?? 0) + 1, seq: flight.seq, status: answer.status,
+            message: answer.message, objective: answer.objective, iterations: answer.iterations,
+            isWarmStart: answer.isWarmStart, algorithm: answer.algorithm, solveMicros: answer.solveMicros,
+            updatesMerged: flight.updatesMerged, hasMaps: answer.status.hasSolution, changes: [])
         record.history.install(version, changes: answer.changes)
         publish(record)
         // After the subscribers' writes: the metrics are not what they wait for.
-        metrics.solved(micros: answer.outcome.solveMicros, since: flight.oldestUpdate, merged: flight.updatesMerged)
+        metrics.solved(micros: answer.solveMicros, since: flight.oldestUpdate, merged: flight.updatesMerged)
         dispatch(record)
     }
 

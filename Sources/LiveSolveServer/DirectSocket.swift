@@ -60,6 +60,7 @@ struct DirectSocket {
         return rest
     }
 
+    /// What one read found.
     enum Received {
         case bytes(ByteBuffer)
         /// Nothing waiting, or the peer's end of the stream, which NIO's own read finds again.

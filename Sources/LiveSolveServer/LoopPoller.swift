@@ -20,9 +20,11 @@ import NIOCore
 /// at most the window: a timer armed since the loop last waited, and a task from another thread
 /// (NIO wakes the loop for those only while it waits).
 ///
-/// The input it waits for may be one it reads itself (`DirectInput`: a worker's pipe): when
-/// that arrives first, the poll reads it at once, instead of returning to the loop for NIO's
-/// `epoll_wait` to report it and NIO's read path to deliver it.
+/// The input it waits for may be one it reads itself (`DirectInput`: a worker's pipe, a
+/// client's socket): when that arrives first, the poll reads it at once, instead of returning
+/// to the loop for NIO's `epoll_wait` to report it and NIO's read path to deliver it. W1's
+/// overhead, medians of 10 alternating rounds: afiro 84.9 to 81.1 µs with workers' replies
+/// read so, and 75.0 to 70.2 with clients' messages too (adlittle 90.5 to 88.3, 79.5 to 73.2).
 ///
 /// Used only on its loop (the coordinator's), hence the unchecked `Sendable`: its poll task is
 /// handed to that same loop.

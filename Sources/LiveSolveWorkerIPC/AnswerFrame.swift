@@ -10,13 +10,15 @@ public protocol VectorChangeSource {
     /// Entry `k`'s index (`k` itself in a whole vector) and value.
     func index(_ k: Int) -> Int
     func value(_ k: Int) -> Double
+    /// A whole-vector change's values in an array (copied in bulk, or shared); nil when sparse.
+    var wholeVector: [Double]? { get }
 }
 
 extension VectorChangeSource {
     /// Applies this change to a receiver's copy of the vector.
     public func apply(to vector: inout [Double]) {
-        if let n = fullCount {
-            vector = (0..<n).map(value)
+        if let whole = wholeVector {
+            vector = whole
         } else {
             for k in 0..<count where index(k) < vector.count { vector[index(k)] = value(k) }
         }
@@ -61,6 +63,10 @@ extension VectorChange: VectorChangeSource {
         case .sparse(_, let values): values[k]
         }
     }
+
+    public var wholeVector: [Double]? {
+        if case .full(let values) = self { values } else { nil }
+    }
 }
 
 /// A vector change read in place from a reply frame: what `VectorChange` holds in arrays.
@@ -93,6 +99,10 @@ public enum ChangeFrame: VectorChangeSource, Sendable {
         }
     }
 
+    public var wholeVector: [Double]? {
+        if case .full(let values) = self { values.array } else { nil }
+    }
+
     /// The same change in arrays.
     public var change: VectorChange {
         switch self {
@@ -116,13 +126,17 @@ public enum ReceivedReply: Sendable {
 
 /// A solved reply read in place: its outcome decoded, its vector changes and basis left in the
 /// frame's bytes. The server installs answers from it entry by entry, building no arrays for
-/// the few entries a warm solve usually changes.
+/// the few entries a warm solve usually changes. Its outcome's fields read as its own
+/// (`answer.status`), as `SolveAnswer`'s do.
+@dynamicMemberLookup
 public struct AnswerFrame: Sendable {
     public let model: UInt32
     public let outcome: SolveOutcome
     /// Values, duals, reduced costs and row activities.
     public let changes: [ChangeFrame]
     public let basis: CountedRun<UInt8>
+
+    public subscript<T>(dynamicMember field: KeyPath<SolveOutcome, T>) -> T { outcome[keyPath: field] }
 
     /// The same answer in arrays.
     public var answer: SolveAnswer {
