@@ -1,5 +1,6 @@
 import LiveSolveModel
 import NIOCore
+import NIOWebSocket
 
 /// Joins a connection's WebSocket data frames into messages, within the size limits: a message
 /// up to `maxMessageBytes`, or up to `maxModelBytes` when it is a `create`. Binary and oversized
@@ -22,8 +23,11 @@ struct MessageAssembler {
         maxModelBytes = configuration.maxModelBytes
     }
 
-    /// Adds one data frame; returns what a complete message amounts to, nil until `fin`.
-    mutating func add(startsMessage: Bool, isBinary binary: Bool, fin: Bool, data: ByteBuffer) -> Outcome? {
+    /// Adds one data frame; returns what a complete message amounts to, nil until `fin`. A
+    /// frame still masked (`maskKey`, as clients send them) is unmasked as it is copied in: no
+    /// unmasked copy of it is made first.
+    mutating func add(startsMessage: Bool, isBinary binary: Bool, fin: Bool, data: ByteBuffer,
+                      maskKey: WebSocketMaskingKey? = nil) -> Outcome? {
         if startsMessage {
             message.clear()
             isBinary = binary
@@ -34,8 +38,13 @@ struct MessageAssembler {
                 isOversized = true
                 message.clear()
             } else {
-                var data = data
-                message.writeBuffer(&data)
+                let offset = message.readableBytes, count = data.readableBytes
+                message.writeImmutableBuffer(data)
+                if let maskKey {
+                    message.withUnsafeMutableReadableBytes { bytes in
+                        for i in 0..<count { bytes[offset + i] ^= maskKey[i % 4] }
+                    }
+                }
             }
         }
         guard fin else { return nil }

@@ -1,5 +1,6 @@
 import LiveSolveModel
 import LiveSolveWorkerIPC
+import NIOCore
 
 /// One installed solution of a model: what every subscriber is converging to.
 struct SolutionVersion {
@@ -26,7 +27,8 @@ struct SolutionVersion {
 struct SolutionHistory {
     /// values, duals, reducedCosts, rowActivities: the newest vectors with maps.
     private(set) var vectors: [[Double]] = [[], [], [], []]
-    private(set) var versions: [SolutionVersion] = []
+    /// Oldest first; a ring, so that dropping the oldest moves none of the others.
+    private(set) var versions = CircularBuffer<SolutionVersion>()
     /// The vectors as the worker last sent them, which its next answer changes, kept apart only
     /// while they differ from `vectors`: after an answer without maps (infeasible, say).
     private var workerVectors: [[Double]]?
@@ -78,7 +80,7 @@ struct SolutionHistory {
 
     private mutating func append(_ version: SolutionVersion) {
         versions.append(version)
-        if versions.count > limit { versions.removeFirst(versions.count - limit) }
+        while versions.count > limit { versions.removeFirst() }
     }
 
     /// The entries of `new` that differ from `old` (all of them when the lengths differ).

@@ -144,7 +144,7 @@ final class StreamFrameHandler: ChannelDuplexHandler {
         // No extension was negotiated on this connection, so no reserved bit may be set.
         guard frame.reservedBits.isEmpty else { return connection.close(code: .protocolError) }
         let outcome = assembler.add(startsMessage: frame.opcode != .continuation, isBinary: frame.opcode == .binary,
-                                    fin: frame.fin, data: frame.unmaskedData)
+                                    fin: frame.fin, data: frame.data, maskKey: frame.maskKey)
         switch outcome {
         case nil: return
         case .text(let text)?: inbox.append(.text(text))

@@ -108,11 +108,15 @@ final class WorkerProcess: DirectInput, @unchecked Sendable {
     /// Returns whether the hint was written.
     func prepare(micros: Int) -> Bool {
         guard expected.isEmpty, !isPrepared, isAlive else { return false }
-        let frame = WorkerRequest.prepare(micros: UInt32(clamping: micros)).frame()
+        if prepareFrame?.micros != micros { prepareFrame = (micros, WorkerRequest.prepare(micros: UInt32(clamping: micros)).frame()) }
+        let frame = prepareFrame!.frame
         // Nine bytes, less than PIPE_BUF: written whole or not at all.
         isPrepared = writeDirectly(frame) == frame.count
         return isPrepared
     }
+
+    /// The last prepare's frame, kept: the window is the server's setting, the same every time.
+    private var prepareFrame: (micros: Int, frame: [UInt8])?
 
     /// Writes straight to the pipe, skipping the channel's pipeline (3 µs of W1's step), when
     /// that is safe: the channel is active, so its descriptor is still this pipe's (it is closed

@@ -316,6 +316,29 @@ func pipelinedRequestsAreAnsweredInOrder(offerDeflate: Bool) async throws {
     await server.stop()
 }
 
+/// A message in fragments of 5, 7 and 9 bytes, each masked with a key of its own (RFC 6455
+/// masks each frame from its first byte), all reaching the fast handler: unmasked and joined
+/// whole, an update that is acknowledged, then a ping answered.
+@Test func aMessageInFragmentsMaskedEachWithItsOwnKeyIsReadWhole() async throws {
+    let server = try await TestServer.start(workers: 1)
+    let client = try await server.connect()
+    let model = try await client.createRefinery()
+    client.close()
+    let message = Array(#"{"op":"update","id":"u","model":"\#(model)","parameters":{"price[jet]":2.5}}"#.utf8)
+    let pieces = [message[0..<5], message[5..<12], message[12..<21], message[21...]]
+    let keys: [[UInt8]] = [[1, 2, 3, 4], [0xA0, 0xB1, 0xC2, 0xD3], [9, 8, 7, 6], [0x55, 0x66, 0x77, 0x88]]
+    var fragments: [UInt8] = []
+    for (k, piece) in pieces.enumerated() {
+        fragments += RawFrame.masked(opcode: k == 0 ? 0x1 : 0x0, fin: k == pieces.count - 1, payload: Array(piece), key: keys[k])
+    }
+    let (response, replies) = try await upgradeConversation(
+        port: server.port, withUpgrade: [], pauseMicros: 100_000,
+        after: fragments + RawWebSocket.frame(#"{"op":"ping","id":"p"}"#), replies: 2)
+    #expect(response.hasPrefix("HTTP/1.1 101"))
+    #expect(replies == ["ack u", "pong p"])
+    await server.stop()
+}
+
 /// Sends `withUpgrade` in the same write as the upgrade request, reads the response, waits
 /// `pauseMicros`, sends `after`, and returns the response and the next `count` replies ("type id").
 private func upgradeConversation(port: Int, withUpgrade: [UInt8], pauseMicros: UInt32 = 0, after: [UInt8],
