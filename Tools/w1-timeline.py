@@ -42,37 +42,43 @@ def after(events, name, t, matches):
 
 writes = [e for e in client if e[2] == "W"]
 socket = statistics.mode(e[3] for e in writes)
+# The server's end of the client's socket: where its solutions go (sendmsg, logged with n = -1).
+served = statistics.mode(e[3] for e in server if e[2] == "W" and e[4] == -1)
 segments = {}
 one_cpu = 0
 for write in [e for e in writes if e[3] == socket][-400:]:
     t0 = write[0]
-    woke = after(server, "s", t0, lambda e: e[2] == "e" and e[4] > 0)
-    got = after(server, "s", woke[0] - 1e-4, lambda e: e[2] == "r" and e[4] > 0)
-    piped = after(server, "s", got[0], lambda e: e[2] == "W")
-    solving = after(worker, "w", piped[0], lambda e: e[2] == "r" and e[3] == 0)
+    # The message is read either after NIO's epoll_wait reports it or by the loop's own poll
+    # (LoopPoller), which calls no epoll_wait: so the read itself is the first landmark.
+    got = after(server, "s", t0, lambda e: e[2] == "r" and e[3] == served and e[4] > 0)
+    piped = after(server, "s", got[0], lambda e: e[2] == "W" and e[3] != served and e[4] > 9)
+    prepared = after(server, "s", got[0], lambda e: e[2] == "W" and e[3] != served)
+    solving = after(worker, "w", piped[0], lambda e: e[2] == "r" and e[3] == 0 and e[4] > 9)
     answered = after(worker, "w", solving[0], lambda e: e[2] == "W")
-    woke2 = after(server, "s", answered[0], lambda e: e[2] == "e" and e[4] > 0)
-    got2 = after(server, "s", woke2[0] - 1e-4, lambda e: e[2] == "r" and e[4] > 0)
-    sent = after(server, "s", got2[0], lambda e: e[2] == "W" and e[3] != piped[3])
+    got2 = after(server, "s", answered[0], lambda e: e[2] == "r" and e[3] != served and e[4] > 0)
+    sent = after(server, "s", got2[0], lambda e: e[2] == "W" and e[3] == served)
     sent_return = after(server, "s", sent[0], lambda e: e[2] == "w")
     received = after(client, "c", sent[0], lambda e: e[2] == "r" and e[4] > 0)
-    step = [write, woke, got, piped, solving, answered, woke2, got2, sent, sent_return, received]
+    step = [write, got, piped, solving, answered, got2, sent, sent_return, received]
     one_cpu += len({e[5] for e in step}) == 1
-    for name, value in [
+    rows = [
         ("total: client write -> client read returns", received[0] - t0),
-        ("client write -> server epoll_wait returns", woke[0] - t0),
-        ("server: epoll_wait returns -> read returns", got[0] - woke[0]),
-        ("server: socket read -> pipe write", piped[0] - got[0]),
-        ("pipe write -> worker read returns", solving[0] - piped[0]),
+        ("client write -> server's read of it returns", got[0] - t0),
+        ("server: that read -> request pipe write", piped[0] - got[0]),
+    ]
+    if prepared[4] == 9:
+        rows.append(("  of which: read -> prepare write returns", after(server, "s", prepared[0], lambda e: e[2] == "w")[0] - got[0]))
+    rows += [
+        ("request pipe write -> worker read returns", solving[0] - piped[0]),
         ("worker: read -> write (solve inside)", answered[0] - solving[0]),
-        ("worker write -> server epoll_wait returns", woke2[0] - answered[0]),
-        ("server: epoll_wait returns -> pipe read returns", got2[0] - woke2[0]),
-        ("server: pipe read -> sendmsg", sent[0] - got2[0]),
+        ("worker write -> server's read of it returns", got2[0] - answered[0]),
+        ("server: that read -> sendmsg", sent[0] - got2[0]),
         ("server: sendmsg itself", sent_return[0] - sent[0]),
         ("sendmsg -> client read returns", received[0] - sent[0]),
-    ]:
+    ]
+    for name, value in rows:
         segments.setdefault(name, []).append(value)
 for name, values in segments.items():
-    print(f"{name:48} p50 {statistics.median(values):7.1f} us")
+    print(f"{name:48} p50 {statistics.median(values):7.1f} us  ({len(values)} steps)")
 steps = len(segments["total: client write -> client read returns"])
 print(f"steps whose calls were all on one CPU: {one_cpu} of {steps}")
