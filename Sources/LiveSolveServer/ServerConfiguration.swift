@@ -40,8 +40,9 @@ public struct ServerConfiguration: Sendable {
     /// `fanout.chunk` — subscribers written per loop turn; between turns the loop serves other sockets.
     public var fanoutChunk = 512
     /// `loop.pollMicros` — how long the event loop keeps running instead of sleeping when an
-    /// answer is due within that time (see `LoopPoller`), and how long a worker told that a
-    /// solve is coming waits for it awake (`Coordinator.prepareWorker`); 0: neither.
+    /// answer is due within that time, reading it itself as it arrives (see `LoopPoller`), and
+    /// how long a worker told that a solve is coming waits for it awake
+    /// (`Coordinator.prepareWorker`); 0: neither.
     public var loopPollMicros = 300
 
     public init() {}
