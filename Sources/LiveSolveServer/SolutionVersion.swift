@@ -44,7 +44,7 @@ struct SolutionHistory {
     /// When that previous answer is `vectors` (the usual case), the changes are applied in place
     /// and recorded as they go: the work is the size of the change, not of the model, and no
     /// vector is copied. Otherwise whole vectors are compared.
-    mutating func install<Change: VectorChangeSource>(_ version: SolutionVersion, changes: [Change]) {
+    mutating func install<Values, Indices>(_ version: SolutionVersion, changes: [Change<Values, Indices>]) {
         guard version.hasMaps else {
             var worker = workerVectors ?? vectors
             for f in 0..<4 { changes[f].apply(to: &worker[f]) }

@@ -1,116 +1,7 @@
 import LiveSolveModel
 
-/// A vector change however it is held: in arrays (`VectorChange`) or in a reply frame's bytes
-/// (`ChangeFrame`). What applying it needs.
-public protocol VectorChangeSource {
-    /// The whole vector's length when the change is the whole vector; nil when it is sparse.
-    var fullCount: Int? { get }
-    /// How many entries it carries.
-    var count: Int { get }
-    /// Entry `k`'s index (`k` itself in a whole vector) and value.
-    func index(_ k: Int) -> Int
-    func value(_ k: Int) -> Double
-    /// A whole-vector change's values in an array (copied in bulk, or shared); nil when sparse.
-    var wholeVector: [Double]? { get }
-}
-
-extension VectorChangeSource {
-    /// Applies this change to a receiver's copy of the vector.
-    public func apply(to vector: inout [Double]) {
-        if let whole = wholeVector {
-            vector = whole
-        } else {
-            for k in 0..<count where index(k) < vector.count { vector[index(k)] = value(k) }
-        }
-    }
-
-    /// Whether it can be applied to a vector of `count` entries in place: sparse, with indices
-    /// increasing (as workers send them) and in range.
-    public func isSparseInOrder(within count: Int) -> Bool {
-        guard fullCount == nil else { return false }
-        var previous = -1
-        for k in 0..<self.count {
-            let i = index(k)
-            guard i > previous, i < count else { return false }
-            previous = i
-        }
-        return true
-    }
-}
-
-extension VectorChange: VectorChangeSource {
-    public var fullCount: Int? {
-        if case .full(let values) = self { values.count } else { nil }
-    }
-
-    public var count: Int {
-        switch self {
-        case .full(let values): values.count
-        case .sparse(let indices, _): indices.count
-        }
-    }
-
-    public func index(_ k: Int) -> Int {
-        switch self {
-        case .full: k
-        case .sparse(let indices, _): Int(indices[k])
-        }
-    }
-
-    public func value(_ k: Int) -> Double {
-        switch self {
-        case .full(let values): values[k]
-        case .sparse(_, let values): values[k]
-        }
-    }
-
-    public var wholeVector: [Double]? {
-        if case .full(let values) = self { values } else { nil }
-    }
-}
-
 /// A vector change read in place from a reply frame: what `VectorChange` holds in arrays.
-public enum ChangeFrame: VectorChangeSource, Sendable {
-    case full(CountedRun<Double>)
-    case sparse(indices: CountedRun<Int32>, values: CountedRun<Double>)
-
-    public var fullCount: Int? {
-        if case .full(let values) = self { values.count } else { nil }
-    }
-
-    public var count: Int {
-        switch self {
-        case .full(let values): values.count
-        case .sparse(let indices, _): indices.count
-        }
-    }
-
-    public func index(_ k: Int) -> Int {
-        switch self {
-        case .full: k
-        case .sparse(let indices, _): Int(indices.element(k))
-        }
-    }
-
-    public func value(_ k: Int) -> Double {
-        switch self {
-        case .full(let values): values.element(k)
-        case .sparse(_, let values): values.element(k)
-        }
-    }
-
-    public var wholeVector: [Double]? {
-        if case .full(let values) = self { values.array } else { nil }
-    }
-
-    /// The same change in arrays.
-    public var change: VectorChange {
-        switch self {
-        case .full(let values): .full(values.array)
-        case let .sparse(indices, values): .sparse(indices: indices.array, values: values.array)
-        }
-    }
-}
+public typealias ChangeFrame = Change<CountedRun<Double>, CountedRun<Int32>>
 
 /// A reply as the server reads it: a solved answer left in its frame, any other in full.
 public enum ReceivedReply: Sendable {
@@ -140,8 +31,8 @@ public struct AnswerFrame: Sendable {
 
     /// The same answer in arrays.
     public var answer: SolveAnswer {
-        SolveAnswer(model: model, outcome: outcome, values: changes[0].change, duals: changes[1].change,
-                    reducedCosts: changes[2].change, rowActivities: changes[3].change,
+        SolveAnswer(model: model, outcome: outcome, values: changes[0].inArrays, duals: changes[1].inArrays,
+                    reducedCosts: changes[2].inArrays, rowActivities: changes[3].inArrays,
                     basis: Basis(statuses: basis.array))
     }
 

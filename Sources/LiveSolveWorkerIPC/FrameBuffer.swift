@@ -10,10 +10,6 @@ public final class FrameBuffer {
 
     public var unread: Int { tail - head }
 
-    func withUnreadBytes<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
-        storage.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[head..<tail])) }
-    }
-
     /// Makes room for at least `needed` more bytes, then lets `read` fill the free space;
     /// returns what `read` returned.
     public func append(atLeast needed: Int, _ read: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
@@ -40,11 +36,16 @@ public final class FrameBuffer {
     /// The next whole frame's payload, consumed; nil until one has arrived whole. Throws for a
     /// length beyond `maximumFrameLength`: the stream cannot be trusted after it.
     public func nextFrame() throws(FrameError) -> [UInt8]? {
-        guard unread >= 4 else { return nil }
-        let length = withUnreadBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
+        guard let length = nextLength else { return nil }
         guard length <= maximumFrameLength else { throw FrameError("a frame of \(length) bytes, beyond the limit of \(maximumFrameLength)") }
         guard unread >= 4 + length else { return nil }
         return take(length, after: 4)
+    }
+
+    /// The next frame's length prefix, once its four bytes have arrived.
+    var nextLength: Int? {
+        guard unread >= 4 else { return nil }
+        return storage.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: head, as: UInt32.self))) }
     }
 
     /// Returns `count` bytes that follow `skip` unread ones, and consumes both.

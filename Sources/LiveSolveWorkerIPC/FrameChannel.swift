@@ -63,7 +63,7 @@ public struct FrameChannel {
     /// Reads one frame's payload, waiting at most `timeoutMillis` for each chunk (-1 waits forever).
     public func readFrame(timeoutMillis: Int32 = -1) throws(ReadError) -> [UInt8] {
         try fill(4, timeoutMillis: timeoutMillis)
-        let length = received.withUnreadBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
+        let length = received.nextLength!
         guard length <= maximumFrameLength else { throw .oversized(length) }
         try fill(4 + length, timeoutMillis: timeoutMillis)
         return received.take(length, after: 4)
