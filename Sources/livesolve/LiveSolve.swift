@@ -1,13 +1,13 @@
 import ArgumentParser
 import Dispatch
 
-/// The `livesolve` executable: serve, solve, worker and bench.
+/// The `livesolve` executable: serve, solve, convert, feed, worker and bench.
 @main
 struct LiveSolve: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "livesolve",
         abstract: "Keeps optimization models solved live.",
-        subcommands: [ServeCommand.self, SolveCommand.self, FeedCommand.self, WorkerCommand.self, BenchCommand.self]
+        subcommands: [ServeCommand.self, SolveCommand.self, ConvertCommand.self, FeedCommand.self, WorkerCommand.self, BenchCommand.self]
     )
 }
 

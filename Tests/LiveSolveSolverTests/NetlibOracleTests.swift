@@ -25,15 +25,4 @@ import TestSupport
         #expect(result.status == .optimal)
         #expect(TestData.matches(result.objective, reference.objective), "\(result.objective) vs \(reference.objective)")
     }
-
-    @Test(arguments: TestData.optima)
-    func lpRoundTripSolvesToTheSameObjective(_ reference: TestData.Optimum) throws {
-        let model = try TestData.netlibModel(reference.name)
-        let again = try LPReader.read(LPWriter.write(model))
-        #expect(again.rowCount == model.rowCount)
-        #expect(again.program.matrix.nonzeroCount == model.program.matrix.nonzeroCount)
-        let result = try ClpSolver(program: again.program).solve(limits: SolveLimits())
-        #expect(result.status == .optimal)
-        #expect(TestData.matches(result.objective, reference.objective), "\(result.objective) vs \(reference.objective)")
-    }
 }
