@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STREAMS ?= ../shared/bench/streams
 LADDER := afiro adlittle ship12l 80bau3b d2q06c dfl001
 
-.PHONY: deps browser-deps build release run example test bench bench-server clean
+.PHONY: deps browser-deps highs-deps build release run example test bench bench-server clean
 
 ## deps: install CLP, CBC, zlib and pkg-config from Debian when missing.
 deps:
@@ -25,6 +25,13 @@ browser-deps:
 		|| python3 -m pip install --quiet selenium pytest 2>/dev/null \
 		|| python3 -m pip install --quiet --break-system-packages selenium pytest 2>/dev/null \
 		|| $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y python3-selenium python3-pytest
+
+## highs-deps: HiGHS's Python package, the reference reader of the LP differential test (Tests/lp).
+HIGHSPY := highspy==1.16.0
+highs-deps:
+	@python3 -c "import highspy" 2>/dev/null \
+		|| python3 -m pip install --quiet "$(HIGHSPY)" 2>/dev/null \
+		|| python3 -m pip install --quiet --break-system-packages "$(HIGHSPY)"
 
 build: deps
 	$(SWIFT) build
@@ -48,10 +55,10 @@ run: release
 example: release
 	.build/release/livesolve solve Public/examples/refinery.json --values
 
-## test: every test: Swift (real CLP, workers, sockets), then the dashboard in headless Chromium.
-test: build browser-deps
+## test: every test: Swift (real CLP, workers, sockets), the LP reader against HiGHS's, then the dashboard in headless Chromium.
+test: build browser-deps highs-deps
 	$(SWIFT) test
-	python3 -m pytest -q Tests/browser
+	python3 -m pytest -q Tests/lp Tests/browser
 
 ## bench: `bench solver` on every ladder stream, through a worker and in-process.
 bench: release
