@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := coinor-libclp-dev coinor-libcbc-dev pkg-config zlib1g-dev
 BROWSER_PACKAGES := chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-STREAMS ?= ../shared/bench/streams
+STREAMS ?= Benchmarks/streams
 LADDER := afiro adlittle ship12l 80bau3b d2q06c dfl001
 
 .PHONY: deps browser-deps highs-deps build release run example test bench bench-server clean

@@ -14,7 +14,7 @@ struct FanoutBench: NetworkBench {
     )
 
     @Option(help: "The stream whose steps are sent.")
-    var stream = "../shared/bench/streams/afiro.jsonl.gz"
+    var stream = "Benchmarks/streams/afiro.jsonl.gz"
 
     @Option(help: "Subscribers.")
     var subscribers = 1_000

@@ -12,10 +12,10 @@ struct IsolationBench: NetworkBench {
     )
 
     @Option(help: "The small model's stream.")
-    var stream = "../shared/bench/streams/afiro.jsonl.gz"
+    var stream = "Benchmarks/streams/afiro.jsonl.gz"
 
     @Option(help: "The big model, whose cold solve takes seconds.")
-    var big = "../shared/data/netlib/dfl001.mps.gz"
+    var big = "Benchmarks/data/netlib/dfl001.mps.gz"
 
     @OptionGroup var network: NetworkBenchOptions
 

@@ -9,7 +9,7 @@ struct LatencyBench: NetworkBench {
         abstract: "W1: send each update, wait for the solution that includes it; latency percentiles."
     )
 
-    @Option(help: "A stream file, e.g. ../shared/bench/streams/afiro.jsonl.gz.")
+    @Option(help: "A stream file, e.g. Benchmarks/streams/afiro.jsonl.gz.")
     var stream: String
 
     @Option(help: "The model file (default: the stream header's source).")

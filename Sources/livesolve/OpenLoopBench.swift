@@ -14,7 +14,7 @@ struct OpenLoopBench: NetworkBench {
     )
 
     @Option(help: "The stream whose steps are sent, cyclically.")
-    var stream = "../shared/bench/streams/adlittle.jsonl.gz"
+    var stream = "Benchmarks/streams/adlittle.jsonl.gz"
 
     @Option(help: "Updates per second.")
     var rate = 10_000

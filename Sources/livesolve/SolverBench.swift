@@ -12,7 +12,7 @@ struct SolverBench: ParsableCommand {
         abstract: "Replay a price stream through a worker process and report warm re-solve latency."
     )
 
-    @Option(help: "A stream file, e.g. ../shared/bench/streams/afiro.jsonl.gz.")
+    @Option(help: "A stream file, e.g. Benchmarks/streams/afiro.jsonl.gz.")
     var stream: String
 
     @Option(help: "The model file (default: the stream header's source, under the data folder beside the streams).")
@@ -70,12 +70,13 @@ struct SolverBench: ParsableCommand {
         if wrong > 0 { throw ExitCode(4) }
     }
 
-    /// The stream's source under the data folder that sits beside the streams' folder.
+    /// The stream's source under the data folder beside the streams' folder (`Benchmarks/data`
+    /// for `Benchmarks/streams`), or beside its parent, as in the shared `bench/streams` layout.
     static func defaultModelPath(source: String, stream: String) -> String {
         let streamDirectory = URL(fileURLWithPath: stream).deletingLastPathComponent()
         let candidates = [
+            streamDirectory.appendingPathComponent("../data/\(source)").standardized.path,
             streamDirectory.appendingPathComponent("../../data/\(source)").standardized.path,
-            "../shared/data/\(source)",
         ]
         return candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates[0]
     }

@@ -6,7 +6,7 @@ import TestSupport
 @Test(arguments: ["refinery", "portfolio", "transport"])
 func feedRandomWalksAnExamplesParameters(example: String) async throws {
     let server = try await TestServer.start(workers: 1)
-    let document = TestData.text(TestData.repositoryRoot.appendingPathComponent("Public/examples/\(example).json"))
+    let document = try TestData.text(TestData.repositoryRoot.appendingPathComponent("Public/examples/\(example).json"))
     let (_, created) = try await server.json("POST", "/v1/models", body: document)
     let id = try #require(created["model"]?.string)
     let family = example == "portfolio" ? "return[*]" : example == "transport" ? "demand[*]" : "price[*]"

@@ -48,7 +48,7 @@ private func readUntil(seq: Int, on client: QueuedStreamClient, into view: inout
         let steps = Array(stream.steps + stream.steps)  // 1 000 updates; the second pass ends where the first did
         let feeder = try await server.connect(), fast = try await server.connect()
         let slow = try await QueuedStreamClient.connect(port: server.port, receiveBufferBytes: 4096)
-        let created = await feeder.request(#"{"op":"create","format":"mps","text":\#(JSONWriter.quoted(sharedText("data/netlib/adlittle.mps.gz")))}"#)
+        let created = await feeder.request(#"{"op":"create","format":"mps","text":\#(JSONWriter.quoted(try TestData.benchmarkText("data/netlib/adlittle.mps.gz")))}"#)
         let model = try #require(created?["model"]?.string)
         let fields = #"["values","duals","reducedCosts","rowActivities"]"#
         var fastView = ReconstructedSolution(), slowView = ReconstructedSolution()
@@ -131,7 +131,7 @@ private func readUntil(seq: Int, on client: QueuedStreamClient, into view: inout
         let server = try await TestServer.start()
         let stream = try TestData.stream("ship12l")
         let client = try await server.connect()
-        let created = await client.request(#"{"op":"create","format":"mps","text":\#(JSONWriter.quoted(sharedText("data/netlib/ship12l.mps.gz")))}"#)
+        let created = await client.request(#"{"op":"create","format":"mps","text":\#(JSONWriter.quoted(try TestData.benchmarkText("data/netlib/ship12l.mps.gz")))}"#)
         let model = try #require(created?["model"]?.string)
         _ = await client.request(#"{"op":"subscribe","model":"\#(model)"}"#)
         var view = ReconstructedSolution()
@@ -162,7 +162,7 @@ private func readUntil(seq: Int, on client: QueuedStreamClient, into view: inout
     @Test func aLongSolveDelaysNeitherPingNorAnotherModel() async throws {
         let server = try await TestServer.start()
         let big = try await server.connect(), small = try await server.connect(), pinger = try await server.connect()
-        let slowModel = await big.request(#"{"op":"create","format":"mps","text":\#(JSONWriter.quoted(sharedText("data/netlib/dfl001.mps.gz")))}"#)
+        let slowModel = await big.request(#"{"op":"create","format":"mps","text":\#(JSONWriter.quoted(try TestData.benchmarkText("data/netlib/dfl001.mps.gz")))}"#)
         let slowID = try #require(slowModel?["model"]?.string)
         let smallID = try await small.createRefinery()
         _ = await small.request(#"{"op":"subscribe","model":"\#(smallID)"}"#)

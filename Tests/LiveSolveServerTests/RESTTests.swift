@@ -69,7 +69,7 @@ import TestSupport
         let (_, solution) = try await server.json("GET", "/v1/models/\(lpID)/solution")
         #expect(solution["objective"] == .number(11))
 
-        let (mpsStatus, _) = try await server.http("POST", "/v1/models", body: sharedText("data/netlib/afiro.mps.gz"), contentType: "text/x-mps")
+        let (mpsStatus, _) = try await server.http("POST", "/v1/models", body: try TestData.benchmarkText("data/netlib/afiro.mps.gz"), contentType: "text/x-mps")
         #expect(mpsStatus == 201)
 
         let (bad, badBody) = try await server.http("POST", "/v1/models", body: "min\n obj: x\nst\n c1: x y >= 1\nend\n", contentType: "text/x-lp")

@@ -31,7 +31,7 @@ import Glibc
 @Test func sigtermAnswersARequestWaitingForASolutionAtOnce() async throws {
     let (process, output, port) = try startServeProcess()
     // dfl001's cold solve takes seconds, so its solution request is still waiting at the signal.
-    let (created, body) = try await httpResponse(port: port, "POST", "/v1/models?name=dfl001", body: TestData.text(TestData.netlib.appendingPathComponent("dfl001.mps.gz")), contentType: "text/x-mps")
+    let (created, body) = try await httpResponse(port: port, "POST", "/v1/models?name=dfl001", body: try TestData.benchmarkText("data/netlib/dfl001.mps.gz"), contentType: "text/x-mps")
     #expect(created.statusCode == 201, "\(body)")
     let id = try #require((try? JSONParser.parse(body))?["model"]?.string)
     // The half second before the signal counts from the request's start, not the task's creation:

@@ -7,7 +7,7 @@ import TestSupport
 /// Gurobi and GLPK give the same files: in the objective, in rows and in bounds.
 @Test(arguments: [("glued-objective", 11.0), ("glued-rows", 200.0), ("glued-bounds", -0.5)])
 func aGluedCoefficientSolvesToTheOptimumEverySolverGives(file: String, optimum: Double) throws {
-    let text = TestData.text(TestData.repositoryRoot.appendingPathComponent("Tests/lp/cases/\(file).lp"))
+    let text = try TestData.text(TestData.repositoryRoot.appendingPathComponent("Tests/lp/cases/\(file).lp"))
     let model = try LPReader.read(text)
     let result = try ClpSolver(program: model.program).solve(limits: SolveLimits())
     #expect(result.status == .optimal)

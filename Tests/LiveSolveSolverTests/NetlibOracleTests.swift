@@ -6,6 +6,11 @@ import TestSupport
 
 /// Every Netlib model: our MPS reader against CLP's own, and a cold solve against optima.tsv.
 @Suite(.serialized) struct NetlibOracleTests {
+    /// The Netlib tests take their cases from optima.tsv: with it unreadable they would run none.
+    @Test func theReferenceOptimaAreReadable() throws {
+        #expect(try TestData.readOptima().count == 91)
+    }
+
     @Test(arguments: TestData.optima)
     func mpsReaderMatchesCLPAndSolvesToTheReferenceOptimum(_ reference: TestData.Optimum) throws {
         let path = TestData.netlib.appendingPathComponent("\(reference.name).mps.gz").path

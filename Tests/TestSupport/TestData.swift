@@ -2,20 +2,34 @@ import CSupport
 import Foundation
 import LiveSolveModel
 
-/// Where the shared inputs are: `../shared/` beside the repository root.
+/// Where the test inputs are: `Benchmarks/` in the repository (see its README).
 public enum TestData {
     public static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    public static let shared = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
-    public static let netlib = shared.appendingPathComponent("data/netlib")
-    public static let streams = shared.appendingPathComponent("bench/streams")
+    public static let benchmarks = repositoryRoot.appendingPathComponent("Benchmarks")
+    public static let netlib = benchmarks.appendingPathComponent("data/netlib")
+    public static let streams = benchmarks.appendingPathComponent("streams")
+
+    /// A file that could not be read or is not what it should be: the test that needs it fails naming it; no other test is lost.
+    public struct UnreadableFile: Error, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "cannot read \(path): \(reason)" }
+    }
 
     /// A file's text, gunzipped when compressed.
-    public static func text(_ url: URL) -> String {
+    public static func text(_ url: URL) throws -> String {
         var length = 0
-        guard let buffer = ls_read_file(url.path, &length) else { fatalError("cannot read \(url.path)") }
+        guard let buffer = ls_read_file(url.path, &length) else {
+            throw UnreadableFile(path: url.path, reason: String(cString: strerror(errno)))
+        }
         defer { free(buffer) }
         return String(decoding: UnsafeRawBufferPointer(start: buffer, count: length), as: UTF8.self)
+    }
+
+    /// A file under `Benchmarks/`, e.g. `data/netlib/afiro.mps.gz`.
+    public static func benchmarkText(_ relative: String) throws -> String {
+        try text(benchmarks.appendingPathComponent(relative))
     }
 
     public static func netlibModel(_ name: String) throws -> Model {
@@ -37,8 +51,11 @@ public enum TestData {
         public var description: String { name }
     }
 
-    public static let optima: [Optimum] = {
-        let lines = text(netlib.appendingPathComponent("optima.tsv")).split(separator: "\n")
+    /// The rows of optima.tsv; none when it cannot be read, which `optimaAreReadable` reports.
+    public static let optima: [Optimum] = (try? readOptima()) ?? []
+
+    public static func readOptima() throws -> [Optimum] {
+        let lines = try text(netlib.appendingPathComponent("optima.tsv")).split(separator: "\n")
         let header = lines[0].split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
         func column(_ name: String) -> Int { header.firstIndex(of: name)! }
         return lines.dropFirst().map { line in
@@ -49,7 +66,7 @@ public enum TestData {
                 nonzeros: Int(f[column("nnz")])!,
                 objective: Double(f[column(agree ? "clp_objective" : "highs_objective")])!)
         }
-    }()
+    }
 
     /// Within 1e-6 relative (1e-9 absolute), WORKLOAD.md's tolerance.
     public static func matches(_ value: Double, _ expected: Double, relative: Double = 1e-6) -> Bool {
@@ -58,12 +75,15 @@ public enum TestData {
 
     /// A stream's steps: each an `update` object (objective only) and its expected objective.
     public static func stream(_ name: String) throws -> (source: String, steps: [(update: JSON, expect: Double)]) {
-        let lines = text(streams.appendingPathComponent("\(name).jsonl.gz")).split(separator: "\n")
-        let header = try JSONParser.parse(String(lines[0]))
-        guard case .string(let source)? = header["source"] else { fatalError("stream \(name) has no source") }
+        let lines = try text(streams.appendingPathComponent("\(name).jsonl.gz")).split(separator: "\n")
+        guard let first = lines.first else { throw UnreadableFile(path: "\(name).jsonl.gz", reason: "empty") }
+        let header = try JSONParser.parse(String(first))
+        guard case .string(let source)? = header["source"] else { throw UnreadableFile(path: "\(name).jsonl.gz", reason: "no source in the header") }
         let steps = try lines.dropFirst().map { line in
             let json = try JSONParser.parse(String(line))
-            guard let objective = json["objective"], case .number(let expect)? = json["expect"] else { fatalError("bad step in \(name)") }
+            guard let objective = json["objective"], case .number(let expect)? = json["expect"] else {
+                throw UnreadableFile(path: "\(name).jsonl.gz", reason: "a step without objective and expect")
+            }
             return (JSON.object([("objective", objective)]), expect)
         }
         return (source, steps)

@@ -19,7 +19,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 BINARY = pathlib.Path(os.environ.get("LIVESOLVE", ROOT / ".build" / "debug" / "livesolve"))
 CASES = ROOT / "Tests" / "lp" / "cases"
 EXAMPLES = ROOT / "Public" / "examples"
-NETLIB = ROOT.parent / "shared" / "data" / "netlib"
+NETLIB = ROOT / "Benchmarks" / "data" / "netlib"
 INF = math.inf
 
 # HiGHS reads a bound of 1e20 or more as infinite; CLP, behind LiveSolve, from 1e30.
