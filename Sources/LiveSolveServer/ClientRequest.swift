@@ -97,7 +97,8 @@ enum ClientRequestParser {
     static func parse(_ text: String, context: inout RequestEcho) throws(RequestError) -> ClientRequest {
         let message: JSONParser.Message
         do { message = try JSONParser.parseMessage(text, keepingTextOf: "id") } catch {
-            throw RequestError(.badMessage, "not JSON: \(error)")
+            context = RequestEcho.recovered(from: text)
+            throw RequestError(.badMessage, "not JSON: \(error)", model: context.model)
         }
         let json = message.value
         guard case .object(let members) = json else { throw RequestError(.badMessage, "a message must be a JSON object, found \(json.typeName)") }

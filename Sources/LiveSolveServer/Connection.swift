@@ -197,10 +197,8 @@ final class Connection: DirectInput, @unchecked Sendable {
             } else {
                 encoder.value.write(NIOAny(frame), promise: promise)
             }
-        } else if let encoder {
-            // Only when the coordinator's loop is not this channel's (a multi-loop group).
-            channel.eventLoop.execute { encoder.value.writeAndFlush(NIOAny(frame), promise: promise) }
         } else {
+            // Off the channel's loop, or with no encoder: the channel's own write, safe from any thread.
             channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: TextFrame.payload(of: frame)), promise: promise)
         }
     }

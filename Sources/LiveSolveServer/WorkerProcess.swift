@@ -169,7 +169,7 @@ final class WorkerProcess: DirectInput, @unchecked Sendable {
         _ = Glibc.kill(pid, SIGKILL)
     }
 
-    /// Reaps the exited process without blocking, retrying briefly; returns its wait status if reaped.
+    /// Reaps the exited process without blocking, every 20 ms up to `attempts` times, so it leaves no zombie.
     func reap(on loop: any EventLoop, attempts: Int = 50) {
         var status: Int32 = 0
         if waitpid(pid, &status, WNOHANG) == pid || attempts == 0 { return }

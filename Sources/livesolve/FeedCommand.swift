@@ -54,8 +54,7 @@ struct FeedCommand: ParsableCommand {
             throw ModelFile.Failure(description: "--url must look like ws://127.0.0.1:8080")
         }
         var values = try await parameters(host: host, port: port)
-        let patterns = param.map(Self.pattern)
-        let names = values.keys.filter { name in patterns.isEmpty || patterns.contains { name.wholeMatch(of: $0) != nil } }.sorted()
+        let names = values.keys.filter { name in param.isEmpty || param.contains { Self.matches($0, name) } }.sorted()
         guard !names.isEmpty else {
             throw ModelFile.Failure(description: "no parameter of \(model) matches \(param.joined(separator: ", ")); it has: \(values.keys.sorted().joined(separator: ", "))")
         }
@@ -108,9 +107,16 @@ struct FeedCommand: ParsableCommand {
         return Dictionary(uniqueKeysWithValues: members.compactMap { if case .number(let v) = $0.value { ($0.key, v) } else { nil } })
     }
 
-    /// A glob with `*` as a regular expression matching whole names.
-    static func pattern(_ glob: String) -> Regex<AnyRegexOutput> {
-        let escaped = glob.split(separator: "*", omittingEmptySubsequences: false).map { NSRegularExpression.escapedPattern(for: String($0)) }
-        return try! Regex(escaped.joined(separator: ".*"))
+    /// Whether `name` matches `glob` whole, `*` standing for any text (none included).
+    static func matches(_ glob: String, _ name: String) -> Bool {
+        let parts = glob.split(separator: "*", omittingEmptySubsequences: false)
+        guard parts.count > 1 else { return glob == name }
+        guard name.hasPrefix(parts[0]), name.dropFirst(parts[0].count).hasSuffix(parts[parts.count - 1]) else { return false }
+        var rest = name.dropFirst(parts[0].count).dropLast(parts[parts.count - 1].count)
+        for part in parts.dropFirst().dropLast() where !part.isEmpty {
+            guard let found = rest.range(of: part) else { return false }
+            rest = rest[found.upperBound...]
+        }
+        return true
     }
 }

@@ -168,6 +168,28 @@ let refineryObjective = 2448.332500000001
         await server.stop()
     }
 
+    /// A message that is not valid JSON is refused with its id and model echoed, as far as its
+    /// text shows them; an "id" inside a nested object is not the message's.
+    @Test(arguments: [
+        (#"{"op":"update","id":"u9","model":"m7","objective":{"x":NaN}}"#, JSON.string("u9"), "m7"),
+        (#"{"op":"ping","id":1.50,"model":"m2""#, JSON.number(1.5), "m2"),
+        (#"{"model" : "m3", "op":"get", "id" : 12, "fields":[tru"#, JSON.number(12), "m3"),
+        (#"{"op":"update","objective":{"id":5},"model":"m4","x":NaN}"#, nil, "m4"),
+        (#"{"op":"update","id":[1],"model":5,"x":NaN}"#, nil, nil),
+    ] as [(String, JSON?, String?)])
+    func aMessageThatIsNotJSONEchoesTheIdAndModelItShows(text: String, id: JSON?, model: String?) async throws {
+        let server = try await TestServer.start(workers: 1)
+        let client = try await server.connect()
+        let reply = try #require(await client.request(text))
+        #expect(reply["code"] == .string("bad_message"))
+        #expect(reply["message"]?.string?.hasPrefix("not JSON: ") == true, "\(reply)")
+        #expect(reply["id"] == id)
+        #expect(reply["model"] == model.map(JSON.string))
+        #expect(await client.request(#"{"op":"ping","id":"after"}"#)?["id"] == .string("after"))
+        client.close()
+        await server.stop()
+    }
+
     /// With several ill-typed update fields, the error names the first in the message, whatever
     /// the process's hash seed (it once depended on a Set's order).
     @Test func anUpdateErrorNamesTheFirstBadFieldInTheMessage() async throws {
