@@ -4,7 +4,7 @@
 # run of the whole stream), A first in odd rounds and B first in even ones: the second of a pair
 # measured lower, 6 rounds of 6 with one build as both A and B (97 against 103 µs). Rounds
 # alternate because this machine's speed drifts by more than the differences worth measuring;
-# nothing else is started while a bench runs (see README, "Measure W1 with nothing else starting").
+# nothing else is started while a bench runs (see docs/performance.md, "Measure W1 with nothing else starting").
 #
 #   Tools/ab.sh OLD/livesolve NEW/livesolve [rounds] [stream name, default afiro]
 #

@@ -1,6 +1,6 @@
 // Timestamps a process's epoll_wait, read/recv and write/send/sendto/sendmsg calls (entry and
 // return, CLOCK_MONOTONIC, so comparable across processes) into memory, written out at exit to
-// $SHIM_OUT.<pid>. Children inherit it. Used for W1's syscall timeline in the README:
+// $SHIM_OUT.<pid>. Children inherit it. Used for W1's syscall timeline in docs/performance.md:
 //
 //   cc -O2 -shared -fPIC -o /tmp/shim.so Tools/syscall-times.c -ldl
 //   LD_PRELOAD=/tmp/shim.so SHIM_OUT=/tmp/srv .build/release/livesolve serve --http-port 18080 &
