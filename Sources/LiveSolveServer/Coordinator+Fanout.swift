@@ -7,7 +7,6 @@ extension Coordinator {
     func install(_ answer: AnswerFrame, for record: ModelRecord) {
         guard let flight = record.inFlight else { return }
         record.inFlight = nil
-        record.answered(after: .now() - flight.dispatchedAt)
         record.basis = Basis(statuses: answer.basis.array)
         record.crashes = 0
         let version = SolutionVersion(
@@ -70,7 +69,6 @@ extension Coordinator {
         } else {
             record.fanout = nil
             if pass.hasNewerVersion { return startFanout(record) }
-            pollForInput(due: pass.soonestAnswer, from: pass.soonestClient, fromClient: true)
         }
     }
 
@@ -117,10 +115,6 @@ extension Coordinator {
         }
         connection.send(frame: frame)
         subscription.sentVersion = newest.number
-        connection.solutionSent(at: pass.startedAt)
-        if let answer = connection.answersWithin, pass.soonestAnswer.map({ answer < $0 }) ?? true {
-            (pass.soonestAnswer, pass.soonestClient) = (answer, connection)
-        }
         return true
     }
 

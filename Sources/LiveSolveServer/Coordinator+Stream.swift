@@ -49,13 +49,11 @@ extension Coordinator {
     /// loop) and `get` (which may wait for a solution). Those are returned, to be finished in
     /// order before the connection's next message.
     func start(_ text: String, from connection: Connection) -> DeferredRequest? {
-        connection.messageArrived()
         if let quick = QuickUpdateReader.read(text), let record = models[quick.model],
            let delta = quick.delta(columns: record.model.columns, bindings: record.model.parameters.bindings) {
             accept(delta, for: record) { seq in
                 connection.sendAck(ServerMessage.ack(id: quick.id, model: quick.model, seq: seq))
             }
-            connection.lastUpdated = record
             return nil
         }
         var context = RequestEcho()
@@ -71,7 +69,6 @@ extension Coordinator {
                 try self.update(model, update) { seq in
                     connection.sendAck(ServerMessage.ack(id: context.id, model: model, seq: seq))
                 }
-                connection.lastUpdated = models[model]
             case let .subscribe(model, fields):
                 try subscribe(connection, to: model, fields: fields, id: context.id)
             case let .unsubscribe(model):

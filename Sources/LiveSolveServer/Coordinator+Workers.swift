@@ -74,47 +74,16 @@ extension Coordinator {
             if !waitingForWorker.contains(where: { $0 === record }) { waitingForWorker.append(record) }
             return
         }
-        // Not while its fan-out continues: the pass's next chunk waits on a timer the poll would hold up.
-        if record.fanout == nil { pollForInput(due: record.roundTrip, from: worker) }
         let now = NIODeadline.now()
         let grace = configuration.solveTimeLimit + configuration.solveGrace
         let deadline = now + .nanoseconds(Int64(grace * 1e9))
         armWatchdog(for: deadline)
         record.inFlight = .init(worker: worker, seq: record.seq, updatesMerged: record.pendingCount,
-                                oldestUpdate: record.oldestPending ?? now, dispatchedAt: now, deadline: deadline)
+                                oldestUpdate: record.oldestPending ?? now, deadline: deadline)
         record.pending = nil
         record.pendingCount = 0
         record.oldestPending = nil
         metrics.solvesStarted.increment()
-    }
-
-    /// Keeps the loop running for an input due within the poller's window (see `LoopPoller`),
-    /// when the cores hold it beside what else must run meanwhile: the busy workers, and the
-    /// client (`fromClient`) whose answer it waits for. Otherwise the polling loop would take
-    /// turns on a core with one of them (W4's small model while dfl001 solves: p99 4.4 ms).
-    func pollForInput(due expected: TimeAmount?, from source: (any DirectInput)? = nil, fromClient: Bool = false) {
-        guard let poller, expected != nil, coresHold(1 + (fromClient ? 1 : 0)) else { return }
-        poller.inputDue(in: expected, from: source)
-    }
-
-    /// Whether the cores hold `running` more than the busy workers.
-    private func coresHold(_ running: Int) -> Bool {
-        running + workers.reduce(0) { $0 + ($1?.isBusy == true ? 1 : 0) } <= Self.cores
-    }
-
-    private static let cores = System.coreCount
-
-    /// A message is arriving from a client whose last message updated a model that now has no
-    /// solve in flight: most likely the next update, whose solve would go to that model's idle
-    /// worker. Telling the worker now (`WorkerProcess.prepare`) lets it wake while this loop
-    /// still reads and checks the message, instead of after. It then waits for the request
-    /// awake, for at most the poll window, so like the loop's own polls it is done only with
-    /// a core to spare beside the loop and the busy workers. W1's overhead, medians of 8
-    /// alternating rounds against the build before: adlittle 96.8 to 86.7 µs, afiro 90.3 to 82.2.
-    func prepareWorker(for connection: Connection) {
-        guard poller != nil, let record = connection.lastUpdated, record.inFlight == nil, record.pending == nil,
-              let home = record.home, home.isAlive, home.held.contains(record.number), coresHold(2) else { return }
-        if home.prepare(micros: configuration.loopPollMicros) { metrics.workerPrepares.increment() }
     }
 
     /// Gives an idle worker the oldest waiting model, preferring one it holds warm.

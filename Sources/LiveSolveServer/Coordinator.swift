@@ -34,15 +34,9 @@ public actor Coordinator {
     var laggingTimer: Scheduled<Void>?
     /// The timer for the earliest solve deadline (see `armWatchdog`).
     var watchdog: (deadline: NIODeadline, timer: Scheduled<Void>)?
-    /// Keeps the loop running when an answer is due within its window; nil when off.
-    let poller: LoopPoller?
 
     init(loop: any EventLoop, configuration: ServerConfiguration, metrics: ServerMetrics, logger: Logger) {
         self.loop = loop
-        self.poller = LoopPoller(loop: loop, windowMicros: configuration.loopPollMicros) { polled, readDirectly in
-            metrics.loopPollSeconds.record(Double(polled.nanoseconds) / 1e9)
-            if let readDirectly { (readDirectly is WorkerProcess ? metrics.directReads.worker : metrics.directReads.client).increment() }
-        }
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger

@@ -11,8 +11,6 @@ final class ModelRecord: @unchecked Sendable {
         var updatesMerged: Int
         /// When the oldest update in this solve was accepted, for the update-to-publish latency.
         var oldestUpdate: NIODeadline
-        /// When the request went to the worker, for the model's round trip.
-        var dispatchedAt: NIODeadline
         /// When its worker is killed if it has not answered: the time limit plus grace.
         var deadline: NIODeadline
         var timedOut = false
@@ -28,14 +26,6 @@ final class ModelRecord: @unchecked Sendable {
     var pendingCount = 0
     var oldestPending: NIODeadline?
     var inFlight: InFlight?
-    /// From a solve request to its answer, averaged (each new one weighs a quarter): when that is
-    /// short, the loop polls for the next answer. Averaged, so one long solve among short ones
-    /// (adlittle's steps that pivot) does not stop the polling for the step after it.
-    var roundTrip: TimeAmount?
-
-    func answered(after roundTrip: TimeAmount) {
-        self.roundTrip = self.roundTrip.map { .nanoseconds($0.nanoseconds + (roundTrip.nanoseconds - $0.nanoseconds) / 4) } ?? roundTrip
-    }
 
     /// The worker holding this model warm.
     var home: WorkerProcess?
@@ -112,12 +102,6 @@ final class FanoutPass {
     var frames: [FrameKey: ByteBuffer] = [:]
     /// The last frame encoded or written: most subscribers of a model share one.
     var lastFrame: (key: FrameKey, frame: ByteBuffer)?
-    /// When the pass began: when its solutions count as sent, for the clients' answer times.
-    let startedAt = NIODeadline.now()
-    /// The shortest time in which a client this pass wrote to answered its previous solution,
-    /// and that client.
-    var soonestAnswer: TimeAmount?
-    var soonestClient: Connection?
 
     init(subscribers: [Connection.Subscription]) { self.subscribers = subscribers }
 }

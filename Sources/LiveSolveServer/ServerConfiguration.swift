@@ -28,9 +28,6 @@ public struct ServerConfiguration: Sendable {
     /// `websocket.sendBufferBytes` — the kernel send buffer per WebSocket (0: the system's autotuned default).
     /// Smaller bounds memory per subscriber and makes slow consumers show up sooner.
     public var sendBufferBytes = 0
-    /// `websocket.directWrites` — write to the sockets past SwiftNIO's pipeline when nothing waits
-    /// in it (see `DirectSocket`); false keeps every write on NIO.
-    public var directWrites = true
     /// `rest.waitLimit` — seconds a REST request waits for a solution before answering 504.
     public var waitLimit = 30.0
     /// `public.folder` — the folder served at `/`.
@@ -39,11 +36,6 @@ public struct ServerConfiguration: Sendable {
     public var history = 64
     /// `fanout.chunk` — subscribers written per loop turn; between turns the loop serves other sockets.
     public var fanoutChunk = 512
-    /// `loop.pollMicros` — how long the event loop keeps running instead of sleeping when an
-    /// answer is due within that time, reading it itself as it arrives (see `LoopPoller`), and
-    /// how long a worker told that a solve is coming waits for it awake
-    /// (`Coordinator.prepareWorker`); 0: neither.
-    public var loopPollMicros = 300
 
     public init() {}
 
@@ -79,14 +71,13 @@ public struct ServerConfiguration: Sendable {
     /// How one key is read: its name, where it goes, and the values it accepts.
     private enum Setting {
         case string(String, WritableKeyPath<ServerConfiguration, String>)
-        case bool(String, WritableKeyPath<ServerConfiguration, Bool>)
         case int(String, WritableKeyPath<ServerConfiguration, Int>, ClosedRange<Int>)
         /// Seconds; `allowsZero` false means strictly positive.
         case seconds(String, WritableKeyPath<ServerConfiguration, Double>, allowsZero: Bool)
 
         var key: String {
             switch self {
-            case .string(let key, _), .bool(let key, _), .int(let key, _, _), .seconds(let key, _, _): key
+            case .string(let key, _), .int(let key, _, _), .seconds(let key, _, _): key
             }
         }
 
@@ -113,9 +104,6 @@ public struct ServerConfiguration: Sendable {
             switch self {
             case .string(_, let path):
                 configuration[keyPath: path] = text
-            case .bool(_, let path):
-                guard let value = reader.bool(forKey: configKey) else { throw invalid("true or false") }
-                configuration[keyPath: path] = value
             case .int(_, let path, let range):
                 guard let value = reader.int(forKey: configKey), range.contains(value) else {
                     throw invalid(range.upperBound == .max ? "an integer ≥ \(range.lowerBound)" : "an integer from \(range.lowerBound) to \(range.upperBound)")
@@ -142,12 +130,10 @@ public struct ServerConfiguration: Sendable {
         .int("limits.modelBytes", \.maxModelBytes, 1...Int.max),
         .seconds("websocket.idleTimeout", \.idleTimeout, allowsZero: false),
         .int("websocket.sendBufferBytes", \.sendBufferBytes, 0...Int.max),
-        .bool("websocket.directWrites", \.directWrites),
         .seconds("rest.waitLimit", \.waitLimit, allowsZero: false),
         .string("public.folder", \.publicFolder),
         .int("fanout.history", \.history, 1...Int.max),
         .int("fanout.chunk", \.fanoutChunk, 1...Int.max),
-        .int("loop.pollMicros", \.loopPollMicros, 0...10_000),
     ]}
 
     /// Each `--flag` among the overrides must name a key (`--flag value` or `--flag=value`).

@@ -16,10 +16,6 @@ final class ServerMetrics: Sendable {
     let deliveries: Counter
     let solveSeconds: ValueHistogram
     let publishSeconds: ValueHistogram
-    let loopPollSeconds: ValueHistogram
-    let workerPrepares: Counter
-    /// Inputs the loop's poll read itself, by source: "worker" (a reply), "client" (a message).
-    let directReads: (worker: Counter, client: Counter)
     private let rejectedByCode: [ErrorCode: Counter]
 
     init() {
@@ -35,14 +31,6 @@ final class ServerMetrics: Sendable {
         let buckets = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
         solveSeconds = registry.makeValueHistogram(descriptor: Self.d("solve_seconds", "Solver time per solve."), buckets: buckets)
         publishSeconds = registry.makeValueHistogram(descriptor: Self.d("update_to_publish_seconds", "From an update's acceptance to the publication of the first solution that includes it."), buckets: buckets)
-        loopPollSeconds = registry.makeValueHistogram(
-            descriptor: Self.d("loop_poll_seconds", "Time the event loop kept running for an input due soon instead of sleeping (see loop.pollMicros), per poll."),
-            buckets: [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.01])
-        workerPrepares = registry.makeCounter(descriptor: Self.d(
-            "worker_prepares_total", "Idle workers told that a solve is likely soon, to wait for it awake (see loop.pollMicros)."))
-        let direct = Self.d("loop_direct_reads_total", "Inputs the event loop's poll read as they arrived, past NIO's own reads (see loop.pollMicros), by source.")
-        directReads = (registry.makeCounter(descriptor: direct, labels: [("source", "worker")]),
-                       registry.makeCounter(descriptor: direct, labels: [("source", "client")]))
         var rejected: [ErrorCode: Counter] = [:]
         for code in ErrorCode.allCases {
             rejected[code] = registry.makeCounter(descriptor: Self.d("requests_rejected_total", "Requests rejected, by error code."), labels: [("code", code.rawValue)])

@@ -13,11 +13,9 @@ import NIOWebSocket
 ///   handler holds what it receives. A message begun there is finished here.
 /// - `create` and `get` finish asynchronously; messages after one wait in an inbox, and reading
 ///   stops while the inbox is full.
-final class StreamFrameHandler: ChannelDuplexHandler {
+final class StreamFrameHandler: ChannelInboundHandler {
     typealias InboundIn = WebSocketFrame
     typealias InboundOut = WebSocketFrame
-    typealias OutboundIn = WebSocketFrame
-    typealias OutboundOut = WebSocketFrame
 
     /// What Hummingbird's stream reader needs to recognise the marker and report it.
     struct Marker: Sendable {
@@ -71,9 +69,6 @@ final class StreamFrameHandler: ChannelDuplexHandler {
             let handler = StreamFrameHandler(connection: connection, coordinator: coordinator, configuration: configuration)
             try channel.pipeline.syncOperations.addHandler(handler, position: .after(decoder))
             handler.sendMarker()
-            if configuration.directWrites, let socket = DirectSocket(channel: channel) {
-                connection.writeDirectly(to: socket)
-            }
             return Marker(bytes: handler.markerBytes, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
         }.get()
     }
@@ -84,20 +79,6 @@ final class StreamFrameHandler: ChannelDuplexHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
-        // Other handlers' writes are no longer seen here, so direct writes could overtake them.
-        connection.stopWritingDirectly()
-    }
-
-    /// NIO fires this from the call that closes the socket: its number must not be written again.
-    func channelInactive(context: ChannelHandlerContext) {
-        connection.stopWritingDirectly()
-        context.fireChannelInactive()
-    }
-
-    /// A frame from Hummingbird (a ping, a pong, a close): the connection counts it, so its own
-    /// direct writes wait until NIO has written it.
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        context.write(data, promise: connection.willPassOtherWrite(promise: promise))
     }
 
     private func sendMarker() {
@@ -111,10 +92,6 @@ final class StreamFrameHandler: ChannelDuplexHandler {
         let frame = unwrapInboundIn(data)
         switch frame.opcode {
         case .text, .binary, .continuation:
-            if frame.opcode == .text, held == nil {
-                let connection = self.connection
-                coordinator.assumeIsolated { $0.prepareWorker(for: connection) }
-            }
             if held != nil { held!.append(frame) } else { take(frame) }
         default:
             context.fireChannelRead(data)
@@ -125,7 +102,6 @@ final class StreamFrameHandler: ChannelDuplexHandler {
     func read(context: ChannelHandlerContext) {
         if inbox.count + (held?.count ?? 0) >= Self.inboxLimit {
             readWithheld = true
-            allowDirectReads()
         } else {
             context.read()
         }
@@ -171,13 +147,6 @@ final class StreamFrameHandler: ChannelDuplexHandler {
             readWithheld = false
             context.read()
         }
-        allowDirectReads()
-    }
-
-    /// The loop's poll may read the socket for this handler (`Connection.readInput`) when NIO
-    /// would: the marker passed, and reading not withheld nor due to be.
-    private func allowDirectReads() {
-        connection.acceptsDirectReads = held == nil && !readWithheld && inbox.count < Self.inboxLimit
     }
 
     private func wait(for deferred: DeferredRequest) {

@@ -12,7 +12,7 @@ import Glibc
 ///
 /// Requests are written in order and answered in order, so `expected` says what each incoming
 /// reply answers. Touched only on the event loop (by the coordinator and the channel's handler).
-final class WorkerProcess: DirectInput, @unchecked Sendable {
+final class WorkerProcess: @unchecked Sendable {
     enum Expectation {
         case load(UInt32)
         case solve(UInt32)
@@ -26,17 +26,9 @@ final class WorkerProcess: DirectInput, @unchecked Sendable {
     /// Models this worker holds, as the coordinator last sent them.
     var held: Set<UInt32> = []
     var isAlive = true
-    /// The parent's end of the worker's stdin, owned by `channel` (which closes it).
-    private var requestFD: Int32 = -1
-    /// The parent's end of the worker's stdout, also owned by `channel`.
-    private var replyFD: Int32 = -1
-    /// The worker's replies as they arrive, from the channel or read directly, until whole.
+    /// The worker's replies as they arrive from the channel, until whole.
     private let replies = FrameBuffer()
     private let onReply: @Sendable (WorkerProcess, ReceivedReply) -> Void
-    /// Writes handed to the channel and not yet done: while there are any, none goes direct.
-    private var queuedWrites = 0
-    /// Told to expect a solve (`prepare`) and sent nothing since: one hint per request at most.
-    private var isPrepared = false
 
     /// Busy while a load or solve is outstanding; a queued drop does not count.
     var isBusy: Bool {
@@ -79,8 +71,6 @@ final class WorkerProcess: DirectInput, @unchecked Sendable {
             .takingOwnershipOfDescriptors(input: fromChild[0], output: toChild[1])
             .map { channel in
                 worker.channel = channel
-                worker.requestFD = toChild[1]
-                worker.replyFD = fromChild[0]
                 return worker
             }
     }
@@ -88,70 +78,13 @@ final class WorkerProcess: DirectInput, @unchecked Sendable {
     func send(_ request: WorkerRequest, expecting expectation: Expectation) {
         guard let channel, isAlive else { return }
         expected.append(expectation)
-        isPrepared = false
-        var frame = request.frame()
-        // What does not fit straight into the pipe, or fails there, goes through the channel,
-        // which waits for room or reports the error.
-        if let written = writeDirectly(frame) {
-            if written == frame.count { return }
-            if written > 0 { frame.removeFirst(written) }
-        }
-        queuedWrites += 1
-        let done = channel.eventLoop.makePromise(of: Void.self)
-        done.futureResult.whenComplete { _ in self.queuedWrites -= 1 }
-        channel.writeAndFlush(ByteBuffer(bytes: frame), promise: done)
-    }
-
-    /// Tells an idle worker that a solve request is likely within `micros`, so that it waits
-    /// for it awake (`WorkerRequest.prepare`) and wakes while the loop still reads the update.
-    /// Written straight to the pipe or not at all: a hint is never queued behind other writes.
-    /// Returns whether the hint was written.
-    func prepare(micros: Int) -> Bool {
-        guard expected.isEmpty, !isPrepared, isAlive else { return false }
-        if prepareFrame?.micros != micros { prepareFrame = (micros, WorkerRequest.prepare(micros: UInt32(clamping: micros)).frame()) }
-        let frame = prepareFrame!.frame
-        // Nine bytes, less than PIPE_BUF: written whole or not at all.
-        isPrepared = writeDirectly(frame) == frame.count
-        return isPrepared
-    }
-
-    /// The last prepare's frame, kept: the window is the server's setting, the same every time.
-    private var prepareFrame: (micros: Int, frame: [UInt8])?
-
-    /// Writes straight to the pipe, skipping the channel's pipeline (3 µs of W1's step), when
-    /// that is safe: the channel is active, so its descriptor is still this pipe's (it is closed
-    /// only on this loop) and non-blocking, and nothing queued in the channel is overtaken.
-    /// Returns what `write` returned, or nil when it was not safe to try.
-    private func writeDirectly(_ frame: [UInt8]) -> Int? {
-        guard queuedWrites == 0, channel?.isActive == true else { return nil }
-        return frame.withUnsafeBytes { Glibc.write(requestFD, $0.baseAddress, $0.count) }
+        channel.writeAndFlush(ByteBuffer(bytes: request.frame()), promise: nil)
     }
 
     /// Bytes of the worker's stdout: every whole reply among them is decoded and reported, in
     /// order. A reply that cannot be decoded means the worker cannot be trusted: it is killed.
     func received(_ bytes: UnsafeRawBufferPointer) {
         replies.append(bytes)
-        deliverReplies()
-    }
-
-    /// The worker's stdout while it may be read directly.
-    var inputDescriptor: CInt? { channel?.isActive == true ? replyFD : nil }
-
-    /// Reads the worker's stdout straight from the pipe, past the channel's pipeline, and reports
-    /// what is whole: for the loop's poll, which sees a reply arrive (`LoopPoller`), so the reply
-    /// skips NIO's next `epoll_wait` and its read path. Safe as `writeDirectly` is: the
-    /// descriptor is the pipe's while the channel is active, and it is non-blocking. What is
-    /// left unread (the end of the stream, say) the channel still sees: NIO's epoll is
-    /// level-triggered.
-    func readInput() {
-        guard inputDescriptor != nil else { return }
-        var room = 0, read = 0
-        repeat {
-            read = replies.append(atLeast: 4096) { free in
-                room = free.count
-                return Glibc.read(replyFD, free.baseAddress, free.count)
-            }
-        } while read == room
         deliverReplies()
     }
 

@@ -61,14 +61,13 @@ public final class WorkerService {
                 channel.write(WorkerReply.error(model: nil, message: "malformed frame: \(error)").frame())
                 continue
             }
-            guard let reply = handle(request) else { continue }
-            guard channel.write(reply) else { return 0 }
+            guard channel.write(handle(request)) else { return 0 }
             if case .shutdown = request { return 0 }
         }
     }
 
-    /// Carries out one request; returns the reply's frame (nil for a prepare, which has none).
-    func handle(_ request: ReceivedRequest) -> [UInt8]? {
+    /// Carries out one request; returns the reply's frame.
+    func handle(_ request: ReceivedRequest) -> [UInt8] {
         switch request {
         case let .load(model, program, basis):
             do {
@@ -85,9 +84,6 @@ public final class WorkerService {
             return WorkerReply.dropped(model: model).frame()
         case .shutdown:
             return WorkerReply.shuttingDown.frame()
-        case .prepare(let micros):
-            channel.awaitInputAwake(micros: Int(micros))
-            return nil
         }
     }
 

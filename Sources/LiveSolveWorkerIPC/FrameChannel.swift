@@ -45,21 +45,6 @@ public struct FrameChannel {
         return true
     }
 
-    /// Waits up to `micros` for input without sleeping: polls, yielding the processor between
-    /// checks, so input that arrives meanwhile is read at once, with no wake-up to wait for.
-    /// Returns at once when input is already buffered.
-    public func awaitInputAwake(micros: Int) {
-        guard received.unread == 0 else { return }
-        func now() -> Int {
-            var ts = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &ts)
-            return ts.tv_sec * 1_000_000 + ts.tv_nsec / 1000
-        }
-        let end = now() + micros
-        var descriptor = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
-        while poll(&descriptor, 1, 0) == 0, now() < end { sched_yield() }
-    }
-
     /// Reads one frame's payload, waiting at most `timeoutMillis` for each chunk (-1 waits forever).
     public func readFrame(timeoutMillis: Int32 = -1) throws(ReadError) -> [UInt8] {
         try fill(4, timeoutMillis: timeoutMillis)

@@ -10,12 +10,9 @@ public enum WorkerRequest: Sendable, Equatable {
     case drop(model: UInt32)
     /// Answer, then exit.
     case shutdown
-    /// A solve request is likely within `micros`: wait for it awake, not asleep, so it is read
-    /// without the wake-up of a sleeping process. The one request with no reply.
-    case prepare(micros: UInt32)
 }
 
-enum RequestTag: UInt8 { case load = 1, solve, drop, shutdown, prepare }
+enum RequestTag: UInt8 { case load = 1, solve, drop, shutdown }
 
 extension WorkerRequest {
     /// The whole frame: a little-endian UInt32 length, then the tag and body.
@@ -41,9 +38,6 @@ extension WorkerRequest {
             w.append(model)
         case .shutdown:
             w.append(RequestTag.shutdown.rawValue)
-        case .prepare(let micros):
-            w.append(RequestTag.prepare.rawValue)
-            w.append(micros)
         }
         w.patchLength()
         return w.bytes
@@ -56,7 +50,6 @@ extension WorkerRequest {
         case let .solve(solve): .solve(model: solve.model, delta: solve.delta.modelDelta, full: solve.full, limits: solve.limits)
         case let .drop(model): .drop(model: model)
         case .shutdown: .shutdown
-        case let .prepare(micros): .prepare(micros: micros)
         }
     }
 }
@@ -68,7 +61,6 @@ public enum ReceivedRequest {
     case solve(SolveRequest)
     case drop(model: UInt32)
     case shutdown
-    case prepare(micros: UInt32)
 
     public struct SolveRequest {
         public let model: UInt32
@@ -102,8 +94,6 @@ public enum ReceivedRequest {
             request = .drop(model: try r.read(UInt32.self))
         case .shutdown:
             request = .shutdown
-        case .prepare:
-            request = .prepare(micros: try r.read(UInt32.self))
         }
         guard r.isAtEnd else { throw FrameError("unexpected bytes after a \(tag) request") }
         return request

@@ -12,12 +12,12 @@ import Testing
     }
 
     @Test func theFileAndFlagsAreReadFlagsWinning() async throws {
-        let file = try yaml("http:\n  port: 9001\nsolve:\n  timeLimit: 2.5\nwebsocket:\n  directWrites: false\n")
+        let file = try yaml("http:\n  port: 9001\nsolve:\n  timeLimit: 2.5\nwebsocket:\n  sendBufferBytes: 4096\n")
         let settings = try await ServerConfiguration.load(file: file, arguments: ["--http-port", "9002", "--workers-count=3"])
         #expect(settings.port == 9002)
         #expect(settings.workerCount == 3)
         #expect(settings.solveTimeLimit == 2.5)
-        #expect(settings.directWrites == false)
+        #expect(settings.sendBufferBytes == 4096)
         #expect(settings.maxMessageBytes == ServerConfiguration().maxMessageBytes)
     }
 
@@ -26,7 +26,7 @@ import Testing
         (["--http-port", "70000"], "http.port"),
         (["--workers-count", "0"], "workers.count"),
         (["--solve-time-limit", "-1"], "solve.timeLimit (SOLVE_TIME_LIMIT, --solve-time-limit): expected seconds > 0"),
-        (["--websocket-direct-writes", "maybe"], "websocket.directWrites"),
+        (["--websocket-send-buffer-bytes", "-1"], "websocket.sendBufferBytes"),
         (["--limits-message-bytes=12x"], "limits.messageBytes (LIMITS_MESSAGE_BYTES, --limits-message-bytes)"),
         (["--htp-port", "9000"], "unknown option --htp-port; the options are --http-host, --http-port,"),
     ])

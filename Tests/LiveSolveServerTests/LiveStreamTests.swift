@@ -35,14 +35,11 @@ private func readUntil(seq: Int, on client: QueuedStreamClient, into view: inout
 }
 
 @Suite(.serialized) struct LiveStreamTests {
-    /// On both write paths: straight to the socket (the default), and every write through NIO.
-    @Test(arguments: [true, false])
-    func aFastAndASlowSubscriberBothRebuildTheExactSolution(directWrites: Bool) async throws {
+    @Test func aFastAndASlowSubscriberBothRebuildTheExactSolution() async throws {
         // One subscriber per loop turn: every pass spans turns, and versions land mid-pass.
         let server = try await TestServer.start {
             $0.sendBufferBytes = 8192
             $0.fanoutChunk = 1
-            $0.directWrites = directWrites
         }
         let stream = try TestData.stream("adlittle")
         let steps = Array(stream.steps + stream.steps)  // 1 000 updates; the second pass ends where the first did
@@ -187,72 +184,5 @@ private func readUntil(seq: Int, on client: QueuedStreamClient, into view: inout
         #expect(stillSolving["status"] == .string("solving"))
         for c in [big, small, pinger] { c.close() }
         await server.stop()
-    }
-
-    /// A client that sends its next update as soon as each solution arrives gets its model's
-    /// idle worker told to expect the update (`prepareWorker`); with polling off it does not.
-    /// (On one core there is no core to spare for a worker waiting awake, so none is told.)
-    @Test func aClosedLoopClientsWorkerIsToldToExpectItsNextUpdate() async throws {
-        for pollMicros in [300, 0] {
-            let server = try await TestServer.start(workers: 1) { $0.loopPollMicros = pollMicros }
-            let client = try await server.connect()
-            let model = try await client.createRefinery()
-            #expect(await client.request(#"{"op":"subscribe","model":"\#(model)"}"#)?["type"] == .string("subscribed"))
-            #expect(await client.next()?["type"] == .string("solution"))
-            for step in 1...20 {
-                client.send(#"{"op":"update","model":"\#(model)","parameters":{"price[jet]":\#(2.3 + Double(step) / 100)}}"#)
-                while let message = await client.next(), message["type"] != .string("solution") || message["seq"] != .number(Double(step)) {}
-            }
-            let metrics = try await server.http("GET", "/metrics").1
-            let line = metrics.split(separator: "\n").first { $0.hasPrefix("livesolve_worker_prepares_total ") }
-            let prepares = try #require(line.flatMap { Double($0.split(separator: " ")[1]) })
-            if pollMicros == 0 || ProcessInfo.processInfo.activeProcessorCount < 2 {
-                #expect(prepares == 0)
-            } else {
-                #expect(prepares >= 10, "\(prepares) of 19 possible")
-            }
-            client.close()
-            await server.stop()
-        }
-    }
-
-    /// The loop's polls read what they wait for themselves: a closed-loop client's worker
-    /// replies and its next messages, past NIO's reads (`LoopPoller`, `DirectInput`), and every
-    /// solution is still right. The window is wide, so that a debug build's client answers
-    /// within it, and the server has a loop of its own, so that other tests' traffic does not
-    /// end its polls first; with polling off nothing is read that way.
-    @Test func theLoopsPollsReadAClosedLoopClientsMessagesAndItsWorkersRepliesThemselves() async throws {
-        for pollMicros in [50_000, 0] {
-            let server = try await TestServer.start(workers: 1, loop: quietLoop) { $0.loopPollMicros = pollMicros }
-            let client = try await server.connect()
-            let model = try await client.createRefinery()
-            #expect(await client.request(#"{"op":"subscribe","model":"\#(model)"}"#)?["type"] == .string("subscribed"))
-            #expect(await client.next()?["type"] == .string("solution"))
-            var objectives: [JSON] = []
-            for step in 1...20 {
-                client.send(#"{"op":"update","model":"\#(model)","parameters":{"price[jet]":\#(2.3 + Double(step) / 100)}}"#)
-                while let message = await client.next() {
-                    guard message["type"] == .string("solution"), message["seq"] == .number(Double(step)) else { continue }
-                    objectives.append(message["objective"] ?? .null)
-                    break
-                }
-            }
-            let (_, solution) = try await server.json("GET", "/v1/models/\(model)/solution")
-            #expect(objectives.count == 20 && objectives.last == solution["objective"])
-            let metrics = try await server.http("GET", "/metrics").1
-            func reads(_ source: String) -> Double? {
-                let line = metrics.split(separator: "\n").first { $0.hasPrefix("livesolve_loop_direct_reads_total{source=\"\(source)\"} ") }
-                return line.flatMap { Double($0.split(separator: " ").last!) }
-            }
-            let (replies, messages) = (try #require(reads("worker")), try #require(reads("client")))
-            if pollMicros == 0 || ProcessInfo.processInfo.activeProcessorCount < 2 {
-                #expect(replies == 0 && messages == 0)
-            } else {
-                #expect(replies >= 10, "\(replies) of 20 replies read by the poll")
-                #expect(messages >= 10, "\(messages) of 19 messages read by the poll")
-            }
-            client.close()
-            await server.stop()
-        }
     }
 }

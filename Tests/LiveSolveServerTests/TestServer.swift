@@ -16,7 +16,7 @@ struct TestServer {
     let server: Server
     var port: Int { server.port }
 
-    static func start(workers: Int = 2, loop: MultiThreadedEventLoopGroup = serverLoop,
+    static func start(workers: Int = 2,
                       configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
         var configuration = ServerConfiguration()
         configuration.port = 0
@@ -27,7 +27,7 @@ struct TestServer {
         var logger = Logger(label: "test-server")
         logger.logLevel = ProcessInfo.processInfo.environment["LIVESOLVE_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .error
         // One loop for the coordinator and every connection, as `livesolve serve` runs.
-        return TestServer(server: try await Server.start(configuration: configuration, logger: logger, group: loop))
+        return TestServer(server: try await Server.start(configuration: configuration, logger: logger, group: serverLoop))
     }
 
     func connect() async throws -> QueuedStreamClient { try await QueuedStreamClient.connect(port: port) }
@@ -94,10 +94,6 @@ func runLivesolve(_ arguments: [String], seconds: Double = 30) async throws -> (
 
 /// The tests' servers run on one event loop, as `livesolve serve` does.
 let serverLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-
-/// A loop for the one test whose server must have a loop to itself: other servers' traffic
-/// would end its loop's polls before the inputs they wait for arrive.
-let quietLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
 /// A subscriber's view of a model's maps, rebuilt from full snapshots and deltas.
 struct ReconstructedSolution {

@@ -29,7 +29,7 @@ private func everyKindOfDelta() -> ModelDelta {
 }
 
 @Test func theOtherRequestsDecodeToWhatWasSent() throws {
-    for request in [WorkerRequest.drop(model: 9), .shutdown, .prepare(micros: 300)] {
+    for request in [WorkerRequest.drop(model: 9), .shutdown] {
         #expect(try WorkerRequest.decode(payload(request.frame())) == request)
     }
 }

@@ -128,18 +128,3 @@ private func solved(_ reply: WorkerReply) -> SolveAnswer? {
     #expect(try worker.roundTrip(.drop(model: 3)) == .dropped(model: 3))
     #expect(worker.shutdown() == 0)
 }
-
-/// A prepare has no reply: the next reply a worker writes answers the request after it, whether
-/// that request comes within the prepare's window (read awake) or after it (read asleep).
-@Test func aPrepareGetsNoReplyAndTheSolveAfterItIsAnswered() throws {
-    let worker = try WorkerClient(executable: TestData.livesolveExecutable)
-    let model = try TestData.netlibModel("afiro")
-    #expect(try worker.roundTrip(.load(model: 1, program: model.program, basis: nil)) == .loaded(model: 1))
-    for wait in [0.0, 0.05] {
-        worker.send(frame: WorkerRequest.prepare(micros: 20_000).frame())
-        Thread.sleep(forTimeInterval: wait)
-        let answer = solved(try worker.roundTrip(.solve(model: 1, delta: ModelDelta(), full: false, limits: SolveLimits())))
-        #expect(answer.map { TestData.matches($0.objective, -464.753142857143) } == true, "waited \(wait) s")
-    }
-    #expect(worker.shutdown() == 0)
-}
