@@ -1,6 +1,9 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// Every Swift target: existentials spelled `any P`, as Hummingbird's and SwiftNIO's packages do.
+let swiftSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
 let package = Package(
     name: "LiveSolve",
     platforms: [.macOS(.v15)],
@@ -37,22 +40,26 @@ let package = Package(
         ),
         // Pure Swift: models, readers, writers, updates, solutions. Knows no solver and no network.
         .target(
-            name: "LiveSolveModel"
+            name: "LiveSolveModel",
+            swiftSettings: swiftSettings
         ),
         // The Solver seam and CLP behind it.
         .target(
             name: "LiveSolveSolver",
-            dependencies: ["LiveSolveModel", "ClpBridge"]
+            dependencies: ["LiveSolveModel", "ClpBridge"],
+            swiftSettings: swiftSettings
         ),
         // Binary frames between server and worker, and a blocking client that spawns a worker.
         .target(
             name: "LiveSolveWorkerIPC",
-            dependencies: ["LiveSolveModel", "CSupport"]
+            dependencies: ["LiveSolveModel", "CSupport"],
+            swiftSettings: swiftSettings
         ),
         // The worker's serve loop: frames in, solves, frames out.
         .target(
             name: "LiveSolveWorker",
-            dependencies: ["LiveSolveModel", "LiveSolveSolver", "LiveSolveWorkerIPC"]
+            dependencies: ["LiveSolveModel", "LiveSolveSolver", "LiveSolveWorkerIPC"],
+            swiftSettings: swiftSettings
         ),
         // The streaming server: one event loop, WebSocket + REST, coordinator, worker pool, fan-out.
         // Knows nothing of CLP: solving happens in worker processes.
@@ -70,7 +77,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         // A raw SwiftNIO WebSocket client: cheap enough for 10 000 connections in the bench, and the tests' client.
         .target(
@@ -82,7 +90,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "livesolve",
@@ -93,25 +102,30 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
-        // Test inputs: the shared Netlib data, reference optima and streams beside the checkout.
+        // Test inputs: the Netlib models, reference optima and streams in Benchmarks/.
         .target(
             name: "TestSupport",
             dependencies: ["LiveSolveModel", "CSupport"],
-            path: "Tests/TestSupport"
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LiveSolveModelTests",
-            dependencies: ["LiveSolveModel", "TestSupport"]
+            dependencies: ["LiveSolveModel", "TestSupport"],
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LiveSolveSolverTests",
-            dependencies: ["LiveSolveModel", "LiveSolveSolver", "CClp", "TestSupport"]
+            dependencies: ["LiveSolveModel", "LiveSolveSolver", "CClp", "TestSupport"],
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LiveSolveWorkerTests",
-            dependencies: ["LiveSolveModel", "LiveSolveSolver", "LiveSolveWorkerIPC", "TestSupport"]
+            dependencies: ["LiveSolveModel", "LiveSolveSolver", "LiveSolveWorkerIPC", "TestSupport"],
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LiveSolveServerTests",
@@ -120,7 +134,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
     ],
     cxxLanguageStandard: .cxx17

@@ -1,3 +1,4 @@
+import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
@@ -111,7 +112,7 @@ public final class StreamClient: Sendable {
 
     private static func randomKey() -> String {
         let bytes = (0..<16).map { _ in UInt8.random(in: 0...255) }
-        return String(base64Encoding: bytes)
+        return Data(bytes).base64EncodedString()
     }
 }
 
