@@ -45,7 +45,7 @@ private struct LPParser {
     /// If the token at `index` begins a section, the section and how many tokens its keyword spans.
     func sectionKeyword(at index: Int) -> (LPSection, Int)? {
         guard index < tokens.count, tokens[index].startsLine, case .word(let word) = tokens[index].kind else { return nil }
-        /// True when the words after the first, on its line, are `expected` (a `-` between them allowed).
+        /// The tokens the keyword spans when the words after its first, on its line, are `expected` (a `-` between them allowed).
         func followedBy(_ expected: String...) -> Int? {
             var j = index + 1
             for word in expected {
