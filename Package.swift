@@ -93,9 +93,34 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What the commands share: reading model files, errors on stderr, blocking on async work,
+        // and the pipe a bench's server watches to stop with it.
+        .target(
+            name: "CommandSupport",
+            dependencies: [
+                "LiveSolveModel", "CSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `livesolve bench`: the solver bench and the WebSocket workloads W1-W4, with their load clients.
+        .target(
+            name: "LiveSolveBench",
+            dependencies: [
+                "CommandSupport", "LiveSolveModel", "LiveSolveSolver", "LiveSolveWorkerIPC", "LiveSolveClient", "CSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "livesolve",
             dependencies: [
+                "CommandSupport", "LiveSolveBench",
                 "LiveSolveModel", "LiveSolveSolver", "LiveSolveWorkerIPC", "LiveSolveWorker", "LiveSolveServer",
                 "LiveSolveClient", "CSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import LiveSolveModel
 
 /// `livesolve convert FILE --to FORMAT`: a model file written in another format, on standard output.

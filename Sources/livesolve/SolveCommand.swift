@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import LiveSolveModel
 import LiveSolveSolver
 
@@ -70,18 +71,5 @@ struct SolveCommand: ParsableCommand {
             }
         }
         if result.status != .optimal { throw ExitCode(3) }
-    }
-}
-
-/// Writes a line to standard error.
-func printError(_ message: String) {
-    var stream = StandardError()
-    print("livesolve: \(message)", to: &stream)
-}
-
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        let bytes = Array(string.utf8)
-        _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
     }
 }

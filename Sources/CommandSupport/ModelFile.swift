@@ -7,13 +7,15 @@ import Glibc
 #endif
 
 /// Reading model files from disk (gzip-compressed or not) for the CLI.
-enum ModelFile {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+public enum ModelFile {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+
+        public init(description: String) { self.description = description }
     }
 
     /// The file's text; `.gz` files are decompressed.
-    static func text(at path: String) throws(Failure) -> String {
+    public static func text(at path: String) throws(Failure) -> String {
         var length = 0
         guard let buffer = ls_read_file(path, &length) else {
             throw Failure(description: "\(path): \(String(cString: strerror(errno)))")
@@ -23,7 +25,7 @@ enum ModelFile {
     }
 
     /// Reads a model, in `format` or the one its name implies.
-    static func read(_ path: String, format: ModelFormat? = nil) throws(Failure) -> Model {
+    public static func read(_ path: String, format: ModelFormat? = nil) throws(Failure) -> Model {
         guard let format = format ?? ModelFormat(fileName: path) else {
             throw Failure(description: "\(path): cannot tell the format from the name; pass --format json, lp or mps")
         }
@@ -37,7 +39,7 @@ enum ModelFile {
         }
     }
 
-    static func baseName(_ path: String) -> String {
+    public static func baseName(_ path: String) -> String {
         var name = String(path.split(separator: "/").last ?? Substring(path))
         for suffix in [".gz", ".json", ".lp", ".mps"] where name.lowercased().hasSuffix(suffix) { name.removeLast(suffix.count) }
         return name

@@ -1,3 +1,4 @@
+import CommandSupport
 import LiveSolveModel
 
 /// A recorded feed from `bench/streams/`: a header line, then one objective update per step

@@ -11,11 +11,11 @@ import Glibc
 /// with `variable` set. When the bench exits, even by SIGKILL (which it cannot catch to stop its
 /// child), the pipe reads end of file, and the server stops as on SIGTERM instead of living on
 /// as an orphan. The pipe is watched on the server's one event loop, like every other pipe.
-enum ParentWatch {
-    static let variable = "LIVESOLVE_STOP_WITH_PARENT"
+public enum ParentWatch {
+    public static let variable = "LIVESOLVE_STOP_WITH_PARENT"
 
     /// Watches stdin on `group`'s loop. The server must already handle SIGTERM.
-    static func start(on group: any EventLoopGroup) async throws {
+    public static func start(on group: any EventLoopGroup) async throws {
         let input = dup(0)
         guard input >= 0 else { return }
         do {

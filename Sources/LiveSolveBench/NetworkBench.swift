@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import LiveSolveClient
 
 /// Options every benchmark over the WebSocket protocol takes.

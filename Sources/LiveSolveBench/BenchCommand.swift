@@ -1,10 +1,12 @@
 import ArgumentParser
 
 /// `livesolve bench …`: the benchmarks of bench/WORKLOAD.md.
-struct BenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct BenchCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run the benchmarks of bench/WORKLOAD.md.",
         subcommands: [SolverBench.self, LatencyBench.self, OpenLoopBench.self, FanoutBench.self, IsolationBench.self]
     )
+
+    public init() {}
 }
