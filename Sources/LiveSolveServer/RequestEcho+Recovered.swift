@@ -19,11 +19,9 @@ extension RequestEcho {
                 let key = String(decoding: bytes[i..<end], as: UTF8.self)
                 i = end
                 guard depth == 1, key == #""id""# || key == #""model""# else { continue }
-                var j = i
-                while j < bytes.count, bytes[j] == 0x20 || bytes[j] == 0x09 || bytes[j] == 0x0A || bytes[j] == 0x0D { j += 1 }
+                var j = skipSpace(bytes, from: i)
                 guard j < bytes.count, bytes[j] == UInt8(ascii: ":") else { continue }
-                j += 1
-                while j < bytes.count, bytes[j] == 0x20 || bytes[j] == 0x09 || bytes[j] == 0x0A || bytes[j] == 0x0D { j += 1 }
+                j = skipSpace(bytes, from: j + 1)
                 var valueEnd = j
                 if j < bytes.count, bytes[j] == UInt8(ascii: "\"") {
                     valueEnd = stringEnd(bytes, from: j)
@@ -41,6 +39,13 @@ extension RequestEcho {
             }
         }
         return echo
+    }
+
+    /// The first byte at or after `start` that is not JSON whitespace.
+    private static func skipSpace(_ bytes: [UInt8], from start: Int) -> Int {
+        var i = start
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D { i += 1 }
+        return i
     }
 
     /// Where the JSON string starting at `start` (its opening quote) ends: past its closing quote,
