@@ -43,6 +43,13 @@ let package = Package(
             name: "LiveSolveModel",
             swiftSettings: swiftSettings
         ),
+        // The lifecycles of models, workers and subscribers as state machines: events in, actions out.
+        // Pure Swift, no NIO: tested without I/O.
+        .target(
+            name: "LiveSolveCoordination",
+            dependencies: ["LiveSolveModel"],
+            swiftSettings: swiftSettings
+        ),
         // The Solver seam and CLP behind it.
         .target(
             name: "LiveSolveSolver",
@@ -66,7 +73,7 @@ let package = Package(
         .target(
             name: "LiveSolveServer",
             dependencies: [
-                "LiveSolveModel", "LiveSolveWorkerIPC", "CSupport",
+                "LiveSolveModel", "LiveSolveCoordination", "LiveSolveWorkerIPC", "CSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSCompression", package: "hummingbird-websocket"),
@@ -140,6 +147,11 @@ let package = Package(
         .testTarget(
             name: "LiveSolveModelTests",
             dependencies: ["LiveSolveModel", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LiveSolveCoordinationTests",
+            dependencies: ["LiveSolveCoordination", "LiveSolveModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

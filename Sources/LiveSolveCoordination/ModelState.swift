@@ -1,0 +1,237 @@
+import LiveSolveModel
+
+/// One model's solving lifecycle: which updates are accepted and not yet solved, the solve in
+/// flight, the worker holding the model warm, and how often solving it has killed a worker.
+///
+/// At most one solve per model is in flight; updates arriving meanwhile merge into the pending
+/// delta, which the next solve takes whole. Events come in through the mutating methods, and
+/// each returns what the caller must do. The model's program itself lives beside this state:
+/// this machine decides when to solve, not what.
+///
+/// ```
+/// idle ──accept──▶ waitingForWorker ──assigned──▶ solving ──solved/failed──▶ idle (or waiting)
+///                                                    │
+///                           worker exited ◀──────────┘ re-dispatch, or report after 3 crashes
+/// ```
+public struct ModelState: Sendable, Equatable {
+    public enum Phase: Sendable, Equatable {
+        /// Nothing to solve: the newest solution includes every accepted update.
+        case idle
+        /// Updates pending, no worker free yet.
+        case waitingForWorker
+        case solving(Solve)
+        /// Deleted: every later event is ignored.
+        case deleted
+    }
+
+    /// The solve in flight.
+    public struct Solve: Sendable, Equatable {
+        public var worker: WorkerID
+        /// The newest accepted update it includes.
+        public var seq: Int
+        public var updatesMerged: Int
+        /// When the oldest update in it was accepted, for the update-to-publish latency.
+        public var oldestUpdate: Moment
+        /// When its worker is killed if it has not answered: the time limit plus grace.
+        public var deadline: Moment
+        /// Its worker was killed for overrunning the deadline.
+        public var timedOut = false
+
+        public init(worker: WorkerID, seq: Int, updatesMerged: Int, oldestUpdate: Moment, deadline: Moment, timedOut: Bool = false) {
+            (self.worker, self.seq, self.updatesMerged, self.oldestUpdate, self.deadline, self.timedOut)
+                = (worker, seq, updatesMerged, oldestUpdate, deadline, timedOut)
+        }
+    }
+
+    /// What a solve that ended brought: the caller installs it as the newest version.
+    public struct Outcome: Sendable, Equatable {
+        public var seq: Int
+        public var updatesMerged: Int
+        public var oldestUpdate: Moment
+
+        public init(seq: Int, updatesMerged: Int, oldestUpdate: Moment) {
+            (self.seq, self.updatesMerged, self.oldestUpdate) = (seq, updatesMerged, oldestUpdate)
+        }
+    }
+
+    /// A solve that ended without an answer to install.
+    public struct Failure: Sendable, Equatable {
+        public var status: SolveStatus
+        public var message: String?
+        public var seq: Int
+        public var updatesMerged: Int
+
+        public init(status: SolveStatus, message: String?, seq: Int, updatesMerged: Int) {
+            (self.status, self.message, self.seq, self.updatesMerged) = (status, message, seq, updatesMerged)
+        }
+    }
+
+    /// What to send a worker the model was assigned to.
+    public struct Dispatch: Sendable, Equatable {
+        /// The updates since the worker's last solve of this model; with `isWarm` false the
+        /// worker holds no copy, so the whole model (with every update) and its basis are loaded.
+        public var delta: ModelDelta
+        public var isWarm: Bool
+        /// The worker that held the model before, which should forget it.
+        public var dropFrom: WorkerID?
+
+        public init(delta: ModelDelta, isWarm: Bool, dropFrom: WorkerID?) {
+            (self.delta, self.isWarm, self.dropFrom) = (delta, isWarm, dropFrom)
+        }
+    }
+
+    public enum Action: Sendable, Equatable {
+        /// Find a worker, preferably the one holding the model warm; then call `assigned`.
+        case requestWorker(preferring: WorkerID?)
+        /// Stop waiting for a worker (the model was deleted).
+        case cancelWaiting
+        case install(Outcome)
+        case reportFailure(Failure)
+        /// The solve overran its deadline: kill its worker; its exit reports `time_limit`.
+        case kill(WorkerID)
+        /// Tell a worker to forget the model.
+        case drop(from: WorkerID)
+    }
+
+    /// Workers lost in a row on one model before it is reported as an error instead of taking
+    /// down every worker in turn: more than chance (two workers can die together).
+    public static let crashesBeforeGivingUp = 3
+
+    /// The newest accepted update (0: the initial state).
+    public private(set) var seq = 0
+    public private(set) var phase: Phase = .idle
+    /// The worker holding the model, as this model last sent it.
+    public private(set) var home: WorkerID?
+    /// Workers that died while solving this model since its last answer.
+    public private(set) var crashes = 0
+    private var pending: (delta: ModelDelta, count: Int, oldest: Moment)?
+
+    public init() {}
+
+    public static func == (a: ModelState, b: ModelState) -> Bool {
+        a.seq == b.seq && a.phase == b.phase && a.home == b.home && a.crashes == b.crashes
+            && a.pending?.delta == b.pending?.delta && a.pending?.count == b.pending?.count && a.pending?.oldest == b.pending?.oldest
+    }
+
+    /// Updates accepted and not yet in a solve.
+    public var pendingUpdates: Int { pending?.count ?? 0 }
+
+    /// Whether the newest solution (once installed) includes every accepted update.
+    public var isSettled: Bool { phase == .idle }
+
+    /// The deadline a watchdog should wake for: that of a solve not yet killed.
+    public var deadline: Moment? {
+        guard case .solving(let solve) = phase, !solve.timedOut else { return nil }
+        return solve.deadline
+    }
+
+    /// The model was created: its first solve, with no update in it.
+    public mutating func create(at now: Moment) -> [Action] {
+        guard phase == .idle, pending == nil else { return [] }
+        pending = (ModelDelta(), 0, now)
+        return requestIfPending()
+    }
+
+    /// Accepts a validated update: the next seq, merged last-write-wins into the pending delta.
+    public mutating func accept(_ delta: ModelDelta, at now: Moment) -> [Action] {
+        guard phase != .deleted else { return [] }
+        seq += 1
+        if pending == nil {
+            pending = (delta, 1, now)
+        } else {
+            pending!.delta.merge(delta)
+            pending!.count += 1
+        }
+        return requestIfPending()
+    }
+
+    /// A worker was found. Nil when there is nothing to send it (the model was deleted, or is
+    /// already solving): the caller gives the worker back.
+    public mutating func assigned(_ worker: WorkerID, deadline: Moment) -> Dispatch? {
+        guard phase == .waitingForWorker, let work = pending else { return nil }
+        let isWarm = home == worker
+        let dropFrom = isWarm ? nil : home
+        home = worker
+        pending = nil
+        phase = .solving(Solve(worker: worker, seq: seq, updatesMerged: work.count, oldestUpdate: work.oldest, deadline: deadline))
+        return Dispatch(delta: isWarm ? work.delta : ModelDelta(), isWarm: isWarm, dropFrom: dropFrom)
+    }
+
+    /// The worker answered the solve. An answer from any other worker (one replaced since) is ignored.
+    public mutating func solved(by worker: WorkerID) -> [Action] {
+        guard case .solving(let solve) = phase, solve.worker == worker else { return [] }
+        phase = .idle
+        crashes = 0
+        return [.install(Outcome(seq: solve.seq, updatesMerged: solve.updatesMerged, oldestUpdate: solve.oldestUpdate))]
+            + requestIfPending()
+    }
+
+    /// The worker could not solve (it reported an error): the model reports it, and the worker
+    /// is not trusted to hold it any more.
+    public mutating func solveFailed(by worker: WorkerID, message: String) -> [Action] {
+        guard case .solving(let solve) = phase, solve.worker == worker else { return [] }
+        phase = .idle
+        home = nil
+        return [.reportFailure(Failure(status: .error, message: "worker: \(message)", seq: solve.seq, updatesMerged: solve.updatesMerged))]
+            + requestIfPending()
+    }
+
+    /// The worker could not load the model; the solve that follows the load reports the error.
+    public mutating func loadFailed(by worker: WorkerID) {
+        if home == worker { home = nil }
+    }
+
+    /// The watchdog woke at `now`: a solve past its deadline gets its worker killed, once.
+    public mutating func checkDeadline(at now: Moment) -> [Action] {
+        guard case .solving(var solve) = phase, !solve.timedOut, solve.deadline <= now else { return [] }
+        solve.timedOut = true
+        phase = .solving(solve)
+        return [.kill(solve.worker)]
+    }
+
+    /// A worker exited. If it was solving this model, the solve is re-dispatched (warm, elsewhere,
+    /// with the whole model: no accepted update is lost), or reported: `time_limit` when it was
+    /// killed for its deadline, an error after `crashesBeforeGivingUp` crashes in a row.
+    public mutating func workerExited(_ worker: WorkerID) -> [Action] {
+        if home == worker { home = nil }
+        guard case .solving(let solve) = phase, solve.worker == worker else { return [] }
+        phase = .idle
+        if solve.timedOut {
+            return [.reportFailure(Failure(status: .timeLimit, message: nil, seq: solve.seq, updatesMerged: solve.updatesMerged))]
+                + requestIfPending()
+        }
+        crashes += 1
+        if crashes >= Self.crashesBeforeGivingUp {
+            let message = "the solver process exited \(crashes) times while solving this model"
+            crashes = 0
+            return [.reportFailure(Failure(status: .error, message: message, seq: solve.seq, updatesMerged: solve.updatesMerged))]
+                + requestIfPending()
+        }
+        // The solve's updates go back in front of anything newer; the next solve loads the
+        // whole model, which holds them all, so only their count and age matter here.
+        if let later = pending {
+            pending = (later.delta, later.count + solve.updatesMerged, solve.oldestUpdate)
+        } else {
+            pending = (ModelDelta(), solve.updatesMerged, solve.oldestUpdate)
+        }
+        return requestIfPending()
+    }
+
+    /// The model was deleted: its worker forgets it, and a wait for a worker ends.
+    public mutating func delete() -> [Action] {
+        guard phase != .deleted else { return [] }
+        var actions: [Action] = []
+        if phase == .waitingForWorker { actions.append(.cancelWaiting) }
+        if let home { actions.append(.drop(from: home)) }
+        phase = .deleted
+        pending = nil
+        home = nil
+        return actions
+    }
+
+    private mutating func requestIfPending() -> [Action] {
+        guard phase == .idle, pending != nil else { return [] }
+        phase = .waitingForWorker
+        return [.requestWorker(preferring: home)]
+    }
+}

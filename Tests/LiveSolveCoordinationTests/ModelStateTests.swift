@@ -1,0 +1,163 @@
+import LiveSolveCoordination
+import LiveSolveModel
+import Testing
+
+@Suite struct ModelStateTests {
+    let w1 = WorkerID(slot: 0, generation: 1)
+    let w2 = WorkerID(slot: 1, generation: 1)
+    let t0 = Moment(nanoseconds: 1_000)
+    let t1 = Moment(nanoseconds: 2_000)
+    let deadline = Moment(nanoseconds: 10_000)
+
+    func objective(_ column: Int32, _ value: Double) -> ModelDelta {
+        var delta = ModelDelta()
+        delta.objective[column] = value
+        return delta
+    }
+
+    /// Created and solved once on w1: idle, w1 holds it warm.
+    func solvedOnce() -> ModelState {
+        var state = ModelState()
+        _ = state.create(at: t0)
+        _ = state.assigned(w1, deadline: deadline)
+        _ = state.solved(by: w1)
+        return state
+    }
+
+    @Test func creatingAsksForAWorkerAndTheFirstSolveLoadsTheModel() {
+        var state = ModelState()
+        #expect(state.create(at: t0) == [.requestWorker(preferring: nil)])
+        #expect(state.phase == .waitingForWorker)
+        #expect(state.assigned(w1, deadline: deadline) == .init(delta: ModelDelta(), isWarm: false, dropFrom: nil))
+        #expect(state.phase == .solving(.init(worker: w1, seq: 0, updatesMerged: 0, oldestUpdate: t0, deadline: deadline)))
+        #expect(state.home == w1)
+        #expect(state.solved(by: w1) == [.install(.init(seq: 0, updatesMerged: 0, oldestUpdate: t0))])
+        #expect(state.phase == .idle)
+        #expect(state.isSettled)
+    }
+
+    @Test func updatesWhileSolvingMergeIntoTheNextSolveOnTheWarmWorker() {
+        var state = solvedOnce()
+        #expect(state.accept(objective(0, 1), at: t0) == [.requestWorker(preferring: w1)])
+        _ = state.assigned(w1, deadline: deadline)
+        // Two updates while it solves: one pending solve, no second request.
+        #expect(state.accept(objective(0, 2), at: t1) == [])
+        #expect(state.accept(objective(1, 3), at: t1) == [])
+        #expect(state.seq == 3)
+        #expect(state.pendingUpdates == 2)
+        #expect(state.solved(by: w1) == [.install(.init(seq: 1, updatesMerged: 1, oldestUpdate: t0)), .requestWorker(preferring: w1)])
+        var merged = objective(0, 2)
+        merged.merge(objective(1, 3))
+        #expect(state.assigned(w1, deadline: deadline) == .init(delta: merged, isWarm: true, dropFrom: nil))
+        #expect(state.solved(by: w1) == [.install(.init(seq: 3, updatesMerged: 2, oldestUpdate: t1))])
+    }
+
+    @Test func movingToAnotherWorkerLoadsWholeAndDropsTheOldCopy() {
+        var state = solvedOnce()
+        _ = state.accept(objective(0, 1), at: t0)
+        #expect(state.assigned(w2, deadline: deadline) == .init(delta: ModelDelta(), isWarm: false, dropFrom: w1))
+        #expect(state.home == w2)
+    }
+
+    @Test func anAnswerFromAReplacedWorkerIsIgnored() {
+        var state = solvedOnce()
+        _ = state.accept(objective(0, 1), at: t0)
+        _ = state.assigned(w2, deadline: deadline)
+        let before = state
+        #expect(state.solved(by: w1) == [])
+        #expect(state.solveFailed(by: w1, message: "late") == [])
+        #expect(state.workerExited(w1) == [])
+        #expect(state == before)
+    }
+
+    @Test func aWorkerErrorIsReportedAndTheModelReloadsNextTime() {
+        var state = solvedOnce()
+        _ = state.accept(objective(0, 1), at: t0)
+        _ = state.assigned(w1, deadline: deadline)
+        _ = state.accept(objective(0, 2), at: t1)
+        #expect(state.solveFailed(by: w1, message: "bad basis") == [
+            .reportFailure(.init(status: .error, message: "worker: bad basis", seq: 1, updatesMerged: 1)),
+            .requestWorker(preferring: nil),
+        ])
+        #expect(state.assigned(w1, deadline: deadline)?.isWarm == false)
+    }
+
+    @Test func aLoadFailureForgetsTheHome() {
+        var state = ModelState()
+        _ = state.create(at: t0)
+        _ = state.assigned(w1, deadline: deadline)
+        state.loadFailed(by: w2)
+        #expect(state.home == w1)
+        state.loadFailed(by: w1)
+        #expect(state.home == nil)
+    }
+
+    @Test func aCrashMidSolveReDispatchesEveryUpdateElsewhere() {
+        var state = solvedOnce()
+        _ = state.accept(objective(0, 1), at: t0)
+        _ = state.assigned(w1, deadline: deadline)
+        _ = state.accept(objective(0, 2), at: t1)
+        #expect(state.workerExited(w1) == [.requestWorker(preferring: nil)])
+        #expect(state.crashes == 1)
+        #expect(state.pendingUpdates == 2)
+        #expect(state.assigned(w2, deadline: deadline) == .init(delta: ModelDelta(), isWarm: false, dropFrom: nil))
+        #expect(state.phase == .solving(.init(worker: w2, seq: 2, updatesMerged: 2, oldestUpdate: t0, deadline: deadline)))
+        // An answer resets the count.
+        _ = state.solved(by: w2)
+        #expect(state.crashes == 0)
+    }
+
+    @Test func threeCrashesInARowReportAnError() {
+        var state = ModelState()
+        _ = state.create(at: t0)
+        for generation in 1...2 {
+            let worker = WorkerID(slot: 0, generation: generation)
+            _ = state.assigned(worker, deadline: deadline)
+            #expect(state.workerExited(worker) == [.requestWorker(preferring: nil)])
+        }
+        let third = WorkerID(slot: 0, generation: 3)
+        _ = state.assigned(third, deadline: deadline)
+        #expect(state.workerExited(third) == [.reportFailure(.init(
+            status: .error, message: "the solver process exited 3 times while solving this model", seq: 0, updatesMerged: 0))])
+        #expect(state.crashes == 0)
+        #expect(state.phase == .idle)
+    }
+
+    @Test func aSolvePastItsDeadlineKillsItsWorkerOnceAndReportsTimeLimit() {
+        var state = ModelState()
+        _ = state.create(at: t0)
+        _ = state.assigned(w1, deadline: deadline)
+        #expect(state.deadline == deadline)
+        #expect(state.checkDeadline(at: Moment(nanoseconds: 9_999)) == [])
+        #expect(state.checkDeadline(at: deadline) == [.kill(w1)])
+        #expect(state.checkDeadline(at: deadline) == [])
+        #expect(state.deadline == nil)
+        #expect(state.workerExited(w1) == [.reportFailure(.init(status: .timeLimit, message: nil, seq: 0, updatesMerged: 0))])
+        #expect(state.crashes == 0)
+        #expect(state.home == nil)
+    }
+
+    @Test func deletingWhileSolvingDropsAndIgnoresTheAnswer() {
+        var state = solvedOnce()
+        _ = state.accept(objective(0, 1), at: t0)
+        _ = state.assigned(w1, deadline: deadline)
+        #expect(state.delete() == [.drop(from: w1)])
+        #expect(state.phase == .deleted)
+        #expect(state.solved(by: w1) == [])
+        #expect(state.accept(objective(0, 2), at: t1) == [])
+        #expect(state.delete() == [])
+    }
+
+    @Test func deletingWhileWaitingCancelsTheWait() {
+        var state = ModelState()
+        _ = state.create(at: t0)
+        #expect(state.delete() == [.cancelWaiting])
+        #expect(state.assigned(w1, deadline: deadline) == nil)
+    }
+
+    @Test func anAssignmentWithNothingToDoIsRefused() {
+        var state = solvedOnce()
+        #expect(state.assigned(w2, deadline: deadline) == nil)
+        #expect(state.home == w1)
+    }
+}
