@@ -6,29 +6,6 @@ import NIOWebSocket
 /// Touched only by the `Coordinator`, which runs on the server's only event loop; that is why
 /// the unchecked `Sendable` is safe (the WebSocket handler task only passes it back).
 final class Connection: @unchecked Sendable {
-    /// One subscription, shared by the connection's table and the model's subscriber list, so
-    /// publishing reaches each subscriber's state without a dictionary lookup.
-    final class Subscription {
-        let connection: Connection
-        var fields: FieldSet
-        /// The number of the last version sent to this subscriber (0: none yet).
-        var sentVersion = 0
-        /// Waiting for its first snapshot: the solution must include updates up to this seq.
-        var snapshotAfterSeq: Int?
-        /// Skipped because the socket was not writable; caught up when it drains.
-        var isLagging = false
-        /// Whether it has been sent maps to apply deltas to (a model with no solution yet sends none).
-        var hasMaps = false
-        /// False once unsubscribed, replaced by a new subscribe, or its connection closed: a
-        /// fan-out pass under way skips it.
-        var isActive = true
-
-        init(connection: Connection, fields: FieldSet) {
-            self.connection = connection
-            self.fields = fields
-        }
-    }
-
     let channel: any Channel
     /// The WebSocket frame encoder's context: frames encoded here once are written below it, so
     /// one message's bytes are shared by every subscriber and no per-write header is built.
@@ -56,13 +33,13 @@ final class Connection: @unchecked Sendable {
 
     /// Writes one text message, already framed by `TextFrame.encode`; the bytes may be shared.
     /// Its flush also sends the acknowledgements written before it, in the same system call.
-    func send(frame: ByteBuffer) {
+    func send(message frame: ByteBuffer) {
         guard isOpen else { return }
         oldestUnflushedAck = nil
         writeThroughNIO(frame, flush: true)
     }
 
-    func send(_ text: String) { send(frame: TextFrame.encode(text)) }
+    func send(_ text: String) { send(message: TextFrame.encode(text)) }
 
     /// Writes an acknowledgement and flushes it within a millisecond: usually the solution it
     /// announces is ready sooner, and both leave in one system call. The timer is not cancelled

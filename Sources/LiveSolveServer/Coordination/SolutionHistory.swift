@@ -2,26 +2,6 @@ import LiveSolveModel
 import LiveSolveWorkerIPC
 import NIOCore
 
-/// One installed solution of a model: what every subscriber is converging to.
-struct SolutionVersion {
-    /// 1, 2, 3… per model, one per installed solve.
-    var number: Int
-    /// The newest accepted update this solution includes.
-    var seq: Int
-    var status: SolveStatus
-    var message: String?
-    var objective: Double
-    var iterations: Int
-    var isWarmStart: Bool
-    var algorithm: Algorithm
-    var solveMicros: Int
-    var updatesMerged: Int
-    /// Whether it carries maps (a solution exists); a version without them leaves maps as they were.
-    var hasMaps: Bool
-    /// Per field, the entries that changed against the previous version with maps: (index, old value).
-    var changes: [[(index: Int, old: Double)]]
-}
-
 /// The newest solution vectors of a model and the recent versions that led to them, so a
 /// subscriber at any recent version gets one exact delta, and one further behind a snapshot.
 struct SolutionHistory {

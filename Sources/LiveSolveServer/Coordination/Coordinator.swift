@@ -1,10 +1,13 @@
+import LiveSolveCoordination
 import LiveSolveModel
 import LiveSolveWorkerIPC
 import Logging
 import NIOCore
 import NIOPosix
 
-/// Owns models, connections, subscribers, pending updates and the worker pool.
+/// Owns models, connections and the worker pool, and drives their state machines: it feeds
+/// them events (an update, a worker's answer, a full socket draining) and carries out the
+/// actions they return.
 ///
 /// An actor whose executor is the server's only event loop: its state needs no locks, and code
 /// already on the loop (channel handlers, scheduled tasks) enters it with `assumeIsolated`.
@@ -20,20 +23,16 @@ public actor Coordinator {
     var modelsByNumber: [UInt32: ModelRecord] = [:]
     var nextModelNumber: UInt32 = 1
     var connections: [ObjectIdentifier: Connection] = [:]
-
-    // The worker pool.
-    var workers: [WorkerProcess?] = []
-    /// Models with work that found no idle worker, in arrival order.
-    var waitingForWorker: [ModelRecord] = []
-    var respawnFailures: [Int] = []
-    var isStopping = false
+    /// Set by `startWorkers`: it needs the coordinator to report to.
+    var pool: WorkerPool?
     /// Shutdown has begun: waits for solutions end at once (see `goAway`).
     var isGoingAway = false
     /// Subscribers skipped because their sockets were full, checked on a short timer.
-    var lagging: [(Connection, String)] = []
+    var lagging: [Subscription] = []
     var laggingTimer: Scheduled<Void>?
     /// The timer for the earliest solve deadline (see `armWatchdog`).
     var watchdog: (deadline: NIODeadline, timer: Scheduled<Void>)?
+    var nextWaiterNumber = 0
 
     init(loop: any EventLoop, configuration: ServerConfiguration, metrics: ServerMetrics, logger: Logger) {
         self.loop = loop
@@ -45,7 +44,8 @@ public actor Coordinator {
     // MARK: models
 
     /// Parses a model off the loop (it is O(model)), then registers it and starts its first solve.
-    func create(_ source: ClientRequest.ModelSource, name: String?) async throws(RequestError) -> ModelRecord {
+    /// Returns the model's id.
+    func create(_ source: ClientRequest.ModelSource, name: String?) async throws(RequestError) -> String {
         let parsed: Result<Model, ModelError>
         do {
             parsed = try await NIOThreadPool.singleton.runIfActive {
@@ -76,10 +76,8 @@ public actor Coordinator {
         models[id] = record
         modelsByNumber[number] = record
         metrics.models.increment()
-        record.pending = ModelDelta()
-        record.oldestPending = .now()
-        dispatch(record)
-        return record
+        perform(record.state.create(at: Self.now()), for: record)
+        return id
     }
 
     func record(_ id: String) throws(RequestError) -> ModelRecord {
@@ -102,18 +100,11 @@ public actor Coordinator {
     /// Gives a validated delta the next seq, applies it, dispatches its solve and acknowledges it.
     @discardableResult
     func accept(_ delta: ModelDelta, for record: ModelRecord, acknowledge: (Int) -> Void) -> Int {
-        record.seq += 1
         record.model.apply(delta)
-        if record.pending == nil {
-            record.pending = delta
-            record.oldestPending = .now()
-        } else {
-            record.pending!.merge(delta)
-        }
-        record.pendingCount += 1
+        let actions = record.state.accept(delta, at: Self.now())
         // The solve first: the ack is held for the solution or its flush timer anyway, so
         // framing it while the worker solves takes it off the update-to-solution path.
-        dispatch(record)
+        perform(actions, for: record)
         acknowledge(record.seq)
         metrics.updatesAccepted.increment()
         return record.seq
@@ -124,37 +115,40 @@ public actor Coordinator {
         models[id] = nil
         modelsByNumber[record.number] = nil
         metrics.models.decrement()
-        if let home = record.home, home.isAlive, home.held.contains(record.number) {
-            home.held.remove(record.number)
-            home.send(.drop(model: record.number), expecting: .drop(record.number))
-        }
-        waitingForWorker.removeAll { $0 === record }
+        perform(record.state.delete(), for: record)
         let gone = RequestError(.unknownModel, "model \(JSONWriter.quoted(id)) was deleted", model: id)
         for subscription in record.subscribers.values {
             end(subscription, to: id, of: record)
             subscription.connection.send(ServerMessage.error(gone, id: nil))
         }
-        for waiter in record.waiters { waiter.resume(.failure(gone)) }
+        for waiter in record.waiters { waiter.continuation.resume(returning: .failure(gone)) }
         record.waiters = []
     }
 
     /// Waits for a solution with `seq >= minSeq`, up to the configured wait limit.
-    func solution(of id: String, minSeq: Int) async throws(RequestError) -> (ModelRecord, SolutionVersion) {
+    func solution(of id: String, minSeq: Int) async throws(RequestError) -> SolutionVersion {
         let record = try record(id)
-        if let newest = record.history.newest, newest.seq >= minSeq { return (record, newest) }
+        if let newest = record.history.newest, newest.seq >= minSeq { return newest }
         if isGoingAway { throw Self.stopping(id, minSeq: minSeq) }
         let limit = configuration.waitLimit
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<SolutionVersion, RequestError>, Never>) in
-            let waiter = OnceWaiter(continuation)
-            record.waiters.append(.init(minSeq: minSeq, resume: waiter.finish))
-            loop.scheduleTask(in: .nanoseconds(Int64(limit * 1e9))) {
-                waiter.finish(.failure(RequestError(.timeout, "no solution with seq >= \(minSeq) within \(limit) s", model: id)))
+        nextWaiterNumber += 1
+        let number = nextWaiterNumber
+        let model = record.number
+        let result = await withCheckedContinuation { continuation in
+            record.waiters.append(SolutionWaiter(number: number, minSeq: minSeq, continuation: continuation))
+            loop.scheduleTask(in: .nanoseconds(Int64(limit * 1e9))) { [weak self] in
+                self?.assumeIsolated { $0.expireWaiter(number, of: model, limit: limit) }
             }
         }
-        switch result {
-        case .success(let version): return (record, version)
-        case .failure(let error): throw error
-        }
+        return try result.get()
+    }
+
+    /// A waiter's limit passed before its solution came.
+    private func expireWaiter(_ number: Int, of model: UInt32, limit: Double) {
+        guard let record = modelsByNumber[model], let index = record.waiters.firstIndex(where: { $0.number == number }) else { return }
+        let waiter = record.waiters.remove(at: index)
+        waiter.continuation.resume(returning: .failure(
+            RequestError(.timeout, "no solution with seq >= \(waiter.minSeq) within \(limit) s", model: record.id)))
     }
 
     /// The model list entry of PROTOCOL.md's REST section.
@@ -179,19 +173,10 @@ public actor Coordinator {
         return .object(members)
     }
 
-    var hasLiveWorker: Bool { workers.contains { $0?.isAlive == true } }
+    var hasLiveWorker: Bool { pool?.hasLiveWorker ?? false }
 
     /// The process ids of the live workers (tests kill them to prove recovery).
-    public func workerPIDs() -> [Int32] { workers.compactMap { $0?.isAlive == true ? $0?.pid : nil } }
-}
+    public func workerPIDs() -> [Int32] { pool?.pids ?? [] }
 
-/// Resumes a continuation once: with the solution, or with the timeout, whichever comes first.
-/// Both paths run on the event loop, so the flag needs no lock.
-private final class OnceWaiter: @unchecked Sendable {
-    private var continuation: CheckedContinuation<Result<SolutionVersion, RequestError>, Never>?
-    init(_ continuation: CheckedContinuation<Result<SolutionVersion, RequestError>, Never>) { self.continuation = continuation }
-    func finish(_ result: Result<SolutionVersion, RequestError>) {
-        continuation?.resume(returning: result)
-        continuation = nil
-    }
+    static func now() -> Moment { Moment(nanoseconds: NIODeadline.now().uptimeNanoseconds) }
 }

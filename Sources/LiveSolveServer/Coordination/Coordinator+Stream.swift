@@ -1,3 +1,4 @@
+import LiveSolveCoordination
 import LiveSolveModel
 import NIOCore
 
@@ -14,7 +15,7 @@ extension Coordinator {
         isGoingAway = true
         for connection in connections.values { connection.close(code: .goingAway) }
         for record in models.values {
-            for waiter in record.waiters { waiter.resume(.failure(Self.stopping(record.id, minSeq: waiter.minSeq))) }
+            for waiter in record.waiters { waiter.continuation.resume(returning: .failure(Self.stopping(record.id, minSeq: waiter.minSeq))) }
             record.waiters = []
         }
     }
@@ -33,7 +34,7 @@ extension Coordinator {
 
     /// Ends a subscription on both sides, the connection's table and the model's list; a fan-out
     /// pass under way skips it from now on. `record` is nil when the model is already gone.
-    func end(_ subscription: Connection.Subscription, to id: String, of record: ModelRecord?) {
+    func end(_ subscription: Subscription, to id: String, of record: ModelRecord?) {
         subscription.isActive = false
         subscription.connection.subscriptions[id] = nil
         record?.remove(subscription)
@@ -86,15 +87,16 @@ extension Coordinator {
         switch deferred {
         case let .create(source, name, context):
             do {
-                let record = try await create(source, name: name)
-                connection.send(ServerMessage.reply("created", id: context.id, model: record.id))
+                let model = try await create(source, name: name)
+                connection.send(ServerMessage.reply("created", id: context.id, model: model))
             } catch {
                 reply(error, context: context, to: connection)
             }
         case let .get(model, fields, context):
             do {
-                let (record, _) = try await solution(of: model, minSeq: 0)
-                connection.send(frame: snapshot(record, fields: fields, id: context.id))
+                _ = try await solution(of: model, minSeq: 0)
+                let record = try record(model)
+                connection.send(message: snapshot(record, fields: fields, id: context.id))
             } catch {
                 reply(error, context: context, to: connection)
             }
@@ -118,16 +120,13 @@ extension Coordinator {
     private func subscribe(_ connection: Connection, to model: String, fields: FieldSet, id: EchoedID?) throws(RequestError) {
         let record = try record(model)
         if let replaced = connection.subscriptions[model] { replaced.isActive = false } else { metrics.subscribers.increment() }
-        let subscription = Connection.Subscription(connection: connection, fields: fields)
+        // Never a stale snapshot: it must include every update accepted so far.
+        let (state, delivery) = SubscriberState.subscribe(newest: record.newest, modelSeq: record.seq, modelSettled: record.state.isSettled)
+        let subscription = Subscription(connection: connection, model: model, fields: fields, state: state)
         record.add(subscription)
         connection.subscriptions[model] = subscription
         connection.send(ServerMessage.reply("subscribed", id: id, model: model))
-        // Never a stale snapshot: it must include every update accepted so far.
-        if let newest = record.history.newest, newest.seq >= record.seq, record.inFlight == nil {
-            sendSnapshot(record, to: subscription)
-        } else {
-            subscription.snapshotAfterSeq = record.seq
-        }
+        deliver(delivery, of: record, to: subscription)
     }
 }
 

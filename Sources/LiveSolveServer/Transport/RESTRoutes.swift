@@ -111,8 +111,8 @@ struct RESTRoutes {
         } else {
             source = .text(text, format)
         }
-        let record = try await coordinator.create(source, name: request.uri.queryParameters.get("name"))
-        return JSONResponse.make(.created, .object([("model", .string(record.id))]))
+        let model = try await coordinator.create(source, name: request.uri.queryParameters.get("name"))
+        return JSONResponse.make(.created, .object([("model", .string(model))]))
     }
 
     /// An update body, checked by the same envelope rules as a WebSocket `update`.
@@ -146,7 +146,8 @@ struct RESTRoutes {
 extension Coordinator {
     /// The newest full solution with every field, as a JSON value for REST.
     func fullSolution(of id: String, minSeq: Int) async throws(RequestError) -> String {
-        let (record, _) = try await solution(of: id, minSeq: minSeq)
+        _ = try await solution(of: id, minSeq: minSeq)
+        let record = try record(id)
         return String(buffer: TextFrame.payload(of: snapshot(record, fields: .all, id: nil)))
     }
 }

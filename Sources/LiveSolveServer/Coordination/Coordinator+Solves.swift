@@ -1,0 +1,100 @@
+import LiveSolveCoordination
+import LiveSolveModel
+import LiveSolveWorkerIPC
+import NIOCore
+
+extension Coordinator {
+    /// Carries out what a model's state machine asked for. `answer` is the worker's answer
+    /// when the event was one.
+    func perform(_ actions: [ModelState.Action], for record: ModelRecord, answer: AnswerFrame? = nil) {
+        for action in actions {
+            switch action {
+            case .requestWorker(let home):
+                guard let pool else { continue }
+                if let worker = pool.claim(for: record.number, preferring: home), !dispatch(record, to: worker) {
+                    _ = pool.solveEnded(worker, answered: false)
+                    serveWaiting(on: worker)
+                }
+            case .cancelWaiting:
+                pool?.cancel(model: record.number)
+            case .install(let outcome):
+                if let answer { install(answer, outcome, for: record) }
+            case .reportFailure(let failure):
+                installFailure(failure, for: record)
+            case .kill(let worker):
+                logger.warning("solve overran its time limit; killing worker", metadata: ["model": "\(record.id)", "worker": "\(worker)"])
+                pool?.kill(worker)
+            case .drop(let worker):
+                pool?.send(.drop(model: record.number), to: worker)
+            }
+        }
+    }
+
+    /// Sends a model's pending work to the worker it was given: the delta to its warm home, or
+    /// the whole model and its basis to any other. False when the model had nothing to send.
+    func dispatch(_ record: ModelRecord, to worker: WorkerID) -> Bool {
+        guard let pool else { return false }
+        let deadline = NIODeadline.now() + .nanoseconds(Int64((configuration.solveTimeLimit + configuration.solveGrace) * 1e9))
+        guard let dispatch = record.state.assigned(worker, deadline: Moment(nanoseconds: deadline.uptimeNanoseconds)) else { return false }
+        if let old = dispatch.dropFrom { pool.send(.drop(model: record.number), to: old) }
+        if !dispatch.isWarm {
+            // The coordinator's model already includes every accepted update: load it whole, solve it as is.
+            pool.send(.load(model: record.number, program: record.model.program, basis: record.basis), to: worker)
+        }
+        let limits = SolveLimits(seconds: configuration.solveTimeLimit)
+        pool.send(.solve(model: record.number, delta: dispatch.delta, full: !dispatch.isWarm, limits: limits), to: worker)
+        armWatchdog(for: deadline)
+        metrics.solvesStarted.increment()
+        return true
+    }
+
+    /// Installs a worker's answer as the model's newest version and fans it out.
+    func install(_ answer: AnswerFrame, _ outcome: ModelState.Outcome, for record: ModelRecord) {
+        record.basis = Basis(statuses: answer.basis.array)
+        let version = SolutionVersion(
+            number: (record.history.newest?.number ?? 0) + 1, seq: outcome.seq, status: answer.status,
+            message: answer.message, objective: answer.objective, iterations: answer.iterations,
+            isWarmStart: answer.isWarmStart, algorithm: answer.algorithm, solveMicros: answer.solveMicros,
+            updatesMerged: outcome.updatesMerged, hasMaps: answer.status.hasSolution, changes: [])
+        record.history.install(version, changes: answer.changes)
+        publish(record)
+        // After the subscribers' writes: the metrics are not what they wait for.
+        metrics.solved(micros: answer.solveMicros, since: NIODeadline.uptimeNanoseconds(outcome.oldestUpdate.nanoseconds),
+                       merged: outcome.updatesMerged)
+    }
+
+    /// Installs a version without maps for a solve that ended without an answer.
+    func installFailure(_ failure: ModelState.Failure, for record: ModelRecord) {
+        let version = SolutionVersion(
+            number: (record.history.newest?.number ?? 0) + 1, seq: failure.seq,
+            status: failure.status, message: failure.message, objective: 0, iterations: 0, isWarmStart: false, algorithm: .cold,
+            solveMicros: 0, updatesMerged: failure.updatesMerged, hasMaps: false, changes: [])
+        record.history.install(version)
+        publish(record)
+    }
+
+    /// Sets the one timer that watches every solve's deadline, unless it is already set sooner.
+    /// Solves start with the newest deadline, so a solve usually costs no timer of its own
+    /// (re-arming one is a system call on the hot path).
+    func armWatchdog(for deadline: NIODeadline) {
+        if let armed = watchdog, armed.deadline <= deadline { return }
+        watchdog?.timer.cancel()
+        let timer = loop.scheduleTask(deadline: deadline) { [weak self] in
+            guard let self else { return }
+            self.assumeIsolated { $0.checkDeadlines() }
+        }
+        watchdog = (deadline, timer)
+    }
+
+    /// Kills the workers of solves past their deadline and re-arms for the earliest remaining one.
+    func checkDeadlines() {
+        watchdog = nil
+        let now = Self.now()
+        var next: Moment?
+        for record in models.values {
+            perform(record.state.checkDeadline(at: now), for: record)
+            if let deadline = record.state.deadline { next = min(next ?? deadline, deadline) }
+        }
+        if let next { armWatchdog(for: .uptimeNanoseconds(next.nanoseconds)) }
+    }
+}

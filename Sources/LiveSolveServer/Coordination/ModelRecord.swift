@@ -1,0 +1,76 @@
+import LiveSolveCoordination
+import LiveSolveModel
+
+/// Everything the coordinator holds for one model. The coordinator is the source of truth:
+/// the model with every accepted update applied, its newest solution and basis. A worker is a cache.
+final class ModelRecord {
+    let id: String
+    let number: UInt32
+    var model: Model
+    /// When to solve: the seq, the pending updates, the solve in flight, the warm worker.
+    var state = ModelState()
+    var basis: Basis?
+    var history: SolutionHistory
+    /// Keyed by the subscribing connection; changed through `add` and `remove`.
+    private(set) var subscribers: [ObjectIdentifier: Subscription] = [:]
+    /// The same subscriptions in the order they subscribed, which fan-out passes follow: that is
+    /// roughly the order their objects and sockets were allocated in, which a pass over 10 000
+    /// of them visits faster than a dictionary's hash order. Ended ones (inactive) stay until the
+    /// next pass or until they outnumber the rest, so ending one costs O(1): an ordered
+    /// dictionary's removal shifts everything after it.
+    private var subscriptionOrder: [Subscription] = []
+    /// Requests waiting for a solution with at least their seq (`?wait=true`, `get`).
+    var waiters: [SolutionWaiter] = []
+    /// The pass taking the newest version to the subscribers, while one is under way.
+    var fanout: FanoutPass?
+
+    init(id: String, number: UInt32, model: Model, history: Int) {
+        self.id = id
+        self.number = number
+        self.model = model
+        self.history = SolutionHistory(limit: history)
+    }
+
+    /// The newest accepted update.
+    var seq: Int { state.seq }
+
+    /// `solving` until the first solve ends, then the newest status.
+    var statusName: String { history.newest?.status.rawValue ?? "solving" }
+
+    /// What a subscriber's state machine needs of the newest version.
+    var newest: SubscriberState.Newest? {
+        guard let newest = history.newest else { return nil }
+        return .init(number: newest.number, seq: newest.seq, hasMaps: newest.hasMaps,
+                     oldestDeltaBase: (history.versions.first?.number ?? newest.number) - 1)
+    }
+
+    /// Adds a subscription; one it replaces on the same connection has been marked inactive.
+    func add(_ subscription: Subscription) {
+        subscribers[ObjectIdentifier(subscription.connection)] = subscription
+        subscriptionOrder.append(subscription)
+        dropEndedIfMost()
+    }
+
+    /// Removes a subscription that has been marked inactive.
+    func remove(_ subscription: Subscription) {
+        subscribers[ObjectIdentifier(subscription.connection)] = nil
+        dropEndedIfMost()
+    }
+
+    private func dropEndedIfMost() {
+        if subscriptionOrder.count > 2 * subscribers.count + 64 { subscriptionOrder.removeAll { !$0.isActive } }
+    }
+
+    /// The active subscriptions in the order they subscribed.
+    func subscribersInOrder() -> [Subscription] {
+        subscriptionOrder.removeAll { !$0.isActive }
+        return subscriptionOrder
+    }
+}
+
+/// A request waiting for a solution, resumed once: by the solution or by its time limit.
+struct SolutionWaiter {
+    var number: Int
+    var minSeq: Int
+    var continuation: CheckedContinuation<Result<SolutionVersion, RequestError>, Never>
+}

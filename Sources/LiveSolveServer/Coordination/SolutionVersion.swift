@@ -1,0 +1,22 @@
+import LiveSolveModel
+import LiveSolveWorkerIPC
+
+/// One installed solution of a model: what every subscriber is converging to.
+struct SolutionVersion {
+    /// 1, 2, 3… per model, one per installed solve.
+    var number: Int
+    /// The newest accepted update this solution includes.
+    var seq: Int
+    var status: SolveStatus
+    var message: String?
+    var objective: Double
+    var iterations: Int
+    var isWarmStart: Bool
+    var algorithm: Algorithm
+    var solveMicros: Int
+    var updatesMerged: Int
+    /// Whether it carries maps (a solution exists); a version without them leaves maps as they were.
+    var hasMaps: Bool
+    /// Per field, the entries that changed against the previous version with maps: (index, old value).
+    var changes: [[(index: Int, old: Double)]]
+}
