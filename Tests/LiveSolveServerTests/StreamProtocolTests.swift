@@ -272,7 +272,7 @@ let refineryObjective = 2448.332500000001
 }
 
 /// Replies come in request order even when a request has to wait (a model to parse, a first
-/// solution): with deflate the messages take Hummingbird's async stream, without it the fast handler.
+/// solution), with permessage-deflate negotiated or not.
 @Test(arguments: [false, true])
 func pipelinedRequestsAreAnsweredInOrder(offerDeflate: Bool) async throws {
     let server = try await TestServer.start(workers: 1)
@@ -312,9 +312,8 @@ func pipelinedRequestsAreAnsweredInOrder(offerDeflate: Bool) async throws {
     await server.stop()
 }
 
-/// A client that sends messages in the same write as its upgrade request (before the 101): they
-/// reach Hummingbird's stream before the fast handler is in place, and the marker keeps them
-/// ahead of what follows the upgrade.
+/// A client that sends messages in the same write as its upgrade request (before the 101): the
+/// upgrader holds them until the connection handler is in place, ahead of what follows.
 @Test func messagesSentWithTheUpgradeRequestKeepTheirPlace() async throws {
     let server = try await TestServer.start(workers: 1)
     let (response, replies) = try await upgradeConversation(
@@ -326,8 +325,7 @@ func pipelinedRequestsAreAnsweredInOrder(offerDeflate: Bool) async throws {
     await server.stop()
 }
 
-/// The first fragment reaches Hummingbird's stream; the rest, sent once the fast handler is in
-/// (usually, after 100 ms), reaches the handler, which must finish the same message.
+/// The first fragment arrives with the upgrade request, the rest 100 ms later: one message.
 @Test func aMessageBegunWithTheUpgradeRequestIsFinishedWhole() async throws {
     let server = try await TestServer.start(workers: 1)
     let (response, replies) = try await upgradeConversation(
@@ -361,14 +359,65 @@ func pipelinedRequestsAreAnsweredInOrder(offerDeflate: Bool) async throws {
     await server.stop()
 }
 
+/// {"op":"ping","id":"z"} deflated raw with a sync flush, its last four bytes (0 0 FF FF) left
+/// out as RFC 7692 §7.2.1 has senders do; made with Python's zlib.
+private let deflatedPing: [UInt8] = [
+    0xAA, 0x56, 0xCA, 0x2F, 0x50, 0xB2, 0x52, 0x2A, 0xC8, 0xCC, 0x4B, 0x57, 0xD2, 0x51, 0xCA, 0x4C, 0x01, 0xB2, 0xAB, 0x94, 0x6A, 0x01, 0x00,
+]
+
+/// A masked text frame with RSV1 set: a compressed message.
+private func compressedFrame(_ payload: [UInt8]) -> [UInt8] {
+    var frame = RawFrame.masked(opcode: 0x1, payload: payload, key: [7, 7, 7, 7])
+    frame[0] |= 0x40
+    return frame
+}
+
+@Test func aCompressedMessageIsInflatedAndAnswered() async throws {
+    let server = try await TestServer.start(workers: 1)
+    let (response, replies) = try await upgradeConversation(
+        port: server.port, extensions: "permessage-deflate; client_max_window_bits", withUpgrade: [],
+        after: compressedFrame(deflatedPing) + RawWebSocket.frame(#"{"op":"ping","id":"plain"}"#), replies: 2)
+    #expect(response.contains("Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; client_no_context_takeover"))
+    #expect(replies == ["pong z", "pong plain"])
+    await server.stop()
+}
+
+@Test func anOfferWithAnUnknownParameterIsDeclined() async throws {
+    let server = try await TestServer.start(workers: 1)
+    let (response, replies) = try await upgradeConversation(
+        port: server.port, extensions: "permessage-deflate; x_unknown=1", withUpgrade: [],
+        after: RawWebSocket.frame(#"{"op":"ping","id":"p"}"#), replies: 1)
+    #expect(response.hasPrefix("HTTP/1.1 101"))
+    #expect(!response.contains("permessage-deflate"))
+    #expect(replies == ["pong p"])
+    await server.stop()
+}
+
+/// A compressed frame where no compression was agreed breaks the protocol (1002); compressed
+/// data that does not inflate is inconsistent data (1007).
+@Test(arguments: [(nil, deflatedPing, 1002), ("permessage-deflate", [0xFF, 0xFF, 0xFF, 0xFF], 1007)] as [(String?, [UInt8], UInt16)])
+func badCompressedFramesClose(extensions: String?, payload: [UInt8], code: UInt16) async throws {
+    let server = try await TestServer.start(workers: 1)
+    let closed = try await onOwnThread {
+        let socket = try RawWebSocket(port: server.port)
+        defer { socket.close() }
+        try socket.write(RawWebSocket.upgradeRequest(port: server.port, extensions: extensions))
+        _ = try socket.readUntil("\r\n\r\n")
+        try socket.write(compressedFrame(payload))
+        return try socket.readCloseCode()
+    }
+    #expect(closed == code)
+    await server.stop()
+}
+
 /// Sends `withUpgrade` in the same write as the upgrade request, reads the response, waits
 /// `pauseMicros`, sends `after`, and returns the response and the next `count` replies ("type id").
-private func upgradeConversation(port: Int, withUpgrade: [UInt8], pauseMicros: UInt32 = 0, after: [UInt8],
-                                 replies count: Int) async throws -> (response: String, replies: [String]) {
+private func upgradeConversation(port: Int, extensions: String? = nil, withUpgrade: [UInt8], pauseMicros: UInt32 = 0,
+                                 after: [UInt8], replies count: Int) async throws -> (response: String, replies: [String]) {
     try await onOwnThread {
         let socket = try RawWebSocket(port: port)
         defer { socket.close() }
-        try socket.write(RawFrame.upgradeRequest(port: port, key: "dGhlIHNhbXBsZSBub25jZQ==") + withUpgrade)
+        try socket.write(RawWebSocket.upgradeRequest(port: port, extensions: extensions) + withUpgrade)
         let response = try socket.readUntil("\r\n\r\n")
         if pauseMicros > 0 { usleep(pauseMicros) }
         try socket.write(after)
@@ -392,6 +441,25 @@ private final class RawWebSocket {
     }
 
     func close() { _ = Glibc.close(fd) }
+
+    /// The upgrade request, with a `Sec-WebSocket-Extensions` offer if given.
+    static func upgradeRequest(port: Int, extensions: String?) -> [UInt8] {
+        var request = RawFrame.upgradeRequest(port: port, key: "dGhlIHNhbXBsZSBub25jZQ==")
+        if let extensions { request.insert(contentsOf: Array("Sec-WebSocket-Extensions: \(extensions)\r\n".utf8), at: request.count - 2) }
+        return request
+    }
+
+    /// Reads frames until a close; returns its status code.
+    func readCloseCode() throws -> UInt16? {
+        while true {
+            while let frame = buffered.withUnsafeBytes({ RawFrame.next(in: $0) }) {
+                let payload = Array(buffered[frame.payload])
+                buffered.removeFirst(frame.length)
+                if frame.opcode == 0x8 { return payload.count >= 2 ? UInt16(payload[0]) << 8 | UInt16(payload[1]) : nil }
+            }
+            try fill()
+        }
+    }
 
     func write(_ bytes: [UInt8]) throws {
         guard bytes.withUnsafeBytes({ Glibc.write(fd, $0.baseAddress, $0.count) }) == bytes.count else { throw Failure(reason: "short write") }

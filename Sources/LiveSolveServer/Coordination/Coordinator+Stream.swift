@@ -27,7 +27,6 @@ extension Coordinator {
 
     func disconnect(_ connection: Connection) {
         guard connections.removeValue(forKey: ObjectIdentifier(connection)) != nil else { return }
-        connection.isOpen = false
         metrics.connections.decrement()
         for (id, subscription) in connection.subscriptions { end(subscription, to: id, of: models[id]) }
     }
@@ -39,11 +38,6 @@ extension Coordinator {
         subscription.connection.subscriptions[id] = nil
         record?.remove(subscription)
         metrics.subscribers.decrement()
-    }
-
-    /// Handles one text message from a WebSocket client; every outcome is a reply on that connection.
-    func receive(_ text: String, from connection: Connection) async {
-        if let deferred = start(text, from: connection) { await finish(deferred, from: connection) }
     }
 
     /// Handles a message at once when it can: every op but `create` (a model to parse off the
@@ -83,7 +77,16 @@ extension Coordinator {
         return nil
     }
 
-    func finish(_ deferred: DeferredRequest, from connection: Connection) async {
+    /// Finishes a deferred request in a task of its own on the loop, then lets the connection's
+    /// next messages through.
+    func finishLater(_ deferred: DeferredRequest, from connection: Connection) {
+        Task {
+            await finish(deferred, from: connection)
+            connection.deferredFinished()
+        }
+    }
+
+    private func finish(_ deferred: DeferredRequest, from connection: Connection) async {
         switch deferred {
         case let .create(source, name, context):
             do {

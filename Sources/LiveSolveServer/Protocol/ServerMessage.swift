@@ -39,12 +39,12 @@ enum ServerMessage {
         reply("error", id: id, model: error.model, extra: [("code", .string(error.code.rawValue)), ("message", .string(error.message))])
     }
 
-    /// A solution message, framed. `maps` holds, per subscribed field, the (index, value)
+    /// A solution message. `maps` holds, per subscribed field, the (index, value)
     /// entries to send; nil when the version has no solution to show.
     static func solution(model: ModelRecord, version: SolutionVersion, full: Bool, id: EchoedID?,
                          maps: [(SolutionField, [(Int, Double)])]?) -> ByteBuffer {
         // Sized once, not grown through every write.
-        var out = TextFrameWriter(capacity: 256 + (maps?.reduce(0) { $0 + $1.1.count * 32 } ?? 0))
+        var out = MessageWriter(capacity: 256 + (maps?.reduce(0) { $0 + $1.1.count * 32 } ?? 0))
         out.write(#"{"type":"solution""#)
         if let id {
             out.write(#","id":"#)
@@ -91,6 +91,6 @@ enum ServerMessage {
         out.write(#","updatesMerged":"#)
         out.write(version.updatesMerged)
         out.write("}}")
-        return out.finish()
+        return out.buffer
     }
 }

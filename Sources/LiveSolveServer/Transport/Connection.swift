@@ -1,97 +1,98 @@
 import NIOCore
 import NIOWebSocket
 
-/// One WebSocket client: its channel and its subscriptions.
+/// One WebSocket client as the coordinator sees it: its subscriptions, and its messages on their
+/// way out through its `ConnectionHandler`.
 ///
-/// Touched only by the `Coordinator`, which runs on the server's only event loop; that is why
-/// the unchecked `Sendable` is safe (the WebSocket handler task only passes it back).
-final class Connection: @unchecked Sendable {
-    let channel: any Channel
-    /// The WebSocket frame encoder's context: frames encoded here once are written below it, so
-    /// one message's bytes are shared by every subscriber and no per-write header is built.
-    private let encoder: NIOLoopBound<ChannelHandlerContext>?
+/// Writes are flushed once per loop turn: a fan-out pass or an answer that writes several
+/// messages to one connection sends them in one system call. An acknowledgement waits up to a
+/// millisecond for the solution it announces, so both usually leave together.
+final class Connection {
+    /// The handler's context: messages written here pass down to the frame encoder.
+    private let context: ChannelHandlerContext
+    /// Weak: a request finishing after the channel closed finds no handler to resume.
+    private weak var handler: ConnectionHandler?
+    var subscriptions: [String: Subscription] = [:]
+    private(set) var isOpen = true
+    private var isFlushScheduled = false
     /// When the oldest acknowledgement written unflushed was sent.
     private var oldestUnflushedAck: NIODeadline?
     private var ackFlush: Scheduled<Void>?
-    var subscriptions: [String: Subscription] = [:]
-    var isOpen = true
 
-    init(channel: any Channel, encoder: NIOLoopBound<ChannelHandlerContext>?) {
-        self.channel = channel
-        self.encoder = encoder
-    }
-
-    /// Finds the frame encoder's context on the channel's loop (nil if the pipeline has none).
-    static func encoderContext(of channel: any Channel) async -> NIOLoopBound<ChannelHandlerContext>? {
-        try? await channel.eventLoop.submit {
-            NIOLoopBound(try channel.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self), eventLoop: channel.eventLoop)
-        }.get()
+    init(context: ChannelHandlerContext, handler: ConnectionHandler) {
+        self.context = context
+        self.handler = handler
     }
 
     /// NIO's queue for this socket is below its high-water mark.
-    var isWritable: Bool { channel.isWritable }
+    var isWritable: Bool { context.channel.isWritable }
 
-    /// Writes one text message, already framed by `TextFrame.encode`; the bytes may be shared.
-    /// Its flush also sends the acknowledgements written before it, in the same system call.
-    func send(message frame: ByteBuffer) {
+    /// Writes one text message; the bytes may be shared with other connections.
+    func send(message: ByteBuffer) {
         guard isOpen else { return }
+        context.write(NIOAny(WebSocketFrame(fin: true, opcode: .text, data: message)), promise: nil)
+        // The flush takes the acknowledgements written before it along.
         oldestUnflushedAck = nil
-        writeThroughNIO(frame, flush: true)
+        scheduleFlush()
     }
 
-    func send(_ text: String) { send(message: TextFrame.encode(text)) }
+    func send(_ text: String) { send(message: ByteBuffer(string: text)) }
 
-    /// Writes an acknowledgement and flushes it within a millisecond: usually the solution it
-    /// announces is ready sooner, and both leave in one system call. The timer is not cancelled
-    /// then: while it is pending, later acks need no timer of their own (arming one is a system
-    /// call). When it fires it flushes only acks held for a millisecond; a younger one (the
-    /// next update's, its solve under way) gets the timer again for the rest of its millisecond,
-    /// so its client is not woken for an ack alone in the middle of each solve.
+    /// Writes an acknowledgement, flushed with the next message or within a millisecond. The
+    /// timer is not cancelled by that message: while it is pending, later acks need no timer of
+    /// their own (arming one is a system call). When it fires it flushes only acks held for a
+    /// millisecond; a younger one gets the timer again for the rest of its millisecond.
     func sendAck(_ text: String) {
-        guard isOpen, encoder != nil, channel.eventLoop.inEventLoop else { return send(text) }
-        writeThroughNIO(TextFrame.encode(text), flush: false)
+        guard isOpen else { return }
+        context.write(NIOAny(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: text))), promise: nil)
         if oldestUnflushedAck == nil { oldestUnflushedAck = .now() }
         if ackFlush == nil { scheduleAckFlush() }
     }
 
-    private func scheduleAckFlush() {
-        guard let oldest = oldestUnflushedAck else { return }
-        ackFlush = channel.eventLoop.scheduleTask(deadline: oldest + Self.ackDelay) { [self] in
-            ackFlush = nil
-            guard let oldest = oldestUnflushedAck else { return }
-            if oldest + Self.ackDelay <= .now() { flushAcks() } else { scheduleAckFlush() }
-        }
-    }
-
     private static let ackDelay = TimeAmount.milliseconds(1)
 
-    private func flushAcks() {
-        guard isOpen else { return }
-        oldestUnflushedAck = nil
-        channel.flush()
+    private func scheduleAckFlush() {
+        guard let oldest = oldestUnflushedAck else { return }
+        ackFlush = context.eventLoop.assumeIsolated().scheduleTask(deadline: oldest + Self.ackDelay) { [self] in ackTimerFired() }
     }
 
-    /// Writes below the frame encoder: the frame is already encoded.
-    private func writeThroughNIO(_ frame: ByteBuffer, flush: Bool) {
-        if let encoder, channel.eventLoop.inEventLoop {
-            if flush {
-                encoder.value.writeAndFlush(NIOAny(frame), promise: nil)
-            } else {
-                encoder.value.write(NIOAny(frame), promise: nil)
-            }
+    private func ackTimerFired() {
+        ackFlush = nil
+        guard let oldest = oldestUnflushedAck, isOpen else { return }
+        if oldest + Self.ackDelay <= .now() {
+            oldestUnflushedAck = nil
+            context.flush()
         } else {
-            // Off the channel's loop, or with no encoder: the channel's own write, safe from any thread.
-            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: TextFrame.payload(of: frame)), promise: nil)
+            scheduleAckFlush()
         }
     }
 
-    /// Closes with a status code, e.g. 1007 for invalid UTF-8.
+    private func scheduleFlush() {
+        guard !isFlushScheduled else { return }
+        isFlushScheduled = true
+        context.eventLoop.assumeIsolated().execute { [self] in
+            isFlushScheduled = false
+            if isOpen { context.flush() }
+        }
+    }
+
+    /// Closes with a status code: 1001 when the server stops, 1007 for invalid UTF-8.
     func close(code: WebSocketErrorCode) {
         guard isOpen else { return }
-        var data = channel.allocator.buffer(capacity: 2)
-        data.write(webSocketErrorCode: code)
-        channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, data: data), promise: nil)
         isOpen = false
-        channel.close(promise: nil)
+        var data = context.channel.allocator.buffer(capacity: 2)
+        data.write(webSocketErrorCode: code)
+        context.writeAndFlush(NIOAny(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)), promise: nil)
+        context.close(promise: nil)
+    }
+
+    /// A deferred request (`create`, `get`) was answered: the messages behind it go on.
+    func deferredFinished() {
+        handler?.deferredFinished()
+    }
+
+    /// The channel closed: nothing more is written.
+    func closed() {
+        isOpen = false
     }
 }

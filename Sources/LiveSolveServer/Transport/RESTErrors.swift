@@ -59,7 +59,7 @@ struct ErrorObjectMiddleware<Context: RequestContext>: RouterMiddleware {
     private func noRoute(for request: Request) -> Response {
         let path = request.uri.path
         var allowed: [HTTPRequest.Method]
-        if path == StreamEndpoint.path {
+        if path == StreamChannel.path {
             if request.method == .get {
                 var response = JSONResponse.error(RequestError(.badMessage, "\(path) is a WebSocket endpoint: connect with a WebSocket client"), status: .upgradeRequired)
                 response.headers[.upgrade] = "websocket"

@@ -148,6 +148,6 @@ extension Coordinator {
     func fullSolution(of id: String, minSeq: Int) async throws(RequestError) -> String {
         _ = try await solution(of: id, minSeq: minSeq)
         let record = try record(id)
-        return String(buffer: TextFrame.payload(of: snapshot(record, fields: .all, id: nil)))
+        return String(buffer: snapshot(record, fields: .all, id: nil))
     }
 }

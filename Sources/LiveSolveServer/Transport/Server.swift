@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
-import HummingbirdWSCompression
-import HummingbirdWebSocket
+import HummingbirdCore
 import Logging
 import NIOCore
 import NIOPosix
@@ -66,23 +65,11 @@ public final class Server: Sendable {
         router.middlewares.add(FileMiddleware(publicFolder, searchForIndexHtml: true, logger: frameworkLogger))
         RESTRoutes.register(routes, on: router)
 
-        let webSocket = WebSocketServerConfiguration(
-            maxFrameSize: configuration.maxModelBytes,
-            // A small window without context takeover keeps zlib's memory per connection small.
-            extensions: [.perMessageDeflate(maxWindow: 10, noContextTakeover: true, maxDecompressedFrameSize: configuration.maxModelBytes)],
-            autoPing: .enabled(timePeriod: .milliseconds(Int64(configuration.idleTimeout * 1000))),
-            closeTimeout: .seconds(5))
         let portPromise = loop.makePromise(of: Int.self)
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(configuration: .init(ws: webSocket)) { request, channel, _ in
-                guard request.path?.split(separator: "?").first.map(String.init) == StreamEndpoint.path else { return .dontUpgrade }
-                // Hummingbird accepts permessage-deflate whenever a client offers it.
-                let offersDeflate = request.headerFields[values: .secWebSocketExtensions].contains { $0.contains("permessage-deflate") }
-                return .upgrade([:]) { inbound, _, _ in
-                    await StreamEndpoint.handle(inbound: inbound, channel: channel, coordinator: coordinator,
-                                                configuration: settings, offersDeflate: offersDeflate)
-                }
+            server: HTTPServerBuilder { responder in
+                StreamChannel(responder: responder, coordinator: coordinator, configuration: settings)
             },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "LiveSolve"),
             onServerRunning: { channel in portPromise.succeed(channel.localAddress?.port ?? settings.port) },

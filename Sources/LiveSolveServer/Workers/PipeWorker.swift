@@ -44,11 +44,15 @@ struct PipeWorker: WorkerTransport {
                 }
                 .takingOwnershipOfDescriptors(input: input, output: output)
             channel.whenComplete { result in
-                switch result {
-                case .success: report(id, .started)
-                case .failure(let error):
-                    _ = Glibc.kill(pid, SIGKILL)
-                    report(id, .startFailed(reason: "\(error)"))
+                // On a later tick: the bootstrap can complete inside this call, before the
+                // pool holds the transport it returns.
+                loop.execute {
+                    switch result {
+                    case .success: report(id, .started)
+                    case .failure(let error):
+                        _ = Glibc.kill(pid, SIGKILL)
+                        report(id, .startFailed(reason: "\(error)"))
+                    }
                 }
             }
             return PipeWorker(pid: pid, channel: channel)

@@ -1,0 +1,101 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
+import NIOWebSocket
+
+/// Each accepted TCP connection: HTTP/1.1 for Hummingbird's router, or, when it asks for an
+/// upgrade at `/v1/stream`, a WebSocket whose frames a `ConnectionHandler` owns from the
+/// upgrade on. NIO's upgrader does the handshake and adds its frame codec; no frame passes
+/// through an async stream.
+struct StreamChannel: ServerChildChannel, HTTPChannelHandler {
+    static let path = "/v1/stream"
+
+    enum Negotiated: Sendable {
+        case webSocket(any Channel)
+        case http(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
+        /// An upgrade asked for elsewhere, or malformed: a 400 and a close.
+        case refusedUpgrade(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
+    }
+
+    struct Value: ServerChildChannelValue {
+        let negotiated: EventLoopFuture<Negotiated>
+        let channel: any Channel
+    }
+
+    let responder: HTTPChannelHandler.Responder
+    let coordinator: Coordinator
+    let configuration: ServerConfiguration
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            let upgradeAsked = NIOLoopBoundBox(false, eventLoop: channel.eventLoop)
+            let (coordinator, configuration) = (self.coordinator, self.configuration)
+            let upgrader = NIOTypedWebSocketServerUpgrader<Negotiated>(
+                maxFrameSize: configuration.maxModelBytes,
+                shouldUpgrade: { channel, head in
+                    upgradeAsked.value = true
+                    guard head.uri.split(separator: "?").first.map(String.init) == Self.path else {
+                        return channel.eventLoop.makeSucceededFuture(nil)
+                    }
+                    var headers = HTTPHeaders()
+                    if let deflate = PerMessageDeflate.response(to: head.headers) {
+                        headers.add(name: "Sec-WebSocket-Extensions", value: deflate)
+                    }
+                    return channel.eventLoop.makeSucceededFuture(headers)
+                },
+                upgradePipelineHandler: { channel, head in
+                    channel.eventLoop.makeCompletedFuture {
+                        if configuration.sendBufferBytes > 0 {
+                            try channel.syncOptions?.setOption(.socketOption(.so_sndbuf), value: SocketOptionValue(configuration.sendBufferBytes))
+                        }
+                        let handler = ConnectionHandler(coordinator: coordinator, configuration: configuration,
+                                                        deflate: PerMessageDeflate.response(to: head.headers) != nil)
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                        return Negotiated.webSocket(channel)
+                    }
+                })
+            let upgrade = NIOTypedHTTPServerUpgradeConfiguration(
+                upgraders: [upgrader],
+                notUpgradingCompletionHandler: { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+                        try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(logger: logger))
+                        let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
+                            wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+                        return upgradeAsked.value ? .refusedUpgrade(http) : .http(http)
+                    }
+                })
+            var pipeline = NIOUpgradableHTTPServerPipelineConfiguration<Negotiated>(upgradeConfiguration: upgrade)
+            pipeline.enablePipelining = false  // NIOAsyncChannel takes one request at a time
+            pipeline.enableErrorHandling = false  // Hummingbird answers malformed requests
+            pipeline.enableResponseHeaderValidation = false  // swift-http-types validates them
+            let negotiated = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: pipeline)
+            return Value(negotiated: negotiated, channel: channel)
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        do {
+            switch try await value.negotiated.get() {
+            case .http(let http):
+                await handleHTTP(asyncChannel: http, logger: logger)
+            case .refusedUpgrade(let http):
+                try await http.executeThenClose { _, outbound in
+                    try await outbound.write(contentsOf: [
+                        .head(HTTPResponse(status: .badRequest, headerFields: [.connection: "close", .contentLength: "0"])), .end(nil),
+                    ])
+                }
+            case .webSocket(let channel):
+                // The handler does the work; the server's graceful stop waits for the close.
+                try await channel.closeFuture.get()
+            }
+        } catch {
+            logger.debug("connection ended", metadata: ["error": "\(error)"])
+        }
+    }
+}
