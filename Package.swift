@@ -174,9 +174,12 @@ let package = Package(
         .testTarget(
             name: "LiveSolveServerTests",
             dependencies: [
-                "LiveSolveModel", "LiveSolveServer", "LiveSolveClient", "TestSupport", "CSupport",
+                "LiveSolveModel", "LiveSolveCoordination", "LiveSolveServer", "LiveSolveClient", "LiveSolveWorker",
+                "LiveSolveWorkerIPC", "TestSupport", "CSupport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

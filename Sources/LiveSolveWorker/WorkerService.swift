@@ -67,7 +67,7 @@ public final class WorkerService {
     }
 
     /// Carries out one request; returns the reply's frame.
-    func handle(_ request: ReceivedRequest) -> [UInt8] {
+    public func handle(_ request: ReceivedRequest) -> [UInt8] {
         switch request {
         case let .load(model, program, basis):
             do {

@@ -3,9 +3,12 @@ import LiveSolveModel
 import NIOCore
 
 extension Coordinator {
-    func connect(_ connection: Connection) {
+    /// A WebSocket connection was upgraded: its handler writes through the `Connection` made here.
+    func connect(context: ChannelHandlerContext, handler: ConnectionHandler) -> Connection {
+        let connection = Connection(context: context, handler: handler, flushes: flushes)
         connections[ObjectIdentifier(connection)] = connection
         metrics.connections.increment()
+        return connection
     }
 
     /// The server is stopping: closes every WebSocket with 1001 (going away), and answers every

@@ -3,12 +3,12 @@ import LiveSolveWorkerIPC
 import NIOCore
 
 extension Coordinator {
-    /// Starts the pool with the configured transport; returns once every worker has started
-    /// or failed to (which is logged and retried).
-    func startWorkers() async {
+    /// Starts the pool with the given transport; returns once every worker has started or
+    /// failed to (which is logged and retried).
+    func startWorkers(launcher: any WorkerLauncher) async {
         let pool = WorkerPool(
             count: configuration.workerCount,
-            launcher: PipeWorker.Launcher(executable: configuration.workerExecutable),
+            launcher: launcher,
             loop: loop,
             // Weak: pipes and timers can outlive a stopped server's coordinator.
             report: { [weak self] id, event in self?.assumeIsolated { $0.workerReported(id, event) } },

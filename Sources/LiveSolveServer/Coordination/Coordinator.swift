@@ -23,6 +23,8 @@ public actor Coordinator {
     var modelsByNumber: [UInt32: ModelRecord] = [:]
     var nextModelNumber: UInt32 = 1
     var connections: [ObjectIdentifier: Connection] = [:]
+    /// The connections written to in this loop turn, to be flushed at its end.
+    let flushes: PendingFlushes
     /// Set by `startWorkers`: it needs the coordinator to report to.
     var pool: WorkerPool?
     /// Shutdown has begun: waits for solutions end at once (see `goAway`).
@@ -39,6 +41,7 @@ public actor Coordinator {
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
+        self.flushes = PendingFlushes(loop: loop)
     }
 
     // MARK: models

@@ -10,8 +10,12 @@ import NIOWebSocket
 final class Connection {
     /// The handler's context: messages written here pass down to the frame encoder.
     private let context: ChannelHandlerContext
+    /// Kept apart from the context: every fan-out visit asks it whether it is writable.
+    private let channel: any Channel
     /// Weak: a request finishing after the channel closed finds no handler to resume.
     private weak var handler: ConnectionHandler?
+    /// Where this connection waits for the end of the loop turn to be flushed.
+    private let flushes: PendingFlushes
     var subscriptions: [String: Subscription] = [:]
     private(set) var isOpen = true
     private var isFlushScheduled = false
@@ -19,13 +23,15 @@ final class Connection {
     private var oldestUnflushedAck: NIODeadline?
     private var ackFlush: Scheduled<Void>?
 
-    init(context: ChannelHandlerContext, handler: ConnectionHandler) {
+    init(context: ChannelHandlerContext, handler: ConnectionHandler, flushes: PendingFlushes) {
         self.context = context
+        self.channel = context.channel
         self.handler = handler
+        self.flushes = flushes
     }
 
     /// NIO's queue for this socket is below its high-water mark.
-    var isWritable: Bool { context.channel.isWritable }
+    var isWritable: Bool { channel.isWritable }
 
     /// Writes one text message; the bytes may be shared with other connections.
     func send(message: ByteBuffer) {
@@ -70,17 +76,20 @@ final class Connection {
     private func scheduleFlush() {
         guard !isFlushScheduled else { return }
         isFlushScheduled = true
-        context.eventLoop.assumeIsolated().execute { [self] in
-            isFlushScheduled = false
-            if isOpen { context.flush() }
-        }
+        flushes.add(self)
+    }
+
+    /// The loop turn's writes are done.
+    func flush() {
+        isFlushScheduled = false
+        if isOpen { context.flush() }
     }
 
     /// Closes with a status code: 1001 when the server stops, 1007 for invalid UTF-8.
     func close(code: WebSocketErrorCode) {
         guard isOpen else { return }
         isOpen = false
-        var data = context.channel.allocator.buffer(capacity: 2)
+        var data = channel.allocator.buffer(capacity: 2)
         data.write(webSocketErrorCode: code)
         context.writeAndFlush(NIOAny(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)), promise: nil)
         context.close(promise: nil)

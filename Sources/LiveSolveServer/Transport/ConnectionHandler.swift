@@ -41,10 +41,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        let connection = Connection(context: context, handler: self)
-        self.connection = connection
-        let bound = NIOLoopBound(connection, eventLoop: context.eventLoop)
-        coordinator.assumeIsolated { $0.connect(bound.value) }
+        let (boundContext, boundSelf) = (NIOLoopBound(context, eventLoop: context.eventLoop), NIOLoopBound(self, eventLoop: context.eventLoop))
+        let connection = coordinator.assumeIsolated { coordinator in
+            NIOLoopBound(coordinator.connect(context: boundContext.value, handler: boundSelf.value), eventLoop: coordinator.loop)
+        }
+        self.connection = connection.value
         schedulePing(context: context)
     }
 

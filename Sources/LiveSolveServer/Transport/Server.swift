@@ -53,7 +53,7 @@ public final class Server: Sendable {
         let loop = group.next()
         let metrics = ServerMetrics()
         let coordinator = Coordinator(loop: loop, configuration: configuration, metrics: metrics, logger: logger)
-        await coordinator.startWorkers()
+        await coordinator.startWorkers(launcher: PipeWorker.Launcher(executable: configuration.workerExecutable))
 
         // Hummingbird's own start-up lines are quieter, so the one line with the URL stands out.
         var frameworkLogger = logger

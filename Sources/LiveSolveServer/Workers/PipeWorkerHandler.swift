@@ -13,16 +13,10 @@ final class PipeWorkerHandler: ChannelDuplexHandler {
     typealias OutboundIn = WorkerRequest
     typealias OutboundOut = ByteBuffer
 
-    private enum Expectation {
-        case load(UInt32)
-        case solve(UInt32)
-        case other
-    }
-
     private let id: WorkerID
     private let pid: pid_t
     private let report: WorkerReport
-    private var expected = CircularBuffer<Expectation>()
+    private var matcher = ReplyMatcher()
     private let replies = FrameBuffer()
     private var hasExited = false
 
@@ -34,11 +28,7 @@ final class PipeWorkerHandler: ChannelDuplexHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
-        switch request {
-        case let .load(model, _, _): expected.append(.load(model))
-        case let .solve(model, _, _, _): expected.append(.solve(model))
-        case .drop, .shutdown: expected.append(.other)
-        }
+        matcher.sent(request)
         context.write(wrapOutboundOut(ByteBuffer(bytes: request.frame())), promise: promise)
     }
 
@@ -54,17 +44,7 @@ final class PipeWorkerHandler: ChannelDuplexHandler {
     }
 
     private func received(_ reply: ReceivedReply) {
-        guard let expectation = expected.popFirst() else { return }
-        switch (expectation, reply) {
-        case (.solve(let model), .solved(let answer)):
-            report(id, .solved(model: model, answer))
-        case (.solve(let model), .other(.error(_, let message))):
-            report(id, .solveFailed(model: model, message: message))
-        case (.load(let model), .other(.error(_, let message))):
-            report(id, .loadFailed(model: model, message: message))
-        default:
-            break
-        }
+        if let event = matcher.received(reply) { report(id, event) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
