@@ -1,8 +1,9 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-/// Every Swift target: existentials spelled `any P`, as Hummingbird's and SwiftNIO's packages do.
-let swiftSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+/// Every Swift target: Swift 6 mode, whose complete concurrency checking makes a data race a
+/// compile error, and existentials spelled `any P`, as Hummingbird's and SwiftNIO's packages do.
+let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
 
 let package = Package(
     name: "LiveSolve",
@@ -175,7 +176,7 @@ let package = Package(
             name: "LiveSolveServerTests",
             dependencies: [
                 "LiveSolveModel", "LiveSolveCoordination", "LiveSolveServer", "LiveSolveClient", "LiveSolveWorker",
-                "LiveSolveWorkerIPC", "TestSupport", "CSupport",
+                "LiveSolveWorkerIPC", "LiveSolveSolver", "TestSupport", "CSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

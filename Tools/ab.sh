@@ -11,7 +11,7 @@
 # Environment for the servers: ENV_A, ENV_B (e.g. ENV_B="SOME_SETTING=1").
 set -euo pipefail
 cd "$(dirname "$0")/.."
-a=$1 b=$2 rounds=${3:-10} stream=../shared/bench/streams/${4:-afiro}.jsonl.gz port=18089
+a=$1 b=$2 rounds=${3:-10} stream=Benchmarks/streams/${4:-afiro}.jsonl.gz port=18089
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 

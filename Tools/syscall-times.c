@@ -5,7 +5,7 @@
 //   cc -O2 -shared -fPIC -o /tmp/shim.so Tools/syscall-times.c -ldl
 //   LD_PRELOAD=/tmp/shim.so SHIM_OUT=/tmp/srv .build/release/livesolve serve --http-port 18080 &
 //   LD_PRELOAD=/tmp/shim.so SHIM_OUT=/tmp/cli .build/release/livesolve bench w1 \
-//       --stream ../shared/bench/streams/afiro.jsonl.gz --url ws://127.0.0.1:18080
+//       --stream Benchmarks/streams/afiro.jsonl.gz --url ws://127.0.0.1:18080
 //   kill -TERM %1; python3 Tools/w1-timeline.py /tmp/cli /tmp/srv
 //
 // Each line: microseconds, thread id, event (E/e epoll_wait in/out, R/r read, W/w write; upper

@@ -63,7 +63,6 @@ public final class ClpSolver: Solver {
         result(of: resolveInPlace(applying: delta, limits: limits))
     }
 
-    /// `resolve` leaving the vectors in CLP, for a caller that reads them once, through `vectors`.
     public func resolveInPlace(applying delta: some DeltaSource, limits: SolveLimits = SolveLimits()) -> SolveOutcome {
         let start = monotonicMicros()
         apply(delta)
@@ -74,7 +73,6 @@ public final class ClpSolver: Solver {
         }
     }
 
-    /// The last solve's vectors where CLP keeps them: valid until the solver next changes.
     public var vectors: SolutionVectors {
         let rows = Int(clpb_rows(bridge)), cols = Int(clpb_cols(bridge))
         return SolutionVectors(
@@ -85,7 +83,6 @@ public final class ClpSolver: Solver {
             dualSign: sign)
     }
 
-    /// The basis's statuses written into `buffer`, which holds columns + rows bytes.
     public func writeBasis(into buffer: UnsafeMutableRawBufferPointer) {
         precondition(buffer.count == program.columnCount + program.rowCount)
         clpb_get_basis(bridge, buffer.baseAddress?.assumingMemoryBound(to: UInt8.self))
@@ -155,16 +152,6 @@ public final class ClpSolver: Solver {
         7: "postsolve says not optimal",
         8: "failed the bad element check",
     ]
-}
-
-/// CLP's solution vectors in place. Duals and reduced costs are those of CLP's minimisation:
-/// times `dualSign` they are the model's (−1 for a `max` model).
-public struct SolutionVectors {
-    public var values: UnsafeBufferPointer<Double>
-    public var duals: UnsafeBufferPointer<Double>
-    public var reducedCosts: UnsafeBufferPointer<Double>
-    public var rowActivities: UnsafeBufferPointer<Double>
-    public var dualSign: Double
 }
 
 /// Microseconds on the monotonic clock.

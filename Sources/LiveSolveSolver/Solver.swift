@@ -11,6 +11,31 @@ public protocol Solver {
     mutating func resolve(applying delta: ModelDelta, limits: SolveLimits) -> SolveResult
     /// The current basis, for continuing in another process.
     func basis() -> Basis
+
+    // The worker's hot path: a delta read in place from its frame, and the answer written from
+    // the solver's own vectors, with no arrays built in between.
+
+    /// `resolve` leaving the solution in the solver, for a caller that reads it once, through `vectors`.
+    mutating func resolveInPlace(applying delta: some DeltaSource, limits: SolveLimits) -> SolveOutcome
+    /// The last solve's vectors where the solver keeps them: valid until the solver next changes.
+    var vectors: SolutionVectors { get }
+    /// The basis's statuses written into `buffer`, which holds columns + rows bytes.
+    func writeBasis(into buffer: UnsafeMutableRawBufferPointer)
+}
+
+/// A solver's solution vectors in place. Duals and reduced costs are those of the solver's
+/// minimisation: times `dualSign` they are the model's (−1 for a `max` model).
+public struct SolutionVectors {
+    public var values: UnsafeBufferPointer<Double>
+    public var duals: UnsafeBufferPointer<Double>
+    public var reducedCosts: UnsafeBufferPointer<Double>
+    public var rowActivities: UnsafeBufferPointer<Double>
+    public var dualSign: Double
+
+    public init(values: UnsafeBufferPointer<Double>, duals: UnsafeBufferPointer<Double>, reducedCosts: UnsafeBufferPointer<Double>,
+                rowActivities: UnsafeBufferPointer<Double>, dualSign: Double) {
+        (self.values, self.duals, self.reducedCosts, self.rowActivities, self.dualSign) = (values, duals, reducedCosts, rowActivities, dualSign)
+    }
 }
 
 /// Why a program cannot be loaded.

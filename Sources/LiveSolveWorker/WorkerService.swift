@@ -9,17 +9,18 @@ import Glibc
 /// The worker process's loop: frames in on stdin, one reply each on stdout, logs on stderr.
 /// Holds many models at once, each with its solver and the vectors last sent for it, so every
 /// answer can carry only what changed. Single-threaded: a solve blocks this process only.
-public final class WorkerService {
+/// `Engine` is the solver behind every model, reached only through the `Solver` protocol.
+public final class WorkerService<Engine: Solver> {
     /// A class: a solve changes `lastSent` in place, without copying the entry out of the
     /// table and writing it back.
     private final class HeldModel {
-        let solver: ClpSolver
+        var solver: Engine
         let columns: Int
         let rows: Int
         /// Values, duals, reduced costs and row activities as last sent, for sending changes.
         var lastSent: [[Double]?] = [nil, nil, nil, nil]
 
-        init(solver: ClpSolver, columns: Int, rows: Int) {
+        init(solver: Engine, columns: Int, rows: Int) {
             self.solver = solver
             self.columns = columns
             self.rows = rows
@@ -71,7 +72,7 @@ public final class WorkerService {
         switch request {
         case let .load(model, program, basis):
             do {
-                let solver = try ClpSolver(program: program, basis: basis)
+                let solver = try Engine(program: program, basis: basis)
                 models[model] = HeldModel(solver: solver, columns: program.columnCount, rows: program.rowCount)
                 return WorkerReply.loaded(model: model).frame()
             } catch {

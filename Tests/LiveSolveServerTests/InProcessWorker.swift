@@ -1,5 +1,6 @@
 import Dispatch
 import LiveSolveCoordination
+import LiveSolveSolver
 import LiveSolveWorker
 import LiveSolveWorkerIPC
 import NIOCore
@@ -11,7 +12,7 @@ import NIOCore
 /// its reply reaches the pool from a serial queue, as a pipe's would, in order and never from
 /// inside the call that sent it. A test suspends the queue to hold replies back.
 final class InProcessWorker: WorkerTransport {
-    private let service = WorkerService()
+    private let service = WorkerService<ClpSolver>()
     private let id: WorkerID
     private let loop: any EventLoop
     private let report: WorkerReport

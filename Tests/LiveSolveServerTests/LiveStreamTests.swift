@@ -164,22 +164,18 @@ private func readUntil(seq: Int, on client: QueuedStreamClient, into view: inout
         let smallID = try await small.createRefinery()
         _ = await small.request(#"{"op":"subscribe","model":"\#(smallID)"}"#)
         _ = await small.next()
-        // While dfl001's cold solve (seconds) runs, pings and the small model keep moving.
+        // While dfl001's cold solve (seconds) runs, pings and the small model keep moving: all of
+        // it is answered before that solve ends (checked below), whatever the machine's speed.
         let (_, entry) = try await server.json("GET", "/v1/models/\(slowID)")
         #expect(entry["status"] == .string("solving"))
         for i in 1...20 {
-            let start = ContinuousClock.now
             #expect(await pinger.request(#"{"op":"ping"}"#)?["type"] == .string("pong"))
-            #expect(ContinuousClock.now - start < .milliseconds(500))
             _ = await small.request(#"{"op":"update","model":"\#(smallID)","parameters":{"price[jet]":\#(2 + Double(i) / 100)}}"#)
             #expect(await small.next(within: 5)?["seq"] == .number(Double(i)))
         }
-        // An update to the model being solved is acknowledged at once (its ack waits at most a
-        // millisecond for a solution), not when the solve ends.
-        let start = ContinuousClock.now
+        // An update to the model being solved is acknowledged before that solve ends, not after.
         let ack = await big.request(#"{"op":"update","model":"\#(slowID)","objective":{"C00001":4000}}"#)
         #expect(ack?["type"] == .string("ack"))
-        #expect(ContinuousClock.now - start < .milliseconds(500))
         let (_, stillSolving) = try await server.json("GET", "/v1/models/\(slowID)")
         #expect(stillSolving["status"] == .string("solving"))
         for c in [big, small, pinger] { c.close() }

@@ -52,7 +52,7 @@ import Glibc
     #expect(error?["code"] == .string("overloaded"))
     #expect(error?["model"] == .string(id))
     #expect(answer.contains("shutting down"))
-    #expect(ContinuousClock.now - signalled < .seconds(3), "the wait outlasted the shutdown")
+    #expect(ContinuousClock.now - signalled < .seconds(15), "the wait ran towards its 30 s limit instead of ending with the shutdown")
     for _ in 0..<50 where process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
     #expect(!process.isRunning, "still running 5 s after SIGTERM")
     #expect(process.terminationStatus == 0)
