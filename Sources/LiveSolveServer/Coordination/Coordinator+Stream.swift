@@ -135,9 +135,3 @@ extension Coordinator {
         deliver(delivery, of: record, to: subscription)
     }
 }
-
-/// A request whose handling has to wait (see `Coordinator.start`), with what its reply echoes.
-enum DeferredRequest: Sendable {
-    case create(ClientRequest.ModelSource, name: String?, context: RequestEcho)
-    case get(model: String, fields: FieldSet, context: RequestEcho)
-}

@@ -57,6 +57,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
             let bound = NIOLoopBound(connection, eventLoop: context.eventLoop)
             coordinator.assumeIsolated { $0.disconnect(bound.value) }
         }
+        // The connection holds the context, which holds this handler: let go of it.
+        connection = nil
         self.context = nil
         context.fireChannelInactive()
     }

@@ -32,9 +32,8 @@ struct MessageAssembler {
         inflater = deflate ? try? ZlibDecompressor(algorithm: .deflate) : nil
     }
 
-    /// Adds one data frame (text, binary or continuation); returns what a complete message
-    /// amounts to, nil until its last frame. A frame still masked, as clients send them, is
-    /// unmasked as it is copied in: no unmasked copy of it is made first.
+    /// Adds one data frame (text, binary or continuation), masked as clients send them; returns
+    /// what a complete message amounts to, nil until its last frame.
     mutating func add(_ frame: WebSocketFrame) -> Outcome? {
         let startsMessage = frame.opcode != .continuation
         var allowed: WebSocketFrame.ReservedBits = []
@@ -50,14 +49,11 @@ struct MessageAssembler {
             if message.readableBytes + frame.data.readableBytes > maxModelBytes {
                 isOversized = true
                 message.clear()
+            } else if startsMessage, frame.fin {
+                message = frame.unmaskedData  // the usual case, a message in one frame: no joining
             } else {
-                let offset = message.readableBytes, count = frame.data.readableBytes
-                message.writeImmutableBuffer(frame.data)
-                if let maskKey = frame.maskKey {
-                    message.withUnsafeMutableReadableBytes { bytes in
-                        for i in 0..<count { bytes[offset + i] ^= maskKey[i % 4] }
-                    }
-                }
+                var data = frame.unmaskedData
+                message.writeBuffer(&data)
             }
         }
         guard frame.fin else { return nil }

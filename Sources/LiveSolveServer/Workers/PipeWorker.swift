@@ -80,8 +80,3 @@ struct PipeWorker: WorkerTransport {
         }
     }
 }
-
-struct SpawnError: Error, CustomStringConvertible {
-    var reason: String
-    var description: String { reason }
-}

@@ -2,38 +2,6 @@ import Hummingbird
 import LiveSolveModel
 import NIOCore
 
-extension RequestError {
-    /// The HTTP status for this error on REST (PROTOCOL.md's REST section).
-    var status: HTTPResponse.Status {
-        if let httpStatus { return HTTPResponse.Status(code: httpStatus) }
-        return switch code {
-        case .unknownModel: .notFound
-        case .tooLarge: .contentTooLarge
-        case .timeout: .gatewayTimeout
-        case .unauthorized: .unauthorized
-        case .rateLimited: .tooManyRequests
-        case .overloaded: .serviceUnavailable
-        case .internal: .internalServerError
-        default: .badRequest
-        }
-    }
-}
-
-/// JSON responses.
-enum JSONResponse {
-    static func make(_ status: HTTPResponse.Status, _ text: String) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-
-    static func make(_ status: HTTPResponse.Status, _ value: JSON) -> Response {
-        make(status, JSONWriter.string(value))
-    }
-
-    static func error(_ error: RequestError, status: HTTPResponse.Status? = nil) -> Response {
-        make(status ?? error.status, ServerMessage.error(error, id: nil))
-    }
-}
-
 /// Turns every error on the REST side, unknown paths included, into the protocol's error object.
 struct ErrorObjectMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The REST routes, to tell a known path asked with another method (405) from an unknown one.

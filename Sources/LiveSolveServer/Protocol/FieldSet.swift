@@ -1,0 +1,16 @@
+import LiveSolveModel
+
+/// A set of solution fields, kept in protocol order.
+///
+/// Stored as a bit mask: fan-out compares a subscriber's fields with the shared frame's for every
+/// delivery, and a mask compares (and copies) without touching an array.
+public struct FieldSet: Hashable, Sendable {
+    private let mask: UInt8
+    public init(_ fields: some Sequence<SolutionField>) {
+        mask = fields.reduce(0) { $0 | 1 << $1.index }
+    }
+    /// The fields, in protocol order.
+    public var fields: [SolutionField] { SolutionField.allCases.filter { mask & 1 << $0.index != 0 } }
+    public static let values = FieldSet([.values])
+    public static let all = FieldSet(SolutionField.allCases)
+}
