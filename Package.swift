@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // COIN-OR CLP's C API, from Debian's coinor-libclp-dev.
@@ -53,6 +54,12 @@ let package = Package(
             dependencies: ["LiveSolveModel"],
             swiftSettings: swiftSettings
         ),
+        // The server's state on disk: SQLite through GRDB, the log of accepted changes.
+        .target(
+            name: "LiveSolveStore",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         // The Solver seam and CLP behind it.
         .target(
             name: "LiveSolveSolver",
@@ -76,7 +83,7 @@ let package = Package(
         .target(
             name: "LiveSolveServer",
             dependencies: [
-                "LiveSolveModel", "LiveSolveCoordination", "LiveSolveWorkerIPC", "CSupport",
+                "LiveSolveModel", "LiveSolveCoordination", "LiveSolveStore", "LiveSolveWorkerIPC", "CSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -160,6 +167,11 @@ let package = Package(
         .testTarget(
             name: "LiveSolveCoordinationTests",
             dependencies: ["LiveSolveCoordination", "LiveSolveModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LiveSolveStoreTests",
+            dependencies: ["LiveSolveStore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,4 @@
+/// Why the store cannot be opened or written, naming the file.
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+}

@@ -1,0 +1,8 @@
+/// One accepted change, as the store logs it.
+public enum StoreRecord: Sendable, Equatable {
+    /// A model was created: its number, name and canonical JSON document.
+    case create(model: UInt32, name: String, document: String)
+    /// An update was accepted with this seq: the message's text as the client sent it.
+    case update(model: UInt32, seq: Int, at: Int64, message: String)
+    case delete(model: UInt32)
+}
