@@ -27,8 +27,12 @@ final class BenchServer {
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try WorkerRunner.ownExecutable())
+        // A store of its own, so a bench never measures models another run left behind; none
+        // at all unless the bench asks for one.
+        let storage = ["--storage-path", NSTemporaryDirectory() + "livesolve-bench-\(UUID().uuidString).sqlite"]
+            + (extraArguments.contains("--storage-durability") ? [] : ["--storage-durability", "off"])
         process.arguments = ["serve", "--log-level", "warning", "--http-port", "0"]
-            + (workers.map { ["--workers-count", "\($0)"] } ?? []) + extraArguments
+            + (workers.map { ["--workers-count", "\($0)"] } ?? []) + storage + extraArguments
         let output = Pipe(), lifeline = Pipe()
         process.standardOutput = output
         process.standardError = output

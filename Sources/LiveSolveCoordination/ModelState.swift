@@ -108,6 +108,9 @@ public struct ModelState: Sendable, Equatable {
 
     public init() {}
 
+    /// A model brought back from the store with its newest seq.
+    public init(restoredSeq: Int) { seq = restoredSeq }
+
     public static func == (a: ModelState, b: ModelState) -> Bool {
         a.seq == b.seq && a.phase == b.phase && a.home == b.home && a.crashes == b.crashes
             && a.pending?.delta == b.pending?.delta && a.pending?.count == b.pending?.count && a.pending?.oldest == b.pending?.oldest

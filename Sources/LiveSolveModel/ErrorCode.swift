@@ -13,6 +13,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case rateLimited = "rate_limited"
     case overloaded
     case timeout
+    case storageError = "storage_error"
     case `internal`
 }
 

@@ -4,7 +4,7 @@ import GRDB
 /// is a row of the log; a restart reads the models back from it.
 ///
 /// Not thread-safe by itself: the server's writer uses it from one thread of its own.
-public final class Store {
+public final class Store: Sendable {
     /// `PRAGMA application_id` of a LiveSolve store ("LSLV"): a SQLite file without it is not ours.
     static let applicationID: Int32 = 0x4C53_4C56
 

@@ -67,7 +67,7 @@ import Glibc
     (["--workers-executable", "/nonexistent"], "livesolve: worker executable not found or not executable: /nonexistent (set workers.executable"),
 ])
 func serveRefusesToStartOnAMissingPath(arguments: [String], message: String) async throws {
-    let (status, output) = try await runLivesolve(["serve", "--http-port", "0"] + arguments, seconds: 10)
+    let (status, output) = try await runLivesolve(["serve", "--http-port", "0", "--storage-path", temporaryStorePath()] + arguments, seconds: 10)
     #expect(status == 1)
     #expect(output.hasPrefix(message), "\(output)")
 }
@@ -77,7 +77,8 @@ func serveRefusesToStartOnAMissingPath(arguments: [String], message: String) asy
 private func startServeProcess() throws -> (Process, Pipe, Int) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: TestData.livesolveExecutable)
-    process.arguments = ["serve", "--http-port", "0", "--workers-count", "2", "--public-folder", TestData.repositoryRoot.appendingPathComponent("Public").path]
+    process.arguments = ["serve", "--http-port", "0", "--workers-count", "2", "--public-folder", TestData.repositoryRoot.appendingPathComponent("Public").path,
+                         "--storage-path", temporaryStorePath()]
     let output = Pipe()
     process.standardOutput = output
     process.standardError = output

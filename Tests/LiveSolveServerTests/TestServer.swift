@@ -23,6 +23,8 @@ struct TestServer {
         configuration.workerCount = workers
         configuration.workerExecutable = TestData.livesolveExecutable
         configuration.publicFolder = TestData.repositoryRoot.appendingPathComponent("Public").path
+        // Durable, as `serve` is by default, each server on a file of its own.
+        configuration.storagePath = temporaryStorePath()
         configure(&configuration)
         var logger = Logger(label: "test-server")
         logger.logLevel = ProcessInfo.processInfo.environment["LIVESOLVE_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .error
@@ -49,6 +51,11 @@ struct TestServer {
     }
 
     func stop() async { await server.shutdown() }
+}
+
+/// A path for a store file no other server uses, in a folder of its own.
+func temporaryStorePath() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("livesolve-test-\(UUID().uuidString)/livesolve.sqlite").path
 }
 
 /// One HTTP request to a server on `port` (in this process or a `livesolve serve` child): the

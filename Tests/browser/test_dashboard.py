@@ -7,6 +7,7 @@ import os
 import pathlib
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 
@@ -33,7 +34,8 @@ def free_port():
 def server():
     port = free_port()
     process = subprocess.Popen(
-        [str(BINARY), "serve", "--http-port", str(port), "--workers-count", "2"],
+        [str(BINARY), "serve", "--http-port", str(port), "--workers-count", "2",
+         "--storage-path", os.path.join(tempfile.mkdtemp(prefix="livesolve-browser-"), "livesolve.sqlite")],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):

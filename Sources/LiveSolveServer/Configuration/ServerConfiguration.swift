@@ -36,6 +36,15 @@ public struct ServerConfiguration: Sendable {
     public var history = 64
     /// `fanout.chunk` — subscribers written per loop turn; between turns the loop serves other sockets.
     public var fanoutChunk = 512
+    /// `storage.path` — the store's SQLite file; its folder is created if missing.
+    public var storagePath = "Data/livesolve.sqlite"
+    /// `storage.durability` — `sync`: an ack, a 2xx and a solution wait for the change's commit;
+    /// `async`: the commit follows within `storage.flushMillis`; `off`: nothing is written.
+    public var storageDurability = "sync"
+    /// `storage.fsync` — `normal` survives a killed process; `full` a power loss as well.
+    public var storageFsync = "normal"
+    /// `storage.flushMillis` — with `async`, the longest a change waits for its commit.
+    public var storageFlushMillis = 10
 
     public init() {}
 
@@ -74,10 +83,12 @@ public struct ServerConfiguration: Sendable {
         case int(String, WritableKeyPath<ServerConfiguration, Int>, ClosedRange<Int>)
         /// Seconds; `allowsZero` false means strictly positive.
         case seconds(String, WritableKeyPath<ServerConfiguration, Double>, allowsZero: Bool)
+        /// One of a few words.
+        case choice(String, WritableKeyPath<ServerConfiguration, String>, [String])
 
         var key: String {
             switch self {
-            case .string(let key, _), .int(let key, _, _), .seconds(let key, _, _): key
+            case .string(let key, _), .int(let key, _, _), .seconds(let key, _, _), .choice(let key, _, _): key
             }
         }
 
@@ -114,6 +125,9 @@ public struct ServerConfiguration: Sendable {
                     throw invalid(allowsZero ? "seconds ≥ 0" : "seconds > 0")
                 }
                 configuration[keyPath: path] = value
+            case .choice(_, let path, let words):
+                guard words.contains(text) else { throw invalid(words.joined(separator: ", ")) }
+                configuration[keyPath: path] = text
             }
         }
     }
@@ -134,6 +148,10 @@ public struct ServerConfiguration: Sendable {
         .string("public.folder", \.publicFolder),
         .int("fanout.history", \.history, 1...Int.max),
         .int("fanout.chunk", \.fanoutChunk, 1...Int.max),
+        .string("storage.path", \.storagePath),
+        .choice("storage.durability", \.storageDurability, ["sync", "async", "off"]),
+        .choice("storage.fsync", \.storageFsync, ["normal", "full"]),
+        .int("storage.flushMillis", \.storageFlushMillis, 1...60_000),
     ]}
 
     /// Each `--flag` among the overrides must name a key (`--flag value` or `--flag=value`).

@@ -18,9 +18,9 @@ extension Coordinator {
             case .cancelWaiting:
                 pool?.cancel(model: record.number)
             case .install(let outcome):
-                if let answer { install(answer, outcome, for: record) }
+                if let answer { installWhenStored(.answer(answer, outcome), for: record) }
             case .reportFailure(let failure):
-                installFailure(failure, for: record)
+                installWhenStored(.failure(failure), for: record)
             case .kill(let worker):
                 logger.warning("solve overran its time limit; killing worker", metadata: ["model": "\(record.id)", "worker": "\(worker)"])
                 pool?.kill(worker)
@@ -46,6 +46,28 @@ extension Coordinator {
         armWatchdog(for: deadline)
         metrics.solvesStarted.increment()
         return true
+    }
+
+    /// Installs a solve's end now if every change it includes is committed, else once they are.
+    func installWhenStored(_ end: HeldInstall, for record: ModelRecord) {
+        guard record.heldInstalls.isEmpty, end.seq <= record.storedSeq else { return record.heldInstalls.append(end) }
+        install(end, for: record)
+    }
+
+    /// The store committed the model's changes up to `seq`: what waited for them is installed.
+    func stored(upTo seq: Int, for record: ModelRecord) {
+        record.storedSeq = max(record.storedSeq, seq)
+        while let first = record.heldInstalls.first, first.seq <= record.storedSeq {
+            record.heldInstalls.removeFirst()
+            install(first, for: record)
+        }
+    }
+
+    private func install(_ end: HeldInstall, for record: ModelRecord) {
+        switch end {
+        case let .answer(answer, outcome): install(answer, outcome, for: record)
+        case let .failure(failure): installFailure(failure, for: record)
+        }
     }
 
     /// Installs a worker's answer as the model's newest version and fans it out.

@@ -49,9 +49,8 @@ extension Coordinator {
     func start(_ text: String, from connection: Connection) -> DeferredRequest? {
         if let quick = QuickUpdateReader.read(text), let record = models[quick.model],
            let delta = quick.delta(columns: record.model.columns, bindings: record.model.parameters.bindings) {
-            accept(delta, for: record) { seq in
-                connection.sendAck(ServerMessage.ack(id: quick.id, model: quick.model, seq: seq))
-            }
+            let echo = RequestEcho(id: quick.id, model: quick.model), slot = connection.reserveReply()
+            accept(delta, for: record, message: text) { [self] result in acknowledge(result, echo: echo, in: slot, on: connection) }
             return nil
         }
         var context = RequestEcho()
@@ -64,9 +63,11 @@ extension Coordinator {
             case .ping:
                 connection.send(ServerMessage.reply("pong", id: context.id))
             case let .update(model, update):
-                try self.update(model, update) { seq in
-                    connection.sendAck(ServerMessage.ack(id: context.id, model: model, seq: seq))
-                }
+                let echo = context
+                // Reserved once the update is valid: an invalid one is answered at once, in order.
+                let delta = try resolve(update, of: model)
+                let slot = connection.reserveReply()
+                accept(delta, for: try record(model), message: text) { [self] result in acknowledge(result, echo: echo, in: slot, on: connection) }
             case let .subscribe(model, fields):
                 try subscribe(connection, to: model, fields: fields, id: context.id)
             case let .unsubscribe(model):
@@ -106,6 +107,17 @@ extension Coordinator {
             } catch {
                 reply(error, context: context, to: connection)
             }
+        }
+    }
+
+    /// An update's ack, or the error that it could not be stored, in the place reserved for it.
+    private func acknowledge(_ result: Result<Int, RequestError>, echo: RequestEcho, in slot: Int, on connection: Connection) {
+        switch result {
+        case .success(let seq):
+            connection.fill(slot, ack: ServerMessage.ack(id: echo.id, model: echo.model ?? "", seq: seq))
+        case .failure(var error):
+            if error.model == nil { error.model = echo.model }
+            connection.fill(slot, message: ServerMessage.error(error, id: echo.id))
         }
     }
 

@@ -1,5 +1,7 @@
+import Foundation
 import LiveSolveCoordination
 import LiveSolveModel
+import LiveSolveStore
 import LiveSolveWorkerIPC
 import Logging
 import NIOCore
@@ -35,6 +37,9 @@ public actor Coordinator {
     /// The timer for the earliest solve deadline (see `armWatchdog`).
     var watchdog: (deadline: NIODeadline, timer: Scheduled<Void>)?
     var nextWaiterNumber = 0
+    /// Logs accepted changes to the store; nil with `storage.durability: off`.
+    var writer: StoreWriter?
+    var durability: Durability = .off
 
     init(loop: any EventLoop, configuration: ServerConfiguration, metrics: ServerMetrics, logger: Logger) {
         self.loop = loop
@@ -49,22 +54,26 @@ public actor Coordinator {
     /// Parses a model off the loop (it is O(model)), then registers it and starts its first solve.
     /// Returns the model's id.
     func create(_ source: ClientRequest.ModelSource, name: String?) async throws(RequestError) -> String {
-        let parsed: Result<Model, ModelError>
+        let parsed: Result<(Model, String), ModelError>
+        let logged = durability != .off
         do {
             parsed = try await NIOThreadPool.singleton.runIfActive {
                 do throws(ModelError) {
-                    switch source {
-                    case .document(let json): return .success(try JSONModelReader.read(json))
-                    case let .text(text, format): return .success(try format.read(text))
+                    let model = switch source {
+                    case .document(let json): try JSONModelReader.read(json)
+                    case let .text(text, format): try format.read(text)
                     }
+                    // The store keeps the canonical document: whatever format it came in.
+                    return .success((model, logged ? JSONWriter.string(JSONModelWriter.document(model)) : ""))
                 } catch { return .failure(error) }
             }
         } catch {
             throw RequestError(.internal, "model reader unavailable: \(error)")
         }
         var model: Model
+        let document: String
         switch parsed {
-        case .success(let m): model = m
+        case .success(let (m, d)): (model, document) = (m, d)
         case .failure(let e): throw RequestError(e)
         }
         let count = model.program.integerCount
@@ -79,8 +88,24 @@ public actor Coordinator {
         models[id] = record
         modelsByNumber[number] = record
         metrics.models.increment()
+        if durability != .sync { record.storedSeq = .max }
         perform(record.state.create(at: Self.now()), for: record)
-        return id
+        guard let writer else { return id }
+        let create = StoreRecord.create(model: number, name: model.name, document: document)
+        guard durability == .sync else {
+            writer.log(create)
+            return id
+        }
+        let result = await withCheckedContinuation { done in writer.log(create) { done.resume(returning: $0) } }
+        switch result {
+        case .success:
+            stored(upTo: 0, for: record)
+            return id
+        case .failure(let error):
+            // Not stored, so not created: the client never learns the id.
+            forget(record)
+            throw RequestError(.storageError, "the model could not be stored: \(error)")
+        }
     }
 
     func record(_ id: String) throws(RequestError) -> ModelRecord {
@@ -89,32 +114,83 @@ public actor Coordinator {
     }
 
     /// Validates an update whole, then gives it the next seq, applies it and dispatches.
-    @discardableResult
-    func update(_ id: String, _ update: JSON, acknowledge: (Int) -> Void = { _ in }) throws(RequestError) -> Int {
+    /// `message` is the text the store logs: the client's message, or for REST its envelope.
+    func update(_ id: String, _ update: JSON, message: String, acknowledge: @escaping (Result<Int, RequestError>) -> Void) throws(RequestError) {
+        accept(try resolve(update, of: id), for: try record(id), message: message, acknowledge: acknowledge)
+    }
+
+    /// An update checked whole against its model, as a delta.
+    func resolve(_ update: JSON, of id: String) throws(RequestError) -> ModelDelta {
         let record = try record(id)
-        let delta: ModelDelta
-        do { delta = try UpdateResolver(model: record.model).resolve(update) } catch {
+        do { return try UpdateResolver(model: record.model).resolve(update) } catch {
             metrics.rejected(error.code)
             throw RequestError(error, model: id)
         }
-        return accept(delta, for: record, acknowledge: acknowledge)
     }
 
-    /// Gives a validated delta the next seq, applies it, dispatches its solve and acknowledges it.
-    @discardableResult
-    func accept(_ delta: ModelDelta, for record: ModelRecord, acknowledge: (Int) -> Void) -> Int {
+    /// `update` for REST: returns the seq once the update counts as accepted (with `sync`, stored).
+    func update(_ id: String, _ update: JSON) async throws(RequestError) -> Int {
+        var envelope: [(key: String, value: JSON)] = [("op", .string("update")), ("model", .string(id))]
+        if case .object(let fields) = update { envelope += fields }
+        let message = JSONWriter.string(.object(envelope))
+        let result = await withCheckedContinuation { done in
+            do throws(RequestError) {
+                try self.update(id, update, message: message) { done.resume(returning: $0) }
+            } catch {
+                done.resume(returning: .failure(error))
+            }
+        }
+        return try result.get()
+    }
+
+    /// Gives a validated delta the next seq, applies it, dispatches its solve, logs it and
+    /// acknowledges it: with `sync` once it is stored.
+    func accept(_ delta: ModelDelta, for record: ModelRecord, message: String, acknowledge: @escaping (Result<Int, RequestError>) -> Void) {
         record.model.apply(delta)
         let actions = record.state.accept(delta, at: Self.now())
         // The solve first: the ack is held for the solution or its flush timer anyway, so
         // framing it while the worker solves takes it off the update-to-solution path.
         perform(actions, for: record)
-        acknowledge(record.seq)
         metrics.updatesAccepted.increment()
-        return record.seq
+        let seq = record.seq
+        guard let writer else { return acknowledge(.success(seq)) }
+        let logged = StoreRecord.update(model: record.number, seq: seq, at: Int64(Date().timeIntervalSince1970 * 1000), message: message)
+        guard durability == .sync else {
+            writer.log(logged)
+            return acknowledge(.success(seq))
+        }
+        writer.log(logged) { result in
+            switch result {
+            case .success:
+                // The ack first: the solution it announces follows it.
+                acknowledge(.success(seq))
+                self.stored(upTo: seq, for: record)
+            case .failure(let error):
+                self.logger.error("cannot store an update", metadata: ["model": "\(record.id)", "seq": "\(seq)", "error": "\(error)"])
+                acknowledge(.failure(RequestError(.storageError, "the update could not be stored: \(error)", model: record.id)))
+            }
+        }
     }
 
-    func delete(_ id: String) throws(RequestError) {
+    func delete(_ id: String) async throws(RequestError) {
         let record = try record(id)
+        if let writer {
+            let delete = StoreRecord.delete(model: record.number)
+            if durability == .sync {
+                // Stored first: a delete that cannot be stored is not applied.
+                let result = await withCheckedContinuation { done in writer.log(delete) { done.resume(returning: $0) } }
+                if case .failure(let error) = result { throw RequestError(.storageError, "the delete could not be stored: \(error)", model: id) }
+                guard models[id] === record else { return }
+            } else {
+                writer.log(delete)
+            }
+        }
+        forget(record)
+    }
+
+    /// Removes a model from memory: its worker forgets it, its subscribers and waiters are told.
+    private func forget(_ record: ModelRecord) {
+        let id = record.id
         models[id] = nil
         modelsByNumber[record.number] = nil
         metrics.models.decrement()
@@ -131,7 +207,7 @@ public actor Coordinator {
     /// Waits for a solution with `seq >= minSeq`, up to the configured wait limit.
     func solution(of id: String, minSeq: Int) async throws(RequestError) -> SolutionVersion {
         let record = try record(id)
-        if let newest = record.history.newest, newest.seq >= minSeq { return newest }
+        if let newest = record.history.newest, newest.seq >= minSeq { return newest }  // installed means stored
         if isGoingAway { throw Self.stopping(id, minSeq: minSeq) }
         let limit = configuration.waitLimit
         nextWaiterNumber += 1

@@ -23,6 +23,12 @@ final class ModelRecord {
     var waiters: [SolutionWaiter] = []
     /// The pass taking the newest version to the subscribers, while one is under way.
     var fanout: FanoutPass?
+    /// The newest seq whose change is committed to the store (every seq with `storage.durability`
+    /// other than `sync`); -1 until the model's own creation is.
+    var storedSeq = -1
+    /// Solves that ended with changes not yet committed, oldest first: with `sync`, no client
+    /// is shown a solution of a state that could still be lost.
+    var heldInstalls: [HeldInstall] = []
 
     init(id: String, number: UInt32, model: Model, history: Int) {
         self.id = id

@@ -30,11 +30,52 @@ final class Connection {
         self.flushes = flushes
     }
 
+    /// Replies waiting behind an ack not yet filled (its change not yet stored), so that the
+    /// client sees its replies in the order of its requests; `firstSlot` numbers the first.
+    private var held = CircularBuffer<HeldReply>()
+    private var firstSlot = 0
+
+    private enum HeldReply {
+        case waiting
+        case message(ByteBuffer)
+        case ack(String)
+    }
+
+    /// A place in the reply order for an answer that comes later (an update's ack, once stored).
+    func reserveReply() -> Int {
+        held.append(.waiting)
+        return firstSlot + held.count - 1
+    }
+
+    /// Fills a reserved place: with the ack, or with an error message.
+    func fill(_ slot: Int, ack: String? = nil, message: String? = nil) {
+        let offset = slot - firstSlot
+        guard offset >= 0, offset < held.count else { return }
+        let index = held.index(held.startIndex, offsetBy: offset)
+        if let ack { held[index] = .ack(ack) }
+        if let message { held[index] = .message(ByteBuffer(string: message)) }
+        while let first = held.first {
+            switch first {
+            case .waiting: return
+            case .message(let buffer): write(message: buffer)
+            case .ack(let text): writeAck(text)
+            }
+            held.removeFirst()
+            firstSlot += 1
+        }
+    }
+
     /// NIO's queue for this socket is below its high-water mark.
     var isWritable: Bool { channel.isWritable }
 
-    /// Writes one text message; the bytes may be shared with other connections.
+    /// Writes one text message, after any reply still waiting; the bytes may be shared with
+    /// other connections.
     func send(message: ByteBuffer) {
+        guard held.isEmpty else { return held.append(.message(message)) }
+        write(message: message)
+    }
+
+    private func write(message: ByteBuffer) {
         guard isOpen else { return }
         context.write(NIOAny(WebSocketFrame(fin: true, opcode: .text, data: message)), promise: nil)
         // The flush takes the acknowledgements written before it along.
@@ -49,6 +90,11 @@ final class Connection {
     /// their own (arming one is a system call). When it fires it flushes only acks held for a
     /// millisecond; a younger one gets the timer again for the rest of its millisecond.
     func sendAck(_ text: String) {
+        guard held.isEmpty else { return held.append(.ack(text)) }
+        writeAck(text)
+    }
+
+    private func writeAck(_ text: String) {
         guard isOpen else { return }
         context.write(NIOAny(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: text))), promise: nil)
         if oldestUnflushedAck == nil { oldestUnflushedAck = .now() }

@@ -12,7 +12,7 @@ extension RequestError {
         case .timeout: .gatewayTimeout
         case .unauthorized: .unauthorized
         case .rateLimited: .tooManyRequests
-        case .overloaded: .serviceUnavailable
+        case .overloaded, .storageError: .serviceUnavailable
         case .internal: .internalServerError
         default: .badRequest
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import LiveSolveStore
 import Logging
 import NIOCore
 import NIOPosix
@@ -53,7 +54,12 @@ public final class Server: Sendable {
         let loop = group.next()
         let metrics = ServerMetrics()
         let coordinator = Coordinator(loop: loop, configuration: configuration, metrics: metrics, logger: logger)
+        let storage = try await openStorage(configuration)
         await coordinator.startWorkers(launcher: PipeWorker.Launcher(executable: configuration.workerExecutable))
+        if let storage {
+            await coordinator.adopt(storage.store, durability: storage.durability, flushMillis: configuration.storageFlushMillis,
+                                    restored: storage.restored, nextNumber: storage.nextNumber)
+        }
 
         // Hummingbird's own start-up lines are quieter, so the one line with the URL stands out.
         var frameworkLogger = logger
@@ -88,10 +94,41 @@ public final class Server: Sendable {
                 throw error
             }
             await coordinator.stopWorkers()
+            await coordinator.drainStore()
         }
         let port = try await portPromise.futureResult.get()
         logger.info("LiveSolve listening on http://\(configuration.host):\(port)/ (WebSocket /v1/stream, \(configuration.workerCount) worker\(configuration.workerCount == 1 ? "" : "s"))")
         return Server(port: port, coordinator: coordinator, group: group, running: running)
+    }
+
+    /// Opens the store and reads its models back, off the loop; nil with `storage.durability: off`.
+    private static func openStorage(_ configuration: ServerConfiguration) async throws
+        -> (store: Store, durability: Durability, restored: [RestoredModel], nextNumber: UInt32)? {
+        let durability = Durability(rawValue: configuration.storageDurability) ?? .sync
+        guard durability != .off else { return nil }
+        let path = configuration.storagePath
+        let sync = Store.Sync(rawValue: configuration.storageFsync) ?? .normal
+        let opened = try await NIOThreadPool.singleton.runIfActive { () -> Result<(Store, [RestoredModel], UInt32), StoreError> in
+            do throws(StoreError) {
+                let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+                do {
+                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                } catch {
+                    throw StoreError(description: "cannot create the store's folder \(folder.path): \(error.localizedDescription)")
+                }
+                let store = try Store(path: path, sync: sync)
+                let (stored, next) = try store.load()
+                var restored: [RestoredModel] = []
+                for model in stored { restored.append(try RestoredModel(model, path: path)) }
+                return .success((store, restored, next))
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch opened {
+        case let .success((store, restored, next)): return (store, durability, restored, next)
+        case .failure(let error): throw StartError(description: "\(error) (set storage.path, STORAGE_PATH or --storage-path)")
+        }
     }
 
     /// Stops accepting, closes WebSockets with 1001, stops workers.

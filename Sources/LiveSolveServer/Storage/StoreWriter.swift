@@ -1,0 +1,79 @@
+import Dispatch
+import LiveSolveStore
+import NIOCore
+
+/// Takes the records of accepted changes on the loop and commits them on a thread of its own,
+/// grouped: every record logged in one loop turn (`sync`) or within `storage.flushMillis`
+/// (`async`) goes in one transaction. What waits for a record runs on the loop once it is
+/// committed, in the order the records were logged.
+final class StoreWriter {
+    typealias Completion = (Result<Void, StoreError>) -> Void
+
+    private let store: Store
+    private let loop: any EventLoop
+    private let durability: Durability
+    private let flushDelay: TimeAmount
+    /// Commits run here, one at a time, in order: never on the loop.
+    private let queue = DispatchQueue(label: "livesolve.store")
+    /// Calls `committed(batch:result:)`, on the loop: the queue cannot hold the writer itself.
+    private let wake: @Sendable (Int, Result<Void, StoreError>) -> Void
+    private var pending: [StoreRecord] = []
+    private var pendingCompletions: [Completion] = []
+    private var isFlushScheduled = false
+    private var nextBatch = 0
+    private var inFlight: [Int: [Completion]] = [:]
+
+    init(store: Store, loop: any EventLoop, durability: Durability, flushMillis: Int,
+         wake: @escaping @Sendable (Int, Result<Void, StoreError>) -> Void) {
+        self.store = store
+        self.loop = loop
+        self.durability = durability
+        self.flushDelay = .milliseconds(Int64(flushMillis))
+        self.wake = wake
+    }
+
+    /// Logs a record; `completion` runs on the loop once it is committed (or failed to be).
+    func log(_ record: StoreRecord, completion: @escaping Completion = { _ in }) {
+        pending.append(record)
+        pendingCompletions.append(completion)
+        guard !isFlushScheduled else { return }
+        isFlushScheduled = true
+        if durability == .async {
+            loop.assumeIsolated().scheduleTask(in: flushDelay) { [self] in flush() }
+        } else {
+            loop.assumeIsolated().execute { [self] in flush() }
+        }
+    }
+
+    /// Hands the records logged so far to the store's thread.
+    func flush() {
+        isFlushScheduled = false
+        guard !pending.isEmpty else { return }
+        let (records, completions) = (pending, pendingCompletions)
+        (pending, pendingCompletions) = ([], [])
+        nextBatch += 1
+        let batch = nextBatch
+        inFlight[batch] = completions
+        let (store, wake, loop) = (self.store, self.wake, self.loop)
+        queue.async {
+            let result: Result<Void, StoreError>
+            do throws(StoreError) {
+                try store.write(records)
+                result = .success(())
+            } catch {
+                result = .failure(error)
+            }
+            loop.execute { wake(batch, result) }
+        }
+    }
+
+    func committed(batch: Int, result: Result<Void, StoreError>) {
+        for completion in inFlight.removeValue(forKey: batch) ?? [] { completion(result) }
+    }
+
+    /// Commits everything logged so far, then resumes `done` (shutdown).
+    func drain(_ done: CheckedContinuation<Void, Never>) {
+        flush()
+        queue.async { done.resume() }
+    }
+}
