@@ -99,6 +99,38 @@ func runLivesolve(_ arguments: [String], seconds: Double = 30) async throws -> (
     return (process.terminationStatus, text)
 }
 
+/// Starts `livesolve serve` on a free port with two workers, as a user would; returns it, its
+/// output and the port from the one line with the URL.
+func startServeProcess(storagePath: String = temporaryStorePath()) throws -> (Process, Pipe, Int) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: TestData.livesolveExecutable)
+    process.arguments = ["serve", "--http-port", "0", "--workers-count", "2", "--public-folder", TestData.repositoryRoot.appendingPathComponent("Public").path,
+                         "--storage-path", storagePath]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    var log = ""
+    var port: Int?
+    let deadline = Date().addingTimeInterval(20)
+    while port == nil, Date() < deadline {
+        let chunk = output.fileHandleForReading.availableData
+        log += String(decoding: chunk, as: UTF8.self)
+        if let range = log.range(of: #"listening on http://127\.0\.0\.1:(\d+)/"#, options: .regularExpression) {
+            port = Int(log[range].split(separator: ":").last!.dropLast())
+        }
+    }
+    guard let port else {
+        process.terminate()
+        throw TestFailure(description: "no URL line in: \(log)")
+    }
+    return (process, output, port)
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
 /// The tests' servers run on one event loop, as `livesolve serve` does.
 let serverLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 

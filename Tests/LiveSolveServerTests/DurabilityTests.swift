@@ -1,0 +1,116 @@
+import Foundation
+import LiveSolveClient
+import LiveSolveModel
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The store under real servers: an in-process one stopped and started again on the same
+/// SQLite file, and `livesolve serve` children killed with SIGKILL.
+@Suite(.serialized) struct DurabilityTests {
+    @Test func modelsComeBackWithTheirIdsNamesParametersAndSeq() async throws {
+        let path = temporaryStorePath()
+        var server = try await TestServer.start(workers: 1) { $0.storagePath = path }
+        var client = try await server.connect()
+        let kept = try #require(await client.request(#"{"op":"create","name":"kept","model":\#(refineryDocument)}"#)?["model"]?.string)
+        let gone = try await client.createRefinery()
+        for price in [2.4, 2.6] {
+            #expect(await client.request(#"{"op":"update","model":"\#(kept)","parameters":{"price[gasoline]":\#(price)}}"#)?["type"] == .string("ack"))
+        }
+        #expect(try await server.http("DELETE", "/v1/models/\(gone)").0 == 204)
+        client.close()
+        await server.stop()
+
+        server = try await TestServer.start(workers: 1) { $0.storagePath = path }
+        let (_, list) = try await server.json("GET", "/v1/models")
+        guard case .array(let entries)? = list["models"] else { Issue.record("no models in \(list)"); return }
+        #expect(entries.count == 1)
+        #expect(entries.first?["model"] == .string(kept))
+        #expect(entries.first?["name"] == .string("kept"))
+        #expect(entries.first?["seq"] == .number(2))
+        let (_, entry) = try await server.json("GET", "/v1/models/\(kept)?include=document")
+        #expect(entry["document"]?["parameters"]?["price[gasoline]"] == .number(2.6))
+        client = try await server.connect()
+        #expect(await client.request(#"{"op":"subscribe","model":"\#(kept)"}"#)?["type"] == .string("subscribed"))
+        let snapshot = try #require(await client.next(within: 30))
+        #expect(snapshot["full"] == .bool(true))
+        #expect(snapshot["seq"] == .number(2))
+        #expect(await client.request(#"{"op":"update","model":"\#(kept)","parameters":{"price[gasoline]":2.8}}"#)?["seq"] == .number(3))
+        // The deleted model's id is not given again.
+        let next = try await client.createRefinery()
+        #expect(next != gone && next != kept)
+        #expect(Int(next.dropFirst()) ?? 0 > Int(gone.dropFirst()) ?? 0)
+        client.close()
+        await server.stop()
+    }
+
+    /// SIGKILL right after an ack in the middle of a pipelined feed: on restart every acked seq
+    /// is there, the solution is the stream's at the stored seq, and the feed runs on to its end.
+    @Test func aKilledServerLosesNoAcknowledgedUpdate() async throws {
+        let path = temporaryStorePath()
+        let stream = try TestData.stream("afiro")
+        let steps = Array(stream.steps.prefix(300))
+        let killAfter = Int.random(in: 20...250)
+        var (process, _, port) = try startServeProcess(storagePath: path)
+        var client = try await QueuedStreamClient.connect(port: port)
+        let afiro = JSONWriter.quoted(try TestData.benchmarkText("data/netlib/afiro.mps.gz"))
+        let model = try #require(await client.request(#"{"op":"create","format":"mps","text":\#(afiro)}"#)?["model"]?.string)
+        for (i, step) in steps.enumerated() { client.send(updateMessage(step.update, model: model, id: i)) }
+        var acked = 0
+        while acked < killAfter, let reply = await client.next(within: 30) {
+            if reply["type"] == .string("ack") { acked = Int(reply["seq"]?.number ?? 0) }
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        client.close()
+        #expect(acked == killAfter)
+
+        (process, _, port) = try startServeProcess(storagePath: path)
+        defer { process.terminate() }
+        let (_, entry) = try await httpResponseJSON(port: port, "/v1/models/\(model)")
+        let stored = Int(entry["seq"]?.number ?? -1)
+        #expect(stored >= acked, "acked \(acked), stored \(stored)")
+        let (_, solution) = try await httpResponseJSON(port: port, "/v1/models/\(model)/solution")
+        #expect(solution["seq"] == .number(Double(stored)))
+        if stored > 0, let objective = solution["objective"]?.number { #expect(TestData.matches(objective, steps[stored - 1].expect)) }
+        client = try await QueuedStreamClient.connect(port: port)
+        for (i, step) in steps.enumerated().dropFirst(stored) { client.send(updateMessage(step.update, model: model, id: i)) }
+        var last = stored
+        while last < steps.count, let reply = await client.next(within: 30) {
+            if reply["type"] == .string("ack") { last = Int(reply["seq"]?.number ?? 0) }
+            if reply["type"] == .string("error") { Issue.record("\(reply)"); break }
+        }
+        #expect(last == steps.count)
+        var final = try await httpResponseJSON(port: port, "/v1/models/\(model)/solution?wait=true").1
+        for _ in 0..<50 where final["seq"] != .number(Double(steps.count)) {
+            try await Task.sleep(for: .milliseconds(100))
+            final = try await httpResponseJSON(port: port, "/v1/models/\(model)/solution").1
+        }
+        #expect(final["seq"] == .number(Double(steps.count)))
+        #expect(TestData.matches(try #require(final["objective"]?.number), steps.last!.expect))
+        client.close()
+    }
+
+    @Test func aFileThatIsNotAStoreIsRefusedAtStart() async throws {
+        let path = temporaryStorePath()
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data("not a database, only words, enough of them to fill a header".utf8).write(to: URL(fileURLWithPath: path))
+        let (status, output) = try await runLivesolve(["serve", "--http-port", "0", "--storage-path", path], seconds: 10)
+        #expect(status == 1)
+        #expect(output.contains(path), "\(output)")
+        #expect(output.contains("storage.path"), "\(output)")
+    }
+}
+
+private func updateMessage(_ update: JSON, model: String, id: Int) -> String {
+    guard case .object(let fields) = update else { return "" }
+    return JSONWriter.string(.object([("op", .string("update")), ("id", .number(Double(id))), ("model", .string(model))] + fields))
+}
+
+private func httpResponseJSON(port: Int, _ path: String) async throws -> (Int, JSON) {
+    let (response, text) = try await httpResponse(port: port, "GET", path)
+    return (response.statusCode, (try? JSONParser.parse(text)) ?? .null)
+}
