@@ -39,7 +39,7 @@ struct FanoutBench: NetworkBench {
     }
 
     func measure() async throws {
-        let bench = try await setUp(streamPath: stream, url: network.url)
+        let bench = try await setUp(streamPath: stream, network: network)
         defer { bench.server.stop() }
         let (stream, server, setup, id) = (bench.stream, bench.server, bench.client, bench.model)
         let tracker = FanoutTracker(subscribers: subscribers)

@@ -28,7 +28,7 @@ struct IsolationBench: NetworkBench {
     }
 
     func measure() async throws {
-        let bench = try await setUp(streamPath: stream, url: network.url)
+        let bench = try await setUp(streamPath: stream, network: network)
         defer { bench.server.stop() }
         let (stream, server, small, smallID) = (bench.stream, bench.server, bench.client, bench.model)
         let pinger = try await server.connect(), bigClient = try await server.connect()

@@ -25,7 +25,7 @@ struct LatencyBench: NetworkBench {
     }
 
     func measure() async throws {
-        let bench = try await setUp(streamPath: stream, modelPath: model, url: network.url)
+        let bench = try await setUp(streamPath: stream, modelPath: model, network: network)
         defer { bench.server.stop() }
         let (stream, server, client, id) = (bench.stream, bench.server, bench.client, bench.model)
         let chosen = Array(stream.steps.prefix(steps ?? stream.steps.count))

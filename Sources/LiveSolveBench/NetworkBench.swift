@@ -9,6 +9,15 @@ struct NetworkBenchOptions: ParsableArguments {
 
     @Flag(help: "Print one JSON object.")
     var json = false
+
+    @Option(help: "storage.durability of the server the bench starts: sync, async or off.")
+    var storageDurability = "off"
+
+    func validate() throws {
+        guard ["sync", "async", "off"].contains(storageDurability) else {
+            throw ValidationError("--storage-durability: expected sync, async or off, found \(storageDurability)")
+        }
+    }
 }
 
 /// A benchmark over the WebSocket protocol: its async `measure` runs from the synchronous command.
@@ -33,9 +42,9 @@ struct BenchSetup {
 extension NetworkBench {
     /// Reads the stream, starts a server (or takes `--url`) and creates the stream's model
     /// (`modelPath`, or the stream header's source). The caller stops the server.
-    func setUp(streamPath: String, modelPath: String? = nil, url: String?) async throws -> BenchSetup {
+    func setUp(streamPath: String, modelPath: String? = nil, network: NetworkBenchOptions) async throws -> BenchSetup {
         let stream = try PriceStream.read(streamPath)
-        let server = try BenchServer(url: url, workers: 2)
+        let server = try BenchServer(url: network.url, workers: 2, extraArguments: ["--storage-durability", network.storageDurability])
         do {
             let client = try await server.connect()
             let path = modelPath ?? SolverBench.defaultModelPath(source: stream.source, stream: streamPath)

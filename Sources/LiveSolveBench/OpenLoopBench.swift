@@ -31,7 +31,7 @@ struct OpenLoopBench: NetworkBench {
     }
 
     func measure() async throws {
-        let bench = try await setUp(streamPath: stream, url: network.url)
+        let bench = try await setUp(streamPath: stream, network: network)
         defer { bench.server.stop() }
         let (stream, server, setup, id) = (bench.stream, bench.server, bench.client, bench.model)
         // Whole passes over the stream, so the final state is the stream's final state.

@@ -86,7 +86,9 @@ public final class Store: Sendable {
                     case let .create(model, name, document):
                         try db.execute(sql: "INSERT INTO model (number, name, document) VALUES (?, ?, ?)", arguments: [Int64(model), name, document])
                     case let .update(model, seq, at, message):
-                        try db.execute(sql: "INSERT INTO updateLog (model, seq, at, message) VALUES (?, ?, ?, ?)", arguments: [Int64(model), seq, at, message])
+                        // Prepared once: this runs for every update.
+                        try db.cachedStatement(sql: "INSERT INTO updateLog (model, seq, at, message) VALUES (?, ?, ?, ?)")
+                            .execute(arguments: [Int64(model), seq, at, message])
                     case let .delete(model):
                         try db.execute(sql: "UPDATE model SET deleted = 1 WHERE number = ?", arguments: [Int64(model)])
                         try db.execute(sql: "DELETE FROM updateLog WHERE model = ?", arguments: [Int64(model)])
