@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The server's state on disk: SQLite in WAL mode through GRDB, one file. Every accepted change
@@ -74,6 +75,15 @@ public final class Store: Sendable {
                 t.primaryKey(["model", "seq"])
             }
         }
+        migrator.registerMigration("v2 snapshots") { db in
+            try db.create(table: "snapshot") { t in
+                t.column("model", .integer).notNull()
+                t.column("seq", .integer).notNull()
+                t.column("document", .text).notNull()
+                t.column("basis", .blob)
+                t.primaryKey(["model", "seq"])
+            }
+        }
         return migrator
     }
 
@@ -92,11 +102,77 @@ public final class Store: Sendable {
                     case let .delete(model):
                         try db.execute(sql: "UPDATE model SET deleted = 1 WHERE number = ?", arguments: [Int64(model)])
                         try db.execute(sql: "DELETE FROM updateLog WHERE model = ?", arguments: [Int64(model)])
+                        try db.execute(sql: "DELETE FROM snapshot WHERE model = ?", arguments: [Int64(model)])
+                    case let .snapshot(model, seq, document, basis, retain):
+                        let number = Int64(model)
+                        try db.execute(sql: "INSERT OR REPLACE INTO snapshot (model, seq, document, basis) VALUES (?, ?, ?, ?)",
+                                       arguments: [number, seq, document, basis.map { Data($0) }])
+                        // The newest snapshot at least `retain` updates back is the oldest kept:
+                        // every state from it on can be rebuilt; what is older goes.
+                        guard let oldest = try Int.fetchOne(db, sql: "SELECT max(seq) FROM snapshot WHERE model = ? AND seq <= ?",
+                                                            arguments: [number, seq - retain]) else { continue }
+                        try db.execute(sql: "DELETE FROM updateLog WHERE model = ? AND seq <= ?", arguments: [number, oldest])
+                        try db.execute(sql: "DELETE FROM snapshot WHERE model = ? AND seq < ?", arguments: [number, oldest])
                     }
                 }
             }
         } catch {
             throw StoreError(description: "cannot write to the store \(path): \(error)")
+        }
+    }
+
+    /// A model's logged updates with seq in `range`, in seq order: (seq, at in Unix ms, message).
+    public func updates(of model: UInt32, in range: ClosedRange<Int>) throws(StoreError) -> [(seq: Int, at: Int64, message: String)] {
+        do {
+            return try database.read { db in
+                try Row.fetchAll(db, sql: "SELECT seq, at, message FROM updateLog WHERE model = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+                                 arguments: [Int64(model), range.lowerBound, range.upperBound])
+                    .map { (seq: $0["seq"] as Int, at: $0["at"] as Int64, message: $0["message"] as String) }
+            }
+        } catch {
+            throw StoreError(description: "cannot read the store \(path): \(error)")
+        }
+    }
+
+    /// What a model was at `seq`: the newest snapshot at or before it (or the document as
+    /// created, at seq 0) and the updates after that up to `seq`; nil when the log no longer
+    /// reaches back that far.
+    public func state(of model: UInt32, at seq: Int) throws(StoreError) -> StoredModel? {
+        do {
+            return try database.read { db in
+                let number = Int64(model)
+                guard let row = try Row.fetchOne(db, sql: "SELECT name, document FROM model WHERE number = ? AND deleted = 0", arguments: [number]) else { return nil }
+                var stored = StoredModel(number: model, name: row["name"], document: row["document"], updates: [])
+                if let snapshot = try Row.fetchOne(db, sql: "SELECT seq, document, basis FROM snapshot WHERE model = ? AND seq <= ? ORDER BY seq DESC LIMIT 1",
+                                                   arguments: [number, seq]) {
+                    stored.seq = snapshot["seq"]
+                    stored.document = snapshot["document"]
+                    stored.basis = (snapshot["basis"] as Data?).map { [UInt8]($0) }
+                }
+                stored.updates = try Row.fetchAll(db, sql: "SELECT seq, message FROM updateLog WHERE model = ? AND seq > ? AND seq <= ? ORDER BY seq",
+                                                  arguments: [number, stored.seq, seq])
+                    .map { (seq: $0["seq"] as Int, message: $0["message"] as String) }
+                // Every seq from the base to `seq` must be there.
+                guard stored.updates.count == seq - stored.seq else { return nil }
+                return stored
+            }
+        } catch {
+            throw StoreError(description: "cannot read the store \(path): \(error)")
+        }
+    }
+
+    /// The oldest seq of a model whose state can still be rebuilt: 0 until compaction, then
+    /// the oldest snapshot kept.
+    public func oldestAvailableSeq(of model: UInt32) throws(StoreError) -> Int {
+        do {
+            return try database.read { db in
+                let number = Int64(model)
+                let firstLogged = try Int.fetchOne(db, sql: "SELECT min(seq) FROM updateLog WHERE model = ?", arguments: [number]) ?? 1
+                guard firstLogged > 1 else { return 0 }
+                return try Int.fetchOne(db, sql: "SELECT min(seq) FROM snapshot WHERE model = ?", arguments: [number]) ?? firstLogged - 1
+            }
+        } catch {
+            throw StoreError(description: "cannot read the store \(path): \(error)")
         }
     }
 
@@ -109,9 +185,15 @@ public final class Store: Sendable {
                 var models: [StoredModel] = []
                 for row in try Row.fetchAll(db, sql: "SELECT number, name, document FROM model WHERE deleted = 0 ORDER BY number") {
                     let number: Int64 = row["number"]
-                    let updates = try Row.fetchAll(db, sql: "SELECT seq, message FROM updateLog WHERE model = ? ORDER BY seq", arguments: [number])
+                    var stored = StoredModel(number: UInt32(number), name: row["name"], document: row["document"], updates: [])
+                    if let snapshot = try Row.fetchOne(db, sql: "SELECT seq, document, basis FROM snapshot WHERE model = ? ORDER BY seq DESC LIMIT 1", arguments: [number]) {
+                        stored.seq = snapshot["seq"]
+                        stored.document = snapshot["document"]
+                        stored.basis = (snapshot["basis"] as Data?).map { [UInt8]($0) }
+                    }
+                    stored.updates = try Row.fetchAll(db, sql: "SELECT seq, message FROM updateLog WHERE model = ? AND seq > ? ORDER BY seq", arguments: [number, stored.seq])
                         .map { (seq: $0["seq"] as Int, message: $0["message"] as String) }
-                    models.append(StoredModel(number: UInt32(number), name: row["name"], document: row["document"], updates: updates))
+                    models.append(stored)
                 }
                 return (models, UInt32(next))
             }

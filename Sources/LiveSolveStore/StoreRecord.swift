@@ -5,4 +5,7 @@ public enum StoreRecord: Sendable, Equatable {
     /// An update was accepted with this seq: the message's text as the client sent it.
     case update(model: UInt32, seq: Int, at: Int64, message: String)
     case delete(model: UInt32)
+    /// The model's whole state at `seq`, its document with its parameter values, and the basis
+    /// of its newest solve; log records more than `retain` updates behind it are removed.
+    case snapshot(model: UInt32, seq: Int, document: String, basis: [UInt8]?, retain: Int)
 }

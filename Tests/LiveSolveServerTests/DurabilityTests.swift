@@ -1,6 +1,7 @@
 import Foundation
 import LiveSolveClient
 import LiveSolveModel
+import LiveSolveServer
 import Testing
 import TestSupport
 
@@ -94,6 +95,74 @@ import Glibc
         client.close()
     }
 
+    /// Snapshots every 20 updates, 30 kept behind the newest: after 100 updates the states
+    /// from seq 60 on can be rebuilt, before and after a restart.
+    @Test func pastSolutionsTheLogAndForksAreTheStreamsAtThatSeq() async throws {
+        let path = temporaryStorePath()
+        let configure: @Sendable (inout ServerConfiguration) -> Void = {
+            $0.storagePath = path
+            $0.storageSnapshotUpdates = 20
+            $0.storageRetainUpdates = 30
+        }
+        let steps = Array(try TestData.stream("afiro").steps.prefix(100))
+        var server = try await TestServer.start(workers: 1, configure: configure)
+        let client = try await server.connect()
+        let afiro = JSONWriter.quoted(try TestData.benchmarkText("data/netlib/afiro.mps.gz"))
+        let model = try #require(await client.request(#"{"op":"create","format":"mps","text":\#(afiro)}"#)?["model"]?.string)
+        #expect(await feed(steps, model: model, on: client) == 100)
+
+        func objective(_ id: String, at seq: Int) async throws -> (Int, JSON) {
+            try await server.json("GET", "/v1/models/\(id)/solution?seq=\(seq)")
+        }
+        for _ in 0..<2 {
+            for seq in [60, 75, 99, 100] {
+                let (status, solution) = try await objective(model, at: seq)
+                #expect(status == 200)
+                #expect(solution["seq"] == .number(Double(seq)))
+                #expect(TestData.matches(solution["objective"]?.number ?? .nan, steps[seq - 1].expect), "seq \(seq)")
+            }
+            let (status, error) = try await objective(model, at: 10)
+            #expect(status == 400)
+            #expect(error["code"] == .string("invalid_value"))
+            #expect(error["message"]?.string?.contains("the oldest seq still available is 60") == true, "\(error)")
+            // Again from the file alone.
+            await server.stop()
+            server = try await TestServer.start(workers: 1, configure: configure)
+        }
+
+        let (status, log) = try await server.http("GET", "/v1/models/\(model)/updates?from=61&to=63")
+        #expect(status == 200)
+        let lines = log.split(separator: "\n").map { (try? JSONParser.parse(String($0))) ?? .null }
+        #expect(lines.map { $0["seq"] } == [.number(61), .number(62), .number(63)])
+        #expect(lines.first?["update"] == steps[60].update)
+        #expect(try await server.json("GET", "/v1/models/\(model)/updates?from=5").1["code"] == .string("invalid_value"))
+
+        // A fork at 75 takes its own path; the original is left as it was.
+        let (created, fork) = try await server.json("POST", "/v1/models/\(model)/fork", body: #"{"seq":75,"name":"what-if"}"#)
+        #expect(created == 201)
+        let forkID = try #require(fork["model"]?.string)
+        let stream = try await server.connect()
+        #expect(await feed(Array(steps[75..<90]), model: forkID, on: stream) == 15)
+        var forked = try await server.json("GET", "/v1/models/\(forkID)/solution").1
+        for _ in 0..<50 where forked["seq"] != .number(15) {
+            try await Task.sleep(for: .milliseconds(100))
+            forked = try await server.json("GET", "/v1/models/\(forkID)/solution").1
+        }
+        #expect(TestData.matches(forked["objective"]?.number ?? .nan, steps[89].expect))
+        #expect(try await server.json("GET", "/v1/models/\(forkID)").1["name"] == .string("what-if"))
+        let original = try await server.json("GET", "/v1/models/\(model)/solution").1
+        #expect(original["seq"] == .number(100))
+        #expect(TestData.matches(original["objective"]?.number ?? .nan, steps[99].expect))
+        // `get` with a seq on the stream.
+        let past = try #require(await stream.request(#"{"op":"get","id":"g","model":"\#(model)","seq":70}"#))
+        #expect(past["id"] == .string("g"))
+        #expect(past["seq"] == .number(70))
+        #expect(TestData.matches(past["objective"]?.number ?? .nan, steps[69].expect))
+        stream.close()
+        client.close()
+        await server.stop()
+    }
+
     @Test func aFileThatIsNotAStoreIsRefusedAtStart() async throws {
         let path = temporaryStorePath()
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -103,6 +172,17 @@ import Glibc
         #expect(output.contains(path), "\(output)")
         #expect(output.contains("storage.path"), "\(output)")
     }
+}
+
+/// Sends the steps' updates pipelined; returns the last acked seq.
+private func feed(_ steps: [(update: JSON, expect: Double)], model: String, on client: QueuedStreamClient) async -> Int {
+    for (i, step) in steps.enumerated() { client.send(updateMessage(step.update, model: model, id: i)) }
+    var acks = 0, last = 0
+    while acks < steps.count, let reply = await client.next(within: 30) {
+        if reply["type"] == .string("ack") { acks += 1; last = Int(reply["seq"]?.number ?? 0) }
+        if reply["type"] == .string("error") { Issue.record("\(reply)"); break }
+    }
+    return last
 }
 
 private func updateMessage(_ update: JSON, model: String, id: Int) -> String {

@@ -45,6 +45,10 @@ public struct ServerConfiguration: Sendable {
     public var storageFsync = "normal"
     /// `storage.flushMillis` — with `async`, the longest a change waits for its commit.
     public var storageFlushMillis = 10
+    /// `storage.snapshotUpdates` — a model's whole state is stored every this many updates, and on shutdown.
+    public var storageSnapshotUpdates = 1_000
+    /// `storage.retainUpdates` — logged updates kept per model behind its newest snapshot.
+    public var storageRetainUpdates = 100_000
 
     public init() {}
 
@@ -152,6 +156,8 @@ public struct ServerConfiguration: Sendable {
         .choice("storage.durability", \.storageDurability, ["sync", "async", "off"]),
         .choice("storage.fsync", \.storageFsync, ["normal", "full"]),
         .int("storage.flushMillis", \.storageFlushMillis, 1...60_000),
+        .int("storage.snapshotUpdates", \.storageSnapshotUpdates, 1...Int.max),
+        .int("storage.retainUpdates", \.storageRetainUpdates, 0...Int.max),
     ]}
 
     /// Each `--flag` among the overrides must name a key (`--flag value` or `--flag=value`).

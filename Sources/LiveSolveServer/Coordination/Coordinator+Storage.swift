@@ -1,6 +1,8 @@
 import LiveSolveCoordination
+import LiveSolveModel
 import LiveSolveStore
 import NIOCore
+import NIOPosix
 
 extension Coordinator {
     /// Brings the store's models back (same ids, names, parameters and seq; each solved anew)
@@ -14,6 +16,7 @@ extension Coordinator {
             let id = "m\(model.number)"
             let record = ModelRecord(id: id, number: model.number, model: model.model, history: configuration.history)
             record.state = ModelState(restoredSeq: model.seq)
+            record.basis = model.basis
             record.storedSeq = durability == .sync ? model.seq : .max
             models[id] = record
             modelsByNumber[model.number] = record
@@ -23,9 +26,107 @@ extension Coordinator {
         if !restored.isEmpty { logger.info("restored \(restored.count) model\(restored.count == 1 ? "" : "s") from \(store.path)") }
     }
 
-    /// Commits what is logged (shutdown).
+    /// Snapshots every model and commits what is logged (shutdown): the next start reads
+    /// each model from its snapshot, not its whole log.
     func drainStore() async {
         guard let writer else { return }
+        for record in models.values where record.updatesSinceSnapshot > 0 { snapshot(record) }
         await withCheckedContinuation { writer.drain($0) }
+    }
+
+    /// Counts an update towards the model's next snapshot, taken every `storage.snapshotUpdates`.
+    func countTowardsSnapshot(_ record: ModelRecord) {
+        record.updatesSinceSnapshot += 1
+        if record.updatesSinceSnapshot >= configuration.storageSnapshotUpdates { snapshot(record) }
+    }
+
+    private func snapshot(_ record: ModelRecord) {
+        record.updatesSinceSnapshot = 0
+        writer?.snapshot(number: record.number, seq: record.seq, model: record.model, basis: record.basis?.statuses,
+                         retain: configuration.storageRetainUpdates)
+    }
+
+    /// The store and what `GET …/updates` may read of a model: its number and newest seq.
+    func log(of id: String) throws(RequestError) -> (store: Store?, number: UInt32, newest: Int) {
+        let record = try record(id)
+        return (writer?.store, record.number, record.seq)
+    }
+
+    /// A full solution message of the model: its newest, or as it was at `seq`, which is solved
+    /// anew in a worker from the model rebuilt off the loop.
+    func solutionMessage(of id: String, at seq: Int?, fields: FieldSet, id echo: EchoedID?) async throws(RequestError) -> ByteBuffer {
+        let past = try past(of: id, at: seq)
+        guard case .stored(_, _, let at, _) = past else {
+            _ = try await solution(of: id, minSeq: 0)
+            return snapshot(try record(id), fields: fields, id: echo)
+        }
+        let rebuilt: Result<Model, RequestError>
+        do {
+            rebuilt = try await NIOThreadPool.singleton.runIfActive {
+                do throws(RequestError) { return .success(try past.model(id: id)) } catch { return .failure(error) }
+            }
+        } catch {
+            throw RequestError(.internal, "model reader unavailable: \(error)", model: id)
+        }
+        // Solved under a number of its own, seen by no one but this request.
+        nextPastNumber &-= 1
+        let record = ModelRecord(id: id, number: nextPastNumber, model: try rebuilt.get(), history: 1)
+        record.state = ModelState(restoredSeq: at)
+        record.storedSeq = .max
+        modelsByNumber[record.number] = record
+        defer {
+            modelsByNumber[record.number] = nil
+            perform(record.state.delete(), for: record)
+        }
+        perform(record.state.create(at: Self.now()), for: record)
+        let limit = configuration.waitLimit
+        let solved = await withCheckedContinuation { continuation in
+            record.waiters.append(SolutionWaiter(number: 0, minSeq: at, continuation: continuation))
+            let number = record.number
+            loop.scheduleTask(in: .nanoseconds(Int64(limit * 1e9))) { [weak self] in
+                self?.assumeIsolated { coordinator in
+                    guard let record = coordinator.modelsByNumber[number], !record.waiters.isEmpty else { return }
+                    record.waiters.removeFirst().continuation.resume(returning: .failure(RequestError(.timeout, "the solution at seq \(at) took more than \(limit) s", model: id)))
+                }
+            }
+        }
+        _ = try solved.get()
+        return snapshot(record, fields: fields, id: echo)
+    }
+
+    /// What a fork or a look back at `seq` starts from: the model as it is, when `seq` is the
+    /// newest; else the store, to rebuild it from off the loop.
+    func past(of id: String, at seq: Int?) throws(RequestError) -> Past {
+        let record = try record(id)
+        let seq = seq ?? record.seq
+        guard seq >= 0, seq <= record.seq else {
+            throw RequestError(.invalidValue, "seq: expected an integer from 0 to the model's newest seq \(record.seq), found \(seq)", model: id)
+        }
+        if seq == record.seq { return .current(record.model, seq: seq) }
+        guard let store = writer?.store else {
+            throw RequestError(.invalidValue, "seq: only the newest seq \(record.seq) is kept: the server runs with storage.durability off", model: id)
+        }
+        return .stored(store, number: record.number, seq: seq, name: record.model.name)
+    }
+}
+
+/// A model's state at a seq, or where to read it from.
+enum Past: Sendable {
+    case current(Model, seq: Int)
+    case stored(Store, number: UInt32, seq: Int, name: String)
+
+    /// The model at that seq; off the loop, it reads the store and replays its log.
+    func model(id: String) throws(RequestError) -> Model {
+        switch self {
+        case let .current(model, _): return model
+        case let .stored(store, number, seq, _):
+            let stored: StoredModel?
+            do { stored = try store.state(of: number, at: seq) } catch { throw RequestError(.storageError, "\(error)", model: id) }
+            guard let stored else {
+                let oldest = (try? store.oldestAvailableSeq(of: number)).map { "; the oldest seq still available is \($0)" } ?? ""
+                throw RequestError(.invalidValue, "seq: \(seq) is older than the retained log\(oldest)", model: id)
+            }
+            do { return try RestoredModel(stored, path: store.path).model } catch { throw RequestError(.storageError, "\(error)", model: id) }
+        }
     }
 }

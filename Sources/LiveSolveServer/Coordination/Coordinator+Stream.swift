@@ -58,8 +58,8 @@ extension Coordinator {
             switch try ClientRequestParser.parse(text, context: &context) {
             case let .create(source, name):
                 return .create(source, name: name, context: context)
-            case let .get(model, fields):
-                return .get(model: model, fields: fields, context: context)
+            case let .get(model, fields, seq):
+                return .get(model: model, fields: fields, seq: seq, context: context)
             case .ping:
                 connection.send(ServerMessage.reply("pong", id: context.id))
             case let .update(model, update):
@@ -99,11 +99,9 @@ extension Coordinator {
             } catch {
                 reply(error, context: context, to: connection)
             }
-        case let .get(model, fields, context):
+        case let .get(model, fields, seq, context):
             do {
-                _ = try await solution(of: model, minSeq: 0)
-                let record = try record(model)
-                connection.send(message: snapshot(record, fields: fields, id: context.id))
+                connection.send(message: try await solutionMessage(of: model, at: seq, fields: fields, id: context.id))
             } catch {
                 reply(error, context: context, to: connection)
             }

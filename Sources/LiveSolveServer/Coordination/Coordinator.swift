@@ -37,6 +37,8 @@ public actor Coordinator {
     /// The timer for the earliest solve deadline (see `armWatchdog`).
     var watchdog: (deadline: NIODeadline, timer: Scheduled<Void>)?
     var nextWaiterNumber = 0
+    /// Numbers for solves of a model's past state, counting down from the top: never a model's.
+    var nextPastNumber = UInt32.max
     /// Logs accepted changes to the store; nil with `storage.durability: off`.
     var writer: StoreWriter?
     var durability: Durability = .off
@@ -62,6 +64,7 @@ public actor Coordinator {
                     let model = switch source {
                     case .document(let json): try JSONModelReader.read(json)
                     case let .text(text, format): try format.read(text)
+                    case let .model(model): model
                     }
                     // The store keeps the canonical document: whatever format it came in.
                     return .success((model, logged ? JSONWriter.string(JSONModelWriter.document(model)) : ""))
@@ -155,6 +158,7 @@ public actor Coordinator {
         let seq = record.seq
         guard let writer else { return acknowledge(.success(seq)) }
         let logged = StoreRecord.update(model: record.number, seq: seq, at: Int64(Date().timeIntervalSince1970 * 1000), message: message)
+        defer { countTowardsSnapshot(record) }
         guard durability == .sync else {
             writer.log(logged)
             return acknowledge(.success(seq))

@@ -29,6 +29,8 @@ final class ModelRecord {
     /// Solves that ended with changes not yet committed, oldest first: with `sync`, no client
     /// is shown a solution of a state that could still be lost.
     var heldInstalls: [HeldInstall] = []
+    /// Updates logged since the model's last snapshot.
+    var updatesSinceSnapshot = 0
 
     init(id: String, number: UInt32, model: Model, history: Int) {
         self.id = id

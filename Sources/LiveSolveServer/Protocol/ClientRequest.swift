@@ -5,11 +5,14 @@ enum ClientRequest: Sendable {
     enum ModelSource: Sendable {
         case document(JSON)
         case text(String, ModelFormat)
+        /// A model already built: a fork's state.
+        case model(Model)
     }
     case create(source: ModelSource, name: String?)
     case subscribe(model: String, fields: FieldSet)
     case unsubscribe(model: String)
     case update(model: String, update: JSON)
-    case get(model: String, fields: FieldSet)
+    /// `seq`: the solution as it was then, instead of the newest.
+    case get(model: String, fields: FieldSet, seq: Int?)
     case ping
 }

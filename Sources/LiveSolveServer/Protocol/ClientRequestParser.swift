@@ -11,6 +11,7 @@ enum ClientRequestParser {
             case "model": self != .ping
             case "format", "text", "name": self == .create
             case "fields": self == .subscribe || self == .get
+            case "seq": self == .get
             default: self == .update && UpdateResolver.isField(key)
             }
         }
@@ -70,7 +71,14 @@ enum ClientRequestParser {
         case .subscribe:
             return .subscribe(model: try modelID(), fields: try fieldSet(json["fields"], model: context.model))
         case .get:
-            return .get(model: try modelID(), fields: try fieldSet(json["fields"], model: context.model))
+            var seq: Int?
+            if let value = json["seq"] {
+                guard case .number(let n) = value, n >= 0, n == n.rounded(), n < 1e15 else {
+                    throw RequestError(.invalidValue, "seq: expected an integer ≥ 0, found \(JSONWriter.string(value))", model: context.model)
+                }
+                seq = Int(n)
+            }
+            return .get(model: try modelID(), fields: try fieldSet(json["fields"], model: context.model), seq: seq)
         case .unsubscribe:
             return .unsubscribe(model: try modelID())
         case .update:

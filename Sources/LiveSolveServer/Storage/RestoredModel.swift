@@ -6,6 +6,8 @@ struct RestoredModel: Sendable {
     var number: UInt32
     var model: Model
     var seq: Int
+    /// The basis of the newest snapshot's solve: the first solve starts warm from it.
+    var basis: Basis?
 
     /// Rebuilds a stored model; off the loop, it is O(model + log).
     init(_ stored: StoredModel, path: String) throws(StoreError) {
@@ -19,7 +21,8 @@ struct RestoredModel: Sendable {
         }
         model.name = stored.name
         number = stored.number
-        seq = 0
+        seq = stored.seq
+        basis = stored.basis.map { Basis(statuses: $0) }
         for (seq, message) in stored.updates {
             var echo = RequestEcho()
             guard case .update(_, let update)? = try? ClientRequestParser.parse(message, context: &echo) else {

@@ -1,4 +1,5 @@
 import Dispatch
+import LiveSolveModel
 import LiveSolveStore
 import NIOCore
 
@@ -9,7 +10,7 @@ import NIOCore
 final class StoreWriter {
     typealias Completion = (Result<Void, StoreError>) -> Void
 
-    private let store: Store
+    let store: Store
     private let loop: any EventLoop
     private let durability: Durability
     private let flushDelay: TimeAmount
@@ -17,7 +18,22 @@ final class StoreWriter {
     private let queue = DispatchQueue(label: "livesolve.store")
     /// Calls `committed(batch:result:)`, on the loop: the queue cannot hold the writer itself.
     private let wake: @Sendable (Int, Result<Void, StoreError>) -> Void
-    private var pending: [StoreRecord] = []
+    private var pending: [Pending] = []
+
+    /// A record, or a model whose snapshot record is made on the store's thread: writing a
+    /// document is O(model), too much for the loop.
+    private enum Pending {
+        case record(StoreRecord)
+        case snapshot(number: UInt32, seq: Int, model: Model, basis: [UInt8]?, retain: Int)
+
+        var record: StoreRecord {
+            switch self {
+            case .record(let record): record
+            case let .snapshot(number, seq, model, basis, retain):
+                .snapshot(model: number, seq: seq, document: JSONWriter.string(JSONModelWriter.document(model)), basis: basis, retain: retain)
+            }
+        }
+    }
     private var pendingCompletions: [Completion] = []
     private var isFlushScheduled = false
     private var nextBatch = 0
@@ -34,6 +50,15 @@ final class StoreWriter {
 
     /// Logs a record; `completion` runs on the loop once it is committed (or failed to be).
     func log(_ record: StoreRecord, completion: @escaping Completion = { _ in }) {
+        add(.record(record), completion: completion)
+    }
+
+    /// Logs the model's whole state at `seq`, and drops log records `retain` updates behind it.
+    func snapshot(number: UInt32, seq: Int, model: Model, basis: [UInt8]?, retain: Int) {
+        add(.snapshot(number: number, seq: seq, model: model, basis: basis, retain: retain), completion: { _ in })
+    }
+
+    private func add(_ record: Pending, completion: @escaping Completion) {
         pending.append(record)
         pendingCompletions.append(completion)
         guard !isFlushScheduled else { return }
@@ -58,7 +83,7 @@ final class StoreWriter {
         queue.async {
             let result: Result<Void, StoreError>
             do throws(StoreError) {
-                try store.write(records)
+                try store.write(records.map(\.record))
                 result = .success(())
             } catch {
                 result = .failure(error)

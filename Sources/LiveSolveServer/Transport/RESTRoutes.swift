@@ -1,6 +1,8 @@
 import Hummingbird
 import LiveSolveModel
+import LiveSolveStore
 import NIOCore
+import NIOPosix
 
 /// The REST endpoints of PROTOCOL.md under `/v1/`, plus `/healthz` and `/metrics`.
 struct RESTRoutes {
@@ -28,9 +30,21 @@ struct RESTRoutes {
                 let include = request.uri.queryParameters.get("include") == "document"
                 return JSONResponse.make(.ok, try await coordinator.entry(of: id, includeDocument: include))
             },
-            Route(method: .get, path: "/v1/models/:id/solution") { _, context in
+            Route(method: .get, path: "/v1/models/:id/solution") { request, context in
                 let id = try context.parameters.require("id")
-                return JSONResponse.make(.ok, try await coordinator.fullSolution(of: id, minSeq: 0) as String)
+                var seq: Int?
+                if let text = request.uri.queryParameters.get("seq") {
+                    guard let n = Int(text), n >= 0 else { throw RequestError(.invalidValue, "seq: expected an integer ≥ 0, found \(JSONWriter.quoted(text))", model: id) }
+                    seq = n
+                }
+                let message = try await coordinator.solutionMessage(of: id, at: seq, fields: .all, id: nil)
+                return JSONResponse.make(.ok, String(buffer: message))
+            },
+            Route(method: .get, path: "/v1/models/:id/updates") { request, context in
+                try await updateLog(request, model: try context.parameters.require("id"))
+            },
+            Route(method: .post, path: "/v1/models/:id/fork") { request, context in
+                try await fork(request, model: try context.parameters.require("id"))
             },
             Route(method: .post, path: "/v1/models/:id/updates") { request, context in
                 let id = try context.parameters.require("id")
@@ -113,6 +127,80 @@ struct RESTRoutes {
         }
         let model = try await coordinator.create(source, name: request.uri.queryParameters.get("name"))
         return JSONResponse.make(.created, .object([("model", .string(model))]))
+    }
+
+    /// `POST /v1/models/{id}/fork` with `{"seq": N, "name": …}`: a new model from the state at N.
+    func fork(_ request: Request, model id: String) async throws -> Response {
+        let text = try await body(request, limit: configuration.maxMessageBytes)
+        var seq: Int?, name: String?
+        if !text.allSatisfy(\.isWhitespace) {
+            let json: JSON
+            do { json = try JSONParser.parse(text) } catch { throw RequestError(.badMessage, "not JSON: \(error)", model: id) }
+            guard case .object(let members) = json else { throw RequestError(.badMessage, "a fork body must be a JSON object, found \(json.typeName)", model: id) }
+            for (key, value) in members {
+                switch (key, value) {
+                case ("seq", .number(let n)):
+                    guard n >= 0, n == n.rounded(), n < 1e15 else { throw RequestError(.invalidValue, "seq: expected an integer ≥ 0, found \(JSONWriter.string(value))", model: id) }
+                    seq = Int(n)
+                case ("seq", _): throw RequestError(.invalidValue, "seq: expected an integer ≥ 0, found \(value.typeName)", model: id)
+                case ("name", .string(let s)): name = s
+                case ("name", _): throw RequestError(.badMessage, "name: expected a string, found \(value.typeName)", model: id)
+                default: throw RequestError(.badMessage, "\(key): a fork takes seq and name only", model: id)
+                }
+            }
+        }
+        let past = try await coordinator.past(of: id, at: seq)
+        let built = try await NIOThreadPool.singleton.runIfActive { () -> Result<Model, RequestError> in
+            do throws(RequestError) { return .success(try past.model(id: id)) } catch { return .failure(error) }
+        }
+        var model = try built.get()
+        let at: Int
+        switch past {
+        case let .current(_, s): at = s
+        case let .stored(_, _, s, _): at = s
+        }
+        model.name = name ?? "\(model.name) at seq \(at)"
+        let created = try await coordinator.create(.model(model), name: model.name)
+        return JSONResponse.make(.created, .object([("model", .string(created))]))
+    }
+
+    /// `GET /v1/models/{id}/updates?from=N[&to=M]`: the logged updates as NDJSON, read off the loop.
+    func updateLog(_ request: Request, model id: String) async throws -> Response {
+        let (store, number, newest) = try await coordinator.log(of: id)
+        func seq(_ name: String, default value: Int) throws(RequestError) -> Int {
+            guard let text = request.uri.queryParameters.get(name) else { return value }
+            guard let n = Int(text), n >= 0, n <= newest else {
+                throw RequestError(.invalidValue, "\(name): expected an integer from 0 to the model's newest seq \(newest), found \(JSONWriter.quoted(text))", model: id)
+            }
+            return n
+        }
+        let from = try seq("from", default: 0), to = try seq("to", default: newest)
+        guard from <= to else { throw RequestError(.invalidValue, "from: \(from) is above to: \(to)", model: id) }
+        guard let store else {
+            throw RequestError(.invalidValue, "no update is logged: the server runs with storage.durability off", model: id)
+        }
+        let read = try await NIOThreadPool.singleton.runIfActive { () -> Result<String, RequestError> in
+            do throws(StoreError) {
+                let oldest = try store.oldestAvailableSeq(of: number)
+                if from < oldest {
+                    return .failure(RequestError(.invalidValue, "from: \(from) is older than the retained log; the oldest update still logged is seq \(oldest + 1)", model: id))
+                }
+                var out = ""
+                for (seq, at, message) in try store.updates(of: number, in: max(from, 1)...max(to, 1)) where seq <= to {
+                    var fields: [(key: String, value: JSON)] = []
+                    if case .object(let members)? = try? JSONParser.parse(message) {
+                        fields = members.filter { $0.key != "op" && $0.key != "id" && $0.key != "model" }
+                    }
+                    out += JSONWriter.string(.object([("seq", .number(Double(seq))), ("at", .number(Double(at))), ("update", .object(fields))]))
+                    out += "\n"
+                }
+                return .success(out)
+            } catch {
+                return .failure(RequestError(.storageError, "\(error)", model: id))
+            }
+        }
+        let text = try read.get()
+        return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     /// An update body, checked by the same envelope rules as a WebSocket `update`.
