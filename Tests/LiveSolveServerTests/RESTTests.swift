@@ -110,7 +110,8 @@ import TestSupport
         let server = try await TestServer.start(workers: 1)
         _ = try await server.json("POST", "/v1/models", body: refineryDocument)
         for (method, path, allow) in [("PATCH", "/v1/models", "GET, HEAD, POST"), ("PUT", "/v1/models/m1", "GET, HEAD, DELETE"),
-                                      ("POST", "/v1/models/m1/solution", "GET, HEAD"), ("GET", "/v1/models/m1/updates", "POST"),
+                                      ("POST", "/v1/models/m1/solution", "GET, HEAD"), ("PUT", "/v1/models/m1/updates", "GET, HEAD, POST"),
+                                      ("GET", "/v1/models/m1/fork", "POST"),
                                       ("DELETE", "/healthz", "GET, HEAD"), ("POST", "/v1/stream", "GET")] {
             let (response, text) = try await server.httpResponse(method, path)
             #expect(response.statusCode == 405, "\(method) \(path)")
