@@ -9,3 +9,15 @@ public enum StoreRecord: Sendable, Equatable {
     /// of its newest solve; log records more than `retain` updates behind it are removed.
     case snapshot(model: UInt32, seq: Int, document: String, basis: [UInt8]?, retain: Int)
 }
+
+extension StoreRecord {
+    /// The bytes of text the record carries (its document or message).
+    public var byteCount: Int {
+        switch self {
+        case let .create(_, name, document): name.utf8.count + document.utf8.count
+        case let .update(_, _, _, message): message.utf8.count
+        case .delete: 0
+        case let .snapshot(_, _, document, basis, _): document.utf8.count + (basis?.count ?? 0)
+        }
+    }
+}

@@ -8,6 +8,6 @@ struct LiveSolve: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "livesolve",
         abstract: "Keeps optimization models solved live.",
-        subcommands: [ServeCommand.self, SolveCommand.self, ConvertCommand.self, FeedCommand.self, WorkerCommand.self, BenchCommand.self]
+        subcommands: [ServeCommand.self, SolveCommand.self, ConvertCommand.self, FeedCommand.self, ReplayCommand.self, WorkerCommand.self, BenchCommand.self]
     )
 }

@@ -51,3 +51,31 @@ func feedRandomWalksAnExamplesParameters(example: String) async throws {
     #expect(reply.contains("m404"), "\(reply)")
     await server.stop()
 }
+
+/// A model's saved log, replayed into a fresh copy of the model, brings it to the same state.
+@Test func replayStreamsASavedLogIntoAModel() async throws {
+    let server = try await TestServer.start(workers: 1)
+    let (_, first) = try await server.json("POST", "/v1/models", body: refineryDocument)
+    let (_, second) = try await server.json("POST", "/v1/models", body: refineryDocument)
+    let (source, copy) = (try #require(first["model"]?.string), try #require(second["model"]?.string))
+    for price in [2.2, 2.5, 2.9] {
+        #expect(try await server.json("POST", "/v1/models/\(source)/updates", body: #"{"parameters":{"price[gasoline]":\#(price),"demand[jet]":\#(price * 10)}}"#).0 == 200)
+    }
+    let (status, log) = try await server.http("GET", "/v1/models/\(source)/updates?from=1")
+    #expect(status == 200)
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("livesolve-replay-\(UUID().uuidString).ndjson")
+    try Data(log.utf8).write(to: file)
+    let (code, text) = try await runLivesolve(["replay", "--url", "ws://127.0.0.1:\(server.port)", "--model", copy, "--updates", file.path], seconds: 20)
+    #expect(code == 0, "\(text)")
+    #expect(text.contains("replayed 3 updates into \(copy): 3 acknowledged, 0 rejected"), "\(text)")
+    let a = try await server.json("GET", "/v1/models/\(source)?include=document").1
+    let b = try await server.json("GET", "/v1/models/\(copy)?include=document").1
+    #expect(b["seq"] == .number(3))
+    #expect(a["document"]?["parameters"] == b["document"]?["parameters"])
+    // A line that is not a log entry is named.
+    try Data("{\"seq\":1}\n".utf8).write(to: file)
+    let (bad, message) = try await runLivesolve(["replay", "--url", "ws://127.0.0.1:\(server.port)", "--model", copy, "--updates", file.path], seconds: 20)
+    #expect(bad == 1)
+    #expect(message.contains("line 1: expected an object with an \"update\" object"), "\(message)")
+    await server.stop()
+}

@@ -101,11 +101,11 @@ func runLivesolve(_ arguments: [String], seconds: Double = 30) async throws -> (
 
 /// Starts `livesolve serve` on a free port with two workers, as a user would; returns it, its
 /// output and the port from the one line with the URL.
-func startServeProcess(storagePath: String = temporaryStorePath()) throws -> (Process, Pipe, Int) {
+func startServeProcess(storagePath: String = temporaryStorePath(), arguments: [String] = []) throws -> (Process, Pipe, Int) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: TestData.livesolveExecutable)
     process.arguments = ["serve", "--http-port", "0", "--workers-count", "2", "--public-folder", TestData.repositoryRoot.appendingPathComponent("Public").path,
-                         "--storage-path", storagePath]
+                         "--storage-path", storagePath] + arguments
     let output = Pipe()
     process.standardOutput = output
     process.standardError = output

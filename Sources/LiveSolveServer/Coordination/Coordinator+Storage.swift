@@ -9,7 +9,7 @@ extension Coordinator {
     /// and logs every change from now on.
     func adopt(_ store: Store, durability: Durability, flushMillis: Int, restored: [RestoredModel], nextNumber: UInt32) {
         self.durability = durability
-        writer = StoreWriter(store: store, loop: loop, durability: durability, flushMillis: flushMillis,
+        writer = StoreWriter(store: store, loop: loop, durability: durability, flushMillis: flushMillis, metrics: metrics,
                              wake: { [weak self] batch, result in self?.assumeIsolated { $0.writer?.committed(batch: batch, result: result) } })
         nextModelNumber = max(nextModelNumber, nextNumber)
         for model in restored {

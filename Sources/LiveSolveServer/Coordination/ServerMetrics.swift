@@ -16,6 +16,11 @@ final class ServerMetrics: Sendable {
     let deliveries: Counter
     let solveSeconds: ValueHistogram
     let publishSeconds: ValueHistogram
+    let storeCommitSeconds: ValueHistogram
+    let storeRecords: Counter
+    let storeBytes: Counter
+    let storeSnapshots: Counter
+    let storeFailures: Counter
     private let rejectedByCode: [ErrorCode: Counter]
 
     init() {
@@ -31,6 +36,11 @@ final class ServerMetrics: Sendable {
         let buckets = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
         solveSeconds = registry.makeValueHistogram(descriptor: Self.d("solve_seconds", "Solver time per solve."), buckets: buckets)
         publishSeconds = registry.makeValueHistogram(descriptor: Self.d("update_to_publish_seconds", "From an update's acceptance to the publication of the first solution that includes it."), buckets: buckets)
+        storeCommitSeconds = registry.makeValueHistogram(descriptor: Self.d("store_commit_seconds", "From a group of records handed to the store's thread to its commit."), buckets: buckets)
+        storeRecords = registry.makeCounter(descriptor: Self.d("store_records_total", "Records committed to the store."))
+        storeBytes = registry.makeCounter(descriptor: Self.d("store_bytes_total", "Bytes of documents and messages committed to the store."))
+        storeSnapshots = registry.makeCounter(descriptor: Self.d("store_snapshots_total", "Model snapshots committed to the store."))
+        storeFailures = registry.makeCounter(descriptor: Self.d("store_failures_total", "Groups of records the store could not commit."))
         var rejected: [ErrorCode: Counter] = [:]
         for code in ErrorCode.allCases {
             rejected[code] = registry.makeCounter(descriptor: Self.d("requests_rejected_total", "Requests rejected, by error code."), labels: [("code", code.rawValue)])

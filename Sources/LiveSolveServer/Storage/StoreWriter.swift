@@ -39,9 +39,12 @@ final class StoreWriter {
     private var nextBatch = 0
     private var inFlight: [Int: [Completion]] = [:]
 
-    init(store: Store, loop: any EventLoop, durability: Durability, flushMillis: Int,
+    private let metrics: ServerMetrics
+
+    init(store: Store, loop: any EventLoop, durability: Durability, flushMillis: Int, metrics: ServerMetrics,
          wake: @escaping @Sendable (Int, Result<Void, StoreError>) -> Void) {
         self.store = store
+        self.metrics = metrics
         self.loop = loop
         self.durability = durability
         self.flushDelay = .milliseconds(Int64(flushMillis))
@@ -79,13 +82,20 @@ final class StoreWriter {
         nextBatch += 1
         let batch = nextBatch
         inFlight[batch] = completions
-        let (store, wake, loop) = (self.store, self.wake, self.loop)
+        let (store, wake, loop, metrics) = (self.store, self.wake, self.loop, self.metrics)
         queue.async {
+            let start = NIODeadline.now()
+            let written = records.map(\.record)
             let result: Result<Void, StoreError>
             do throws(StoreError) {
-                try store.write(records.map(\.record))
+                try store.write(written)
                 result = .success(())
+                metrics.storeCommitSeconds.record(Double((NIODeadline.now() - start).nanoseconds) / 1e9)
+                metrics.storeRecords.increment(by: Int64(written.count))
+                metrics.storeBytes.increment(by: Int64(written.reduce(0) { $0 + $1.byteCount }))
+                metrics.storeSnapshots.increment(by: Int64(written.count { if case .snapshot = $0 { true } else { false } }))
             } catch {
+                metrics.storeFailures.increment()
                 result = .failure(error)
             }
             loop.execute { wake(batch, result) }
