@@ -19,9 +19,7 @@ final class BenchServer {
 
     init(url: String?, workers: Int?, extraArguments: [String] = []) throws {
         if let url {
-            guard let components = URLComponents(string: url), let host = components.host, let port = components.port else {
-                throw ModelFile.Failure(description: "--url must look like ws://127.0.0.1:8080")
-            }
+            let (host, port) = try serverAddress(url)
             (self.host, self.port, self.process, self.lifeline) = (host, port, nil, nil)
             return
         }

@@ -51,9 +51,7 @@ struct FeedCommand: ParsableCommand {
     }
 
     func feed() async throws {
-        guard let components = URLComponents(string: url), let host = components.host, let port = components.port else {
-            throw ModelFile.Failure(description: "--url must look like ws://127.0.0.1:8080")
-        }
+        let (host, port) = try serverAddress(url)
         var values = try await parameters(host: host, port: port)
         let names = values.keys.filter { name in param.isEmpty || param.contains { Self.matches($0, name) } }.sorted()
         guard !names.isEmpty else {

@@ -39,9 +39,7 @@ struct ReplayCommand: ParsableCommand {
     }
 
     func replay() async throws {
-        guard let components = URLComponents(string: url), let host = components.host, let port = components.port else {
-            throw ModelFile.Failure(description: "--url must look like ws://127.0.0.1:8080")
-        }
+        let (host, port) = try serverAddress(url)
         let text: String
         do { text = try String(contentsOfFile: updates, encoding: .utf8) } catch {
             throw ModelFile.Failure(description: "cannot read \(updates): \(error.localizedDescription)")

@@ -60,17 +60,9 @@ extension Coordinator {
             _ = try await solution(of: id, minSeq: 0)
             return snapshot(try record(id), fields: fields, id: echo)
         }
-        let rebuilt: Result<Model, RequestError>
-        do {
-            rebuilt = try await NIOThreadPool.singleton.runIfActive {
-                do throws(RequestError) { return .success(try past.model(id: id)) } catch { return .failure(error) }
-            }
-        } catch {
-            throw RequestError(.internal, "model reader unavailable: \(error)", model: id)
-        }
         // Solved under a number of its own, seen by no one but this request.
         nextPastNumber &-= 1
-        let record = ModelRecord(id: id, number: nextPastNumber, model: try rebuilt.get(), history: 1)
+        let record = ModelRecord(id: id, number: nextPastNumber, model: try await past.rebuilt(id: id), history: 1)
         record.state = ModelState(restoredSeq: at)
         record.storedSeq = .max
         modelsByNumber[record.number] = record
@@ -79,18 +71,7 @@ extension Coordinator {
             perform(record.state.delete(), for: record)
         }
         perform(record.state.create(at: Self.now()), for: record)
-        let limit = configuration.waitLimit
-        let solved = await withCheckedContinuation { continuation in
-            record.waiters.append(SolutionWaiter(number: 0, minSeq: at, continuation: continuation))
-            let number = record.number
-            loop.scheduleTask(in: .nanoseconds(Int64(limit * 1e9))) { [weak self] in
-                self?.assumeIsolated { coordinator in
-                    guard let record = coordinator.modelsByNumber[number], !record.waiters.isEmpty else { return }
-                    record.waiters.removeFirst().continuation.resume(returning: .failure(RequestError(.timeout, "the solution at seq \(at) took more than \(limit) s", model: id)))
-                }
-            }
-        }
-        _ = try solved.get()
+        _ = try await solution(of: record, minSeq: at)
         return snapshot(record, fields: fields, id: echo)
     }
 
@@ -115,7 +96,27 @@ enum Past: Sendable {
     case current(Model, seq: Int)
     case stored(Store, number: UInt32, seq: Int, name: String)
 
-    /// The model at that seq; off the loop, it reads the store and replays its log.
+    /// The seq it is at.
+    var seq: Int {
+        switch self {
+        case let .current(_, seq), let .stored(_, _, seq, _): seq
+        }
+    }
+
+    /// `model(id:)` on the thread pool: never on the loop.
+    func rebuilt(id: String) async throws(RequestError) -> Model {
+        let rebuilt: Result<Model, RequestError>
+        do {
+            rebuilt = try await NIOThreadPool.singleton.runIfActive {
+                do throws(RequestError) { return .success(try model(id: id)) } catch { return .failure(error) }
+            }
+        } catch {
+            throw RequestError(.internal, "model reader unavailable: \(error)", model: id)
+        }
+        return try rebuilt.get()
+    }
+
+    /// The model at that seq, reading the store and replaying its log: O(model + log).
     func model(id: String) throws(RequestError) -> Model {
         switch self {
         case let .current(model, _): return model

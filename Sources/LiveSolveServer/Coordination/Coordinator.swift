@@ -99,8 +99,7 @@ public actor Coordinator {
             writer.log(create)
             return id
         }
-        let result = await withCheckedContinuation { done in writer.log(create) { done.resume(returning: $0) } }
-        switch result {
+        switch await commit(create, to: writer) {
         case .success:
             stored(upTo: 0, for: record)
             return id
@@ -182,14 +181,18 @@ public actor Coordinator {
             let delete = StoreRecord.delete(model: record.number)
             if durability == .sync {
                 // Stored first: a delete that cannot be stored is not applied.
-                let result = await withCheckedContinuation { done in writer.log(delete) { done.resume(returning: $0) } }
-                if case .failure(let error) = result { throw RequestError(.storageError, "the delete could not be stored: \(error)", model: id) }
+                if case .failure(let error) = await commit(delete, to: writer) { throw RequestError(.storageError, "the delete could not be stored: \(error)", model: id) }
                 guard models[id] === record else { return }
             } else {
                 writer.log(delete)
             }
         }
         forget(record)
+    }
+
+    /// Logs a record and waits for its commit.
+    private func commit(_ record: StoreRecord, to writer: StoreWriter) async -> Result<Void, StoreError> {
+        await withCheckedContinuation { done in writer.log(record) { done.resume(returning: $0) } }
     }
 
     /// Removes a model from memory: its worker forgets it, its subscribers and waiters are told.
@@ -210,9 +213,13 @@ public actor Coordinator {
 
     /// Waits for a solution with `seq >= minSeq`, up to the configured wait limit.
     func solution(of id: String, minSeq: Int) async throws(RequestError) -> SolutionVersion {
-        let record = try record(id)
+        try await solution(of: try record(id), minSeq: minSeq)
+    }
+
+    /// `solution(of:minSeq:)` for a record in hand, which may be one only `modelsByNumber` knows.
+    func solution(of record: ModelRecord, minSeq: Int) async throws(RequestError) -> SolutionVersion {
         if let newest = record.history.newest, newest.seq >= minSeq { return newest }  // installed means stored
-        if isGoingAway { throw Self.stopping(id, minSeq: minSeq) }
+        if isGoingAway { throw Self.stopping(record.id, minSeq: minSeq) }
         let limit = configuration.waitLimit
         nextWaiterNumber += 1
         let number = nextWaiterNumber

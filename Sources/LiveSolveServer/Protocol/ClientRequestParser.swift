@@ -17,6 +17,14 @@ enum ClientRequestParser {
         }
     }
 
+    /// A `seq` as a request gives it (`get`, a fork's body): an integer ≥ 0.
+    static func seq(_ value: JSON, model: String?) throws(RequestError) -> Int {
+        guard case .number(let n) = value, n >= 0, n == n.rounded(), n < 1e15 else {
+            throw RequestError(.invalidValue, "seq: expected an integer ≥ 0, found \(JSONWriter.string(value))", model: model)
+        }
+        return Int(n)
+    }
+
     /// Parses one text message. The context is filled in as far as the message allows, so an
     /// error reply can echo `id` and `model`.
     static func parse(_ text: String, context: inout RequestEcho) throws(RequestError) -> ClientRequest {
@@ -71,13 +79,7 @@ enum ClientRequestParser {
         case .subscribe:
             return .subscribe(model: try modelID(), fields: try fieldSet(json["fields"], model: context.model))
         case .get:
-            var seq: Int?
-            if let value = json["seq"] {
-                guard case .number(let n) = value, n >= 0, n == n.rounded(), n < 1e15 else {
-                    throw RequestError(.invalidValue, "seq: expected an integer ≥ 0, found \(JSONWriter.string(value))", model: context.model)
-                }
-                seq = Int(n)
-            }
+            let seq = try json["seq"].map { value throws(RequestError) in try Self.seq(value, model: context.model) }
             return .get(model: try modelID(), fields: try fieldSet(json["fields"], model: context.model), seq: seq)
         case .unsubscribe:
             return .unsubscribe(model: try modelID())

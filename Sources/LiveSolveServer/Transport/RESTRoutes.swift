@@ -139,10 +139,7 @@ struct RESTRoutes {
             guard case .object(let members) = json else { throw RequestError(.badMessage, "a fork body must be a JSON object, found \(json.typeName)", model: id) }
             for (key, value) in members {
                 switch (key, value) {
-                case ("seq", .number(let n)):
-                    guard n >= 0, n == n.rounded(), n < 1e15 else { throw RequestError(.invalidValue, "seq: expected an integer ≥ 0, found \(JSONWriter.string(value))", model: id) }
-                    seq = Int(n)
-                case ("seq", _): throw RequestError(.invalidValue, "seq: expected an integer ≥ 0, found \(value.typeName)", model: id)
+                case ("seq", _): seq = try ClientRequestParser.seq(value, model: id)
                 case ("name", .string(let s)): name = s
                 case ("name", _): throw RequestError(.badMessage, "name: expected a string, found \(value.typeName)", model: id)
                 default: throw RequestError(.badMessage, "\(key): a fork takes seq and name only", model: id)
@@ -150,16 +147,8 @@ struct RESTRoutes {
             }
         }
         let past = try await coordinator.past(of: id, at: seq)
-        let built = try await NIOThreadPool.singleton.runIfActive { () -> Result<Model, RequestError> in
-            do throws(RequestError) { return .success(try past.model(id: id)) } catch { return .failure(error) }
-        }
-        var model = try built.get()
-        let at: Int
-        switch past {
-        case let .current(_, s): at = s
-        case let .stored(_, _, s, _): at = s
-        }
-        model.name = name ?? "\(model.name) at seq \(at)"
+        var model = try await past.rebuilt(id: id)
+        model.name = name ?? "\(model.name) at seq \(past.seq)"
         let created = try await coordinator.create(.model(model), name: model.name)
         return JSONResponse.make(.created, .object([("model", .string(created))]))
     }
