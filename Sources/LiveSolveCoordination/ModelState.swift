@@ -36,10 +36,13 @@ public struct ModelState: Sendable, Equatable {
         public var deadline: Moment
         /// Its worker was killed for overrunning the deadline.
         public var timedOut = false
+        /// It includes updates since rolled back: how it ends is not reported.
+        public var isStale = false
 
-        public init(worker: WorkerID, seq: Int, updatesMerged: Int, oldestUpdate: Moment, deadline: Moment, timedOut: Bool = false) {
-            (self.worker, self.seq, self.updatesMerged, self.oldestUpdate, self.deadline, self.timedOut)
-                = (worker, seq, updatesMerged, oldestUpdate, deadline, timedOut)
+        public init(worker: WorkerID, seq: Int, updatesMerged: Int, oldestUpdate: Moment, deadline: Moment,
+                    timedOut: Bool = false, isStale: Bool = false) {
+            (self.worker, self.seq, self.updatesMerged, self.oldestUpdate, self.deadline, self.timedOut, self.isStale)
+                = (worker, seq, updatesMerged, oldestUpdate, deadline, timedOut, isStale)
         }
     }
 
@@ -165,6 +168,7 @@ public struct ModelState: Sendable, Equatable {
         guard case .solving(let solve) = phase, solve.worker == worker else { return [] }
         phase = .idle
         crashes = 0
+        if solve.isStale { return requestIfPending() }
         return [.install(Outcome(seq: solve.seq, updatesMerged: solve.updatesMerged, oldestUpdate: solve.oldestUpdate))]
             + requestIfPending()
     }
@@ -175,6 +179,7 @@ public struct ModelState: Sendable, Equatable {
         guard case .solving(let solve) = phase, solve.worker == worker else { return [] }
         phase = .idle
         home = nil
+        if solve.isStale { return requestIfPending() }
         return [.reportFailure(Failure(status: .error, message: "worker: \(message)", seq: solve.seq, updatesMerged: solve.updatesMerged))]
             + requestIfPending()
     }
@@ -199,6 +204,8 @@ public struct ModelState: Sendable, Equatable {
         if home == worker { home = nil }
         guard case .solving(let solve) = phase, solve.worker == worker else { return [] }
         phase = .idle
+        // A rolled-back solve's re-solve is already pending, whole.
+        if solve.isStale { return requestIfPending() }
         if solve.timedOut {
             return [.reportFailure(Failure(status: .timeLimit, message: nil, seq: solve.seq, updatesMerged: solve.updatesMerged))]
                 + requestIfPending()
@@ -218,6 +225,25 @@ public struct ModelState: Sendable, Equatable {
             pending = (ModelDelta(), solve.updatesMerged, solve.oldestUpdate)
         }
         return requestIfPending()
+    }
+
+    /// The updates after `seq` were not stored and are undone: the model is back at `seq`, and
+    /// its next solve loads it whole (its worker's copy holds what was undone). A solve in flight
+    /// that includes an undone update ends unreported; the re-solve follows it.
+    public mutating func rollBack(to seq: Int, at now: Moment) -> [Action] {
+        guard phase != .deleted, seq < self.seq else { return [] }
+        self.seq = seq
+        var actions: [Action] = []
+        if let home {
+            actions.append(.drop(from: home))
+            self.home = nil
+        }
+        if case .solving(var solve) = phase, solve.seq > seq {
+            solve.isStale = true
+            phase = .solving(solve)
+        }
+        pending = (ModelDelta(), max(pending?.count ?? 0, 1), pending?.oldest ?? now)
+        return actions + requestIfPending()
     }
 
     /// The model was deleted: its worker forgets it, and a wait for a worker ends.

@@ -30,4 +30,21 @@ public struct Model: Sendable, Equatable {
         for (parameter, value) in delta.parameters { parameters.setValue(value, of: Int(parameter)) }
         program.apply(delta)
     }
+
+    /// The delta that puts back what `delta` would change: applying `delta`, then this, leaves
+    /// the model as it is now (a coefficient `delta` inserts stays, at zero).
+    public func reverting(_ delta: ModelDelta) -> ModelDelta {
+        var undo = ModelDelta()
+        if delta.objectiveConstant != nil { undo.objectiveConstant = program.objectiveConstant }
+        for col in delta.objective.keys { undo.objective[col] = program.objective[Int(col)] }
+        for col in delta.columnLower.keys { undo.columnLower[col] = program.columnLower[Int(col)] }
+        for col in delta.columnUpper.keys { undo.columnUpper[col] = program.columnUpper[Int(col)] }
+        for row in delta.rowLower.keys { undo.rowLower[row] = program.rowLower[Int(row)] }
+        for row in delta.rowUpper.keys { undo.rowUpper[row] = program.rowUpper[Int(row)] }
+        for entry in delta.coefficients.keys {
+            undo.coefficients[entry] = program.matrix.value(row: Int(entry.row), col: Int(entry.col)) ?? 0
+        }
+        for parameter in delta.parameters.keys { undo.parameters[parameter] = parameters.values[Int(parameter)] }
+        return undo
+    }
 }

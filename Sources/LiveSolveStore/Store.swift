@@ -17,22 +17,41 @@ public final class Store: Sendable {
     }
 
     public let path: String
-    private let database: DatabaseQueue
+    /// The store's file or folder cannot be written (a read-only mount, say): its models are
+    /// read, and every write is refused.
+    public let isReadOnly: Bool
+    /// A pool: reads (a look back, a metrics scrape) run beside the writer's commits.
+    private let database: any DatabaseWriter
 
-    /// Opens or creates the store at `path`. A file that is not a LiveSolve store, or one from
-    /// a newer version, is refused.
+    /// Opens or creates the store at `path`; read-only when the file exists but it or its
+    /// folder cannot be written. A file that is not a LiveSolve store, or one from a newer
+    /// version, is refused.
     public init(path: String, sync: Sync = .normal) throws(StoreError) {
         self.path = path
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        isReadOnly = FileManager.default.fileExists(atPath: path) && (access(path, W_OK) != 0 || access(folder, W_OK) != 0)
         var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(sync == .full ? "FULL" : "NORMAL")")
+        configuration.readonly = isReadOnly
+        if !isReadOnly {
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = \(sync == .full ? "FULL" : "NORMAL")")
+            }
         }
         do {
-            database = try DatabaseQueue(path: path, configuration: configuration)
-            try database.writeWithoutTransaction { db in
-                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            if isReadOnly {
+                // Immutable: a WAL database is otherwise unreadable where its -shm cannot be made.
+                var url = URLComponents(url: URL(fileURLWithPath: path), resolvingAgainstBaseURL: false)!
+                url.queryItems = [URLQueryItem(name: "immutable", value: "1")]
+                database = try DatabaseQueue(path: url.string!, configuration: configuration)
+                try Self.checkIdentity(database, path: path, canWrite: false)
+                guard try database.read({ try Self.migrator.hasCompletedMigrations($0) }) else {
+                    throw StoreError(description: "\(path) is read-only and was written by an older LiveSolve: its schema cannot be upgraded in place")
+                }
+                return
             }
-            try Self.checkIdentity(database, path: path)
+            // The pool puts the file in WAL mode.
+            database = try DatabasePool(path: path, configuration: configuration)
+            try Self.checkIdentity(database, path: path, canWrite: true)
             try Self.migrator.migrate(database)
         } catch let error as StoreError {
             throw error
@@ -41,13 +60,13 @@ public final class Store: Sendable {
         }
     }
 
-    private static func checkIdentity(_ database: DatabaseQueue, path: String) throws {
-        try database.write { db in
+    /// Refuses a file that is not ours or is newer than this build; marks a new, empty one ours.
+    private static func checkIdentity(_ database: any DatabaseWriter, path: String, canWrite: Bool) throws {
+        let isNew = try database.read { db in
             let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
             let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
-            if id == 0, tables == 0 {
-                try db.execute(sql: "PRAGMA application_id = \(applicationID)")
-            } else if id != applicationID {
+            if id == 0, tables == 0, canWrite { return true }
+            guard id == applicationID else {
                 throw StoreError(description: "\(path) is not a LiveSolve store (a SQLite file of something else); move it or set storage.path")
             }
             let applied = try db.tableExists("grdb_migrations") ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") : []
@@ -55,7 +74,9 @@ public final class Store: Sendable {
             if let newer = applied.first(where: { !known.contains($0) }) {
                 throw StoreError(description: "\(path) was written by a newer LiveSolve (schema \(newer)); use that version or another storage.path")
             }
+            return false
         }
+        if isNew { try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA application_id = \(applicationID)") } }
     }
 
     static var migrator: DatabaseMigrator {
@@ -89,12 +110,16 @@ public final class Store: Sendable {
 
     /// Writes the records in one transaction: all of them are stored, or none.
     public func write(_ records: [StoreRecord]) throws(StoreError) {
+        guard !isReadOnly else {
+            throw StoreError(description: "the store \(path) is read-only (its file or folder cannot be written)")
+        }
         do {
             try database.write { db in
                 for record in records {
                     switch record {
                     case let .create(model, name, document):
-                        try db.execute(sql: "INSERT INTO model (number, name, document) VALUES (?, ?, ?)", arguments: [Int64(model), name, document])
+                        // OR IGNORE: a model written whole again after a failed commit may have its row.
+                        try db.execute(sql: "INSERT OR IGNORE INTO model (number, name, document) VALUES (?, ?, ?)", arguments: [Int64(model), name, document])
                     case let .update(model, seq, at, message):
                         // Prepared once: this runs for every update.
                         try db.cachedStatement(sql: "INSERT INTO updateLog (model, seq, at, message) VALUES (?, ?, ?, ?)")
@@ -170,6 +195,23 @@ public final class Store: Sendable {
                 let firstLogged = try Int.fetchOne(db, sql: "SELECT min(seq) FROM updateLog WHERE model = ?", arguments: [number]) ?? 1
                 guard firstLogged > 1 else { return 0 }
                 return try Int.fetchOne(db, sql: "SELECT min(seq) FROM snapshot WHERE model = ?", arguments: [number]) ?? firstLogged - 1
+            }
+        } catch {
+            throw StoreError(description: "cannot read the store \(path): \(error)")
+        }
+    }
+
+    /// Per model, the update records its log holds and the bytes of those and its snapshots.
+    public func logSizes() throws(StoreError) -> [(model: UInt32, records: Int, bytes: Int)] {
+        do {
+            return try database.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT model, sum(records) AS records, sum(bytes) AS bytes FROM (
+                        SELECT model, count(*) AS records, sum(length(message)) AS bytes FROM updateLog GROUP BY model
+                        UNION ALL
+                        SELECT model, 0, sum(length(document) + ifnull(length(basis), 0)) FROM snapshot GROUP BY model)
+                    GROUP BY model ORDER BY model
+                    """).map { (model: UInt32($0["model"] as Int64), records: $0["records"] as Int, bytes: $0["bytes"] as Int) }
             }
         } catch {
             throw StoreError(description: "cannot read the store \(path): \(error)")

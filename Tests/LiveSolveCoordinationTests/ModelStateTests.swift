@@ -160,4 +160,51 @@ import Testing
         #expect(state.assigned(w2, deadline: deadline) == nil)
         #expect(state.home == w1)
     }
+
+    @Test func aRollBackKeepsASolveOfStoredUpdatesAndReloadsWhole() {
+        var state = solvedOnce()
+        _ = state.accept(objective(0, 1), at: t0)  // seq 1, stored
+        _ = state.assigned(w1, deadline: deadline)
+        _ = state.accept(objective(0, 2), at: t1)  // seq 2, its commit fails
+        #expect(state.rollBack(to: 1, at: t1) == [.drop(from: w1)])
+        #expect(state.seq == 1)
+        // The solve of seq 1 includes nothing undone: it is installed; the re-solve loads whole.
+        #expect(state.solved(by: w1) == [.install(.init(seq: 1, updatesMerged: 1, oldestUpdate: t0)), .requestWorker(preferring: nil)])
+        #expect(state.assigned(w1, deadline: deadline) == .init(delta: ModelDelta(), isWarm: false, dropFrom: nil))
+        #expect(state.solved(by: w1) == [.install(.init(seq: 1, updatesMerged: 1, oldestUpdate: t1))])
+    }
+
+    @Test func aSolveOfAnUndoneUpdateEndsUnreportedAndTheSeqIsGivenAgain() {
+        var state = solvedOnce()
+        _ = state.accept(objective(0, 1), at: t0)
+        _ = state.assigned(w1, deadline: deadline)  // includes seq 1, whose commit fails
+        #expect(state.rollBack(to: 0, at: t1) == [.drop(from: w1)])
+        #expect(state.solved(by: w1) == [.requestWorker(preferring: nil)])
+        #expect(state.assigned(w2, deadline: deadline) == .init(delta: ModelDelta(), isWarm: false, dropFrom: nil))
+        #expect(state.solved(by: w2) == [.install(.init(seq: 0, updatesMerged: 1, oldestUpdate: t1))])
+        _ = state.accept(objective(0, 3), at: t1)
+        #expect(state.seq == 1)
+        #expect(state.isSettled == false)
+    }
+
+    @Test func aStaleSolveThatFailsOrCrashesIsNotReported() {
+        var state = solvedOnce()
+        _ = state.accept(objective(0, 1), at: t0)
+        _ = state.assigned(w1, deadline: deadline)
+        _ = state.rollBack(to: 0, at: t1)
+        #expect(state.solveFailed(by: w1, message: "boom") == [.requestWorker(preferring: nil)])
+        _ = state.accept(objective(0, 2), at: t1)
+        _ = state.assigned(w2, deadline: deadline)  // includes the new seq 1, whose commit fails
+        _ = state.rollBack(to: 0, at: t1)
+        #expect(state.workerExited(w2) == [.requestWorker(preferring: nil)])
+        #expect(state.crashes == 0)
+    }
+
+    @Test func aRollBackToTheNewestSeqOrOfADeletedModelDoesNothing() {
+        var state = solvedOnce()
+        #expect(state.rollBack(to: 0, at: t0) == [])
+        _ = state.accept(objective(0, 1), at: t0)
+        _ = state.delete()
+        #expect(state.rollBack(to: 0, at: t0) == [])
+    }
 }

@@ -102,3 +102,17 @@ func invalidUpdatesAreRejectedWhole(text: String, code: ErrorCode, message: Stri
     #expect(first.coefficients == [MatrixEntry(row: 0, col: 1): 7])
     #expect(first.kind == .matrix)
 }
+
+@Test func revertingAnUpdateRestoresTheModel() throws {
+    let model = try TestData.example("refinery")
+    let delta = try resolve(#"""
+    { "parameters": { "price[gasoline]": 2.5 }, "objective": { "crack[heavy]": -4 },
+      "rowBounds": { "balance[jet]": [null, 1] }, "colBounds": { "crude[light]": { "upper": 80, "lower": 1 } },
+      "coefficients": [ { "row": "cracker", "col": "crack[heavy]", "value": 0.5 } ] }
+    """#, on: model)
+    var changed = model
+    changed.apply(delta)
+    #expect(changed != model)
+    changed.apply(model.reverting(delta))
+    #expect(changed == model)
+}

@@ -139,6 +139,10 @@ import Glibc
             server = try await TestServer.start(workers: 1, configure: configure)
         }
 
+        // Seqs 61 to 100 are kept, behind the snapshot at 60.
+        let metrics = try await server.http("GET", "/metrics").1
+        #expect(metrics.contains(#"livesolve_store_log_records{model="\#(model)"} 40"#), "\(metrics.suffix(600))")
+        #expect(metrics.contains(#"livesolve_store_log_bytes{model="\#(model)"} "#))
         let (status, log) = try await server.http("GET", "/v1/models/\(model)/updates?from=61&to=63")
         #expect(status == 200)
         let lines = log.split(separator: "\n").map { (try? JSONParser.parse(String($0))) ?? .null }
@@ -197,9 +201,4 @@ private func feed(_ steps: [(update: JSON, expect: Double)], model: String, on c
 private func updateMessage(_ update: JSON, model: String, id: Int) -> String {
     guard case .object(let fields) = update else { return "" }
     return JSONWriter.string(.object([("op", .string("update")), ("id", .number(Double(id))), ("model", .string(model))] + fields))
-}
-
-private func httpResponseJSON(port: Int, _ path: String) async throws -> (Int, JSON) {
-    let (response, text) = try await httpResponse(port: port, "GET", path)
-    return (response.statusCode, (try? JSONParser.parse(text)) ?? .null)
 }

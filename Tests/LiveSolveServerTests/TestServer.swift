@@ -83,6 +83,12 @@ func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async 
 
 /// Runs the `livesolve` executable, as a user would, for at most `seconds` (then it is stopped);
 /// returns its exit status and what it printed.
+/// A GET to a server on `port`: its status and its body as JSON (null when it is not).
+func httpResponseJSON(port: Int, _ path: String) async throws -> (Int, JSON) {
+    let (response, text) = try await httpResponse(port: port, "GET", path)
+    return (response.statusCode, (try? JSONParser.parse(text)) ?? .null)
+}
+
 func runLivesolve(_ arguments: [String], seconds: Double = 30) async throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: TestData.livesolveExecutable)

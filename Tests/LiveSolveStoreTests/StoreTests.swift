@@ -27,9 +27,9 @@ func temporaryPath(_ name: String = "store.sqlite") throws -> String {
     @Test func aBatchIsAllOrNothing() throws {
         let store = try Store(path: try temporaryPath())
         try store.write([.create(model: 1, name: "a", document: "{}")])
-        // The second create repeats a number: the whole batch fails, the update in it too.
+        // The second update repeats a seq: the whole batch fails, the first update in it too.
         #expect(throws: StoreError.self) {
-            try store.write([.update(model: 1, seq: 1, at: 0, message: "u"), .create(model: 1, name: "again", document: "{}")])
+            try store.write([.update(model: 1, seq: 1, at: 0, message: "u"), .update(model: 1, seq: 1, at: 0, message: "again")])
         }
         #expect(try store.load().models.first?.updates.isEmpty == true)
     }

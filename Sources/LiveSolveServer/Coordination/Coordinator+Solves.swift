@@ -54,16 +54,7 @@ extension Coordinator {
         install(end, for: record)
     }
 
-    /// The store committed the model's changes up to `seq`: what waited for them is installed.
-    func stored(upTo seq: Int, for record: ModelRecord) {
-        record.storedSeq = max(record.storedSeq, seq)
-        while let first = record.heldInstalls.first, first.seq <= record.storedSeq {
-            record.heldInstalls.removeFirst()
-            install(first, for: record)
-        }
-    }
-
-    private func install(_ end: HeldInstall, for record: ModelRecord) {
+    func install(_ end: HeldInstall, for record: ModelRecord) {
         switch end {
         case let .answer(answer, outcome): install(answer, outcome, for: record)
         case let .failure(failure): installFailure(failure, for: record)

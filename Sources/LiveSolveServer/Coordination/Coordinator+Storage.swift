@@ -9,7 +9,9 @@ extension Coordinator {
     /// and logs every change from now on.
     func adopt(_ store: Store, durability: Durability, flushMillis: Int, restored: [RestoredModel], nextNumber: UInt32) {
         self.durability = durability
-        writer = StoreWriter(store: store, loop: loop, durability: durability, flushMillis: flushMillis, metrics: metrics,
+        writer = StoreWriter(store: store, loop: loop, durability: durability, flushMillis: flushMillis,
+                             retainUpdates: configuration.storageRetainUpdates, metrics: metrics,
+                             image: { [unowned self] number in modelsByNumber[number].map(\.image) },
                              wake: { [weak self] batch, result in self?.assumeIsolated { $0.writer?.committed(batch: batch, result: result) } })
         nextModelNumber = max(nextModelNumber, nextNumber)
         for model in restored {
@@ -24,12 +26,22 @@ extension Coordinator {
             perform(record.state.create(at: Self.now()), for: record)
         }
         if !restored.isEmpty { logger.info("restored \(restored.count) model\(restored.count == 1 ? "" : "s") from \(store.path)") }
+        if store.isReadOnly { logger.warning("the store \(store.path) cannot be written: its models are served, every change is refused") }
+    }
+
+    /// The store, when changes are stored.
+    var store: Store? { writer?.store }
+
+    /// With a store that cannot be written at all, a change is refused before anything is applied.
+    func refuseIfReadOnly(model id: String?) throws(RequestError) {
+        guard let store = writer?.store, store.isReadOnly else { return }
+        throw RequestError(.storageError, "the store \(store.path) is read-only (its file or folder cannot be written): changes are refused, reads are served", model: id)
     }
 
     /// Snapshots every model and commits what is logged (shutdown): the next start reads
     /// each model from its snapshot, not its whole log.
     func drainStore() async {
-        guard let writer else { return }
+        guard let writer, !writer.store.isReadOnly else { return }
         for record in models.values where record.updatesSinceSnapshot > 0 { snapshot(record) }
         await withCheckedContinuation { writer.drain($0) }
     }
@@ -42,8 +54,29 @@ extension Coordinator {
 
     private func snapshot(_ record: ModelRecord) {
         record.updatesSinceSnapshot = 0
-        writer?.snapshot(number: record.number, seq: record.seq, model: record.model, basis: record.basis?.statuses,
-                         retain: configuration.storageRetainUpdates)
+        writer?.snapshot(record.image)
+    }
+
+    /// The store committed the model's changes up to `seq`: what waited for them is installed.
+    func stored(upTo seq: Int, for record: ModelRecord) {
+        record.storedSeq = max(record.storedSeq, seq)
+        record.unstored.removeFirst(record.unstored.prefix { $0.seq <= seq }.count)
+        while let first = record.heldInstalls.first, first.seq <= record.storedSeq {
+            record.heldInstalls.removeFirst()
+            install(first, for: record)
+        }
+    }
+
+    /// The store failed to commit the model's newest updates (`sync`): every update not yet
+    /// stored is undone, so memory holds what the store holds, and the model is solved again.
+    /// No client saw them: their acks are errors, and solutions that include them were held.
+    func rollBack(_ record: ModelRecord) {
+        guard !record.unstored.isEmpty else { return }
+        for undone in record.unstored.reversed() { record.model.apply(undone.undo) }
+        record.updatesSinceSnapshot = max(0, record.updatesSinceSnapshot - record.unstored.count)
+        record.unstored = []
+        record.heldInstalls.removeAll { $0.seq > record.storedSeq }
+        perform(record.state.rollBack(to: record.storedSeq, at: Self.now()), for: record)
     }
 
     /// The store and what `GET …/updates` may read of a model: its number and newest seq.
@@ -57,7 +90,8 @@ extension Coordinator {
     func solutionMessage(of id: String, at seq: Int?, fields: FieldSet, id echo: EchoedID?) async throws(RequestError) -> ByteBuffer {
         let past = try past(of: id, at: seq)
         guard case .stored(_, _, let at, _) = past else {
-            _ = try await solution(of: id, minSeq: 0)
+            // The newest seq asked for by number: its solution, once there is one.
+            _ = try await solution(of: id, minSeq: seq ?? 0)
             return snapshot(try record(id), fields: fields, id: echo)
         }
         // Solved under a number of its own, seen by no one but this request.

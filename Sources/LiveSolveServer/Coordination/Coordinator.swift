@@ -56,6 +56,7 @@ public actor Coordinator {
     /// Parses a model off the loop (it is O(model)), then registers it and starts its first solve.
     /// Returns the model's id.
     func create(_ source: ClientRequest.ModelSource, name: String?) async throws(RequestError) -> String {
+        try refuseIfReadOnly(model: nil)
         let parsed: Result<(Model, String), ModelError>
         let logged = durability != .off
         do {
@@ -148,6 +149,8 @@ public actor Coordinator {
     /// Gives a validated delta the next seq, applies it, dispatches its solve, logs it and
     /// acknowledges it: with `sync` once it is stored.
     func accept(_ delta: ModelDelta, for record: ModelRecord, message: String, acknowledge: @escaping (Result<Int, RequestError>) -> Void) {
+        do { try refuseIfReadOnly(model: record.id) } catch { return acknowledge(.failure(error)) }
+        let undo = durability == .sync ? record.model.reverting(delta) : nil
         record.model.apply(delta)
         let actions = record.state.accept(delta, at: Self.now())
         // The solve first: the ack is held for the solution or its flush timer anyway, so
@@ -162,6 +165,7 @@ public actor Coordinator {
             writer.log(logged)
             return acknowledge(.success(seq))
         }
+        record.unstored.append((seq, undo!))
         writer.log(logged) { result in
             switch result {
             case .success:
@@ -170,6 +174,7 @@ public actor Coordinator {
                 self.stored(upTo: seq, for: record)
             case .failure(let error):
                 self.logger.error("cannot store an update", metadata: ["model": "\(record.id)", "seq": "\(seq)", "error": "\(error)"])
+                self.rollBack(record)
                 acknowledge(.failure(RequestError(.storageError, "the update could not be stored: \(error)", model: record.id)))
             }
         }
@@ -177,6 +182,7 @@ public actor Coordinator {
 
     func delete(_ id: String) async throws(RequestError) {
         let record = try record(id)
+        try refuseIfReadOnly(model: id)
         if let writer {
             let delete = StoreRecord.delete(model: record.number)
             if durability == .sync {

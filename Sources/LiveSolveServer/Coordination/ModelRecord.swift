@@ -29,6 +29,9 @@ final class ModelRecord {
     /// Solves that ended with changes not yet committed, oldest first: with `sync`, no client
     /// is shown a solution of a state that could still be lost.
     var heldInstalls: [HeldInstall] = []
+    /// With `sync`, the updates not yet committed, oldest first, each with what undoes it:
+    /// a commit that fails takes them all back.
+    var unstored: [(seq: Int, undo: ModelDelta)] = []
     /// Updates logged since the model's last snapshot.
     var updatesSinceSnapshot = 0
 
@@ -41,6 +44,11 @@ final class ModelRecord {
 
     /// The newest accepted update.
     var seq: Int { state.seq }
+
+    /// The whole state now, for a snapshot.
+    var image: StoreWriter.Image {
+        .init(number: number, name: model.name, seq: seq, model: model, basis: basis?.statuses)
+    }
 
     /// `solving` until the first solve ends, then the newest status.
     var statusName: String { history.newest?.status.rawValue ?? "solving" }

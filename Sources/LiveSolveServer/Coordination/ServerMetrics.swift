@@ -61,6 +61,17 @@ final class ServerMetrics: Sendable {
         if merged > 1 { updatesMerged.increment(by: Int64(merged - 1)) }
     }
 
+    /// Each model's log in the store, in the exposition format: gauges read from the file at
+    /// each scrape, so a deleted model's go with it. Nil when the store could not be read.
+    static func logSizes(_ sizes: [(model: UInt32, records: Int, bytes: Int)]?) -> [UInt8] {
+        guard let sizes else { return [] }
+        var text = "# HELP livesolve_store_log_records Update records kept in a model's log.\n# TYPE livesolve_store_log_records gauge\n"
+        for size in sizes { text += "livesolve_store_log_records{model=\"m\(size.model)\"} \(size.records)\n" }
+        text += "# HELP livesolve_store_log_bytes Bytes of a model's kept log records and snapshots.\n# TYPE livesolve_store_log_bytes gauge\n"
+        for size in sizes { text += "livesolve_store_log_bytes{model=\"m\(size.model)\"} \(size.bytes)\n" }
+        return Array(text.utf8)
+    }
+
     /// The Prometheus text exposition.
     func render() -> [UInt8] {
         var bytes: [UInt8] = []

@@ -65,8 +65,13 @@ struct RESTRoutes {
                     : JSONResponse.error(RequestError(.overloaded, "no live worker"), status: .serviceUnavailable)
             },
             Route(method: .get, path: "/metrics") { _, _ in
-                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                         body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
+                var text = metrics.render()
+                if let store = await coordinator.store {
+                    // Read off the loop, beside the writer's commits.
+                    let sizes = try? await NIOThreadPool.singleton.runIfActive { try? store.logSizes() }
+                    text += ServerMetrics.logSizes(sizes ?? nil)
+                }
+                return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: text)))
             },
         ]
     }
