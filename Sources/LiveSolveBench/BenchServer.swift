@@ -10,27 +10,37 @@ import Glibc
 /// The server a network benchmark talks to: `--url`, or a `livesolve serve` child it starts on a free port.
 final class BenchServer {
     let host: String
-    let port: Int
+    private(set) var port: Int
     /// The child process, when this bench started the server (so its CPU and memory can be read).
-    let process: Process?
+    private(set) var process: Process?
     /// The child's stdin: it stops when this end closes, that is when the bench exits, however it
     /// exits (Ctrl-C, `timeout`, SIGKILL; see `ParentWatch`).
-    private let lifeline: Pipe?
+    private var lifeline: Pipe?
+    /// The child's store: a file of its own, so a bench never measures models another run left
+    /// behind. Nil for `--url`.
+    let storePath: String?
+    private let arguments: [String]
 
     init(url: String?, workers: Int?, extraArguments: [String] = []) throws {
         if let url {
             let (host, port) = try serverAddress(url)
-            (self.host, self.port, self.process, self.lifeline) = (host, port, nil, nil)
+            (self.host, self.port, self.process, self.lifeline, self.storePath, self.arguments) = (host, port, nil, nil, nil, [])
             return
         }
+        let storePath = NSTemporaryDirectory() + "livesolve-bench-\(UUID().uuidString).sqlite"
+        // No store at all unless the bench asks for one.
+        let storage = ["--storage-path", storePath]
+            + (extraArguments.contains("--storage-durability") ? [] : ["--storage-durability", "off"])
+        arguments = ["serve", "--log-level", "warning", "--http-port", "0"]
+            + (workers.map { ["--workers-count", "\($0)"] } ?? []) + storage + extraArguments
+        (host, self.storePath) = ("127.0.0.1", storePath)
+        (process, lifeline, port) = try Self.launch(arguments)
+    }
+
+    private static func launch(_ arguments: [String]) throws -> (Process, Pipe, Int) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try WorkerRunner.ownExecutable())
-        // A store of its own, so a bench never measures models another run left behind; none
-        // at all unless the bench asks for one.
-        let storage = ["--storage-path", NSTemporaryDirectory() + "livesolve-bench-\(UUID().uuidString).sqlite"]
-            + (extraArguments.contains("--storage-durability") ? [] : ["--storage-durability", "off"])
-        process.arguments = ["serve", "--log-level", "warning", "--http-port", "0"]
-            + (workers.map { ["--workers-count", "\($0)"] } ?? []) + storage + extraArguments
+        process.arguments = arguments
         let output = Pipe(), lifeline = Pipe()
         process.standardOutput = output
         process.standardError = output
@@ -52,7 +62,24 @@ final class BenchServer {
             process.terminate()
             throw ModelFile.Failure(description: "the server did not start: \(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self))")
         }
-        (self.host, self.port, self.process, self.lifeline) = ("127.0.0.1", port, process, lifeline)
+        return (process, lifeline, port)
+    }
+
+    /// SIGKILLs the child and starts another on the same store: what survives a crash.
+    func restartAfterKill() throws {
+        guard let process else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        (self.process, lifeline, port) = try Self.launch(arguments)
+    }
+
+    /// Bytes of the store on disk: its file and its write-ahead log.
+    var storeMB: Double? {
+        guard let storePath else { return nil }
+        let bytes = [storePath, storePath + "-wal"].compactMap {
+            (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? nil
+        }.reduce(0, +)
+        return Double(bytes) / 1_048_576
     }
 
     /// The TCP port a process listens on, from /proc/net/tcp and its descriptors.

@@ -44,6 +44,18 @@ struct OpenLoopBench: NetworkBench {
         setup.close()
         let expect = stream.steps.last!.expect
         let wrong = feed.finalObjective.map { PriceStream.matches($0, expect) ? 0 : 1 } ?? 1
+        var stored: [(String, Double)] = []
+        if network.storageDurability != "off", let storeMB = server.storeMB {
+            // What a crash right after the feed leaves: the model at its final seq and optimum.
+            try server.restartAfterKill()
+            let client = try await server.connect()
+            defer { client.close() }
+            let reply = await client.request(#"{"op":"get","model":"\#(id)"}"#, within: 60)
+            let restoredSeq: Double = if case .number(let seq)? = reply?["seq"] { seq } else { -1 }
+            let objective: Double? = if case .number(let objective)? = reply?["objective"] { objective } else { nil }
+            let right = restoredSeq == Double(feed.finalSeq) && objective.map { PriceStream.matches($0, expect) } == true
+            stored = [("store_mb", storeMB), ("restored_seq", restoredSeq), ("restored_wrong", right ? 0 : 1)]
+        }
         let duration = Double(total) / Double(rate)
         let first = feed.samples.filter { $0.at < 1 }.map(\.latency)
         let last = feed.samples.filter { $0.at >= duration - 1 }.map(\.latency)
@@ -54,8 +66,8 @@ struct OpenLoopBench: NetworkBench {
             ("first_second_p99_us", percentile(first, 99)), ("last_second_p99_us", percentile(last, 99)),
             ("final_seq", Double(feed.finalSeq)), ("final_wrong", Double(wrong)),
             ("rss_before_mb", rssBefore ?? .nan), ("rss_after_mb", rssAfter ?? .nan),
-        ], json: network.json)
-        if wrong > 0 { throw ExitCode(4) }
+        ] + stored, json: network.json)
+        if wrong > 0 || stored.contains(where: { $0.0 == "restored_wrong" && $0.1 > 0 }) { throw ExitCode(4) }
     }
 }
 
