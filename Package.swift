@@ -171,7 +171,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LiveSolveStoreTests",
-            dependencies: ["LiveSolveStore"],
+            dependencies: ["LiveSolveStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -105,6 +105,16 @@ public final class Store: Sendable {
                 t.primaryKey(["model", "seq"])
             }
         }
+        migrator.registerMigration("v3 log without rowid") { db in
+            // Keyed by (model, seq) alone: one B-tree for a commit to write, not a table and an index.
+            try db.execute(sql: """
+                CREATE TABLE updateLog3 (model INTEGER NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, message TEXT NOT NULL,
+                                         PRIMARY KEY (model, seq)) WITHOUT ROWID;
+                INSERT INTO updateLog3 SELECT model, seq, at, message FROM updateLog;
+                DROP TABLE updateLog;
+                ALTER TABLE updateLog3 RENAME TO updateLog;
+                """)
+        }
         return migrator
     }
 

@@ -1,5 +1,6 @@
 import Foundation
-import LiveSolveStore
+import GRDB
+@testable import LiveSolveStore
 import Testing
 
 /// A real SQLite file in a folder of its own.
@@ -10,6 +11,22 @@ func temporaryPath(_ name: String = "store.sqlite") throws -> String {
 }
 
 @Suite struct StoreTests {
+    @Test func aStoreOfAnEarlierSchemaIsMigratedWithItsLog() throws {
+        let path = try temporaryPath()
+        let old = try DatabaseQueue(path: path)
+        try old.writeWithoutTransaction { try $0.execute(sql: "PRAGMA application_id = \(Store.applicationID)") }
+        try Store.migrator.migrate(old, upTo: "v2 snapshots")
+        try old.write { db in
+            try db.execute(sql: "INSERT INTO model (number, name, document) VALUES (1, 'a', '{}')")
+            try db.execute(sql: "INSERT INTO updateLog (model, seq, at, message) VALUES (1, 1, 0, 'u1'), (1, 2, 0, 'u2')")
+        }
+        try old.close()
+        let store = try Store(path: path)
+        #expect(try store.load().models == [StoredModel(number: 1, name: "a", document: "{}", updates: [(1, "u1"), (2, "u2")])])
+        try store.write([.update(model: 1, seq: 3, at: 0, message: "u3")])
+        #expect(try store.updates(of: 1, in: 1...3).map(\.message) == ["u1", "u2", "u3"])
+    }
+
     @Test func recordsComeBackAfterReopening() throws {
         let path = try temporaryPath()
         do {
