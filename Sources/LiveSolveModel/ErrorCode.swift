@@ -10,6 +10,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case invalidModel = "invalid_model"
     case tooLarge = "too_large"
     case unauthorized
+    case forbidden
     case rateLimited = "rate_limited"
     case overloaded
     case timeout

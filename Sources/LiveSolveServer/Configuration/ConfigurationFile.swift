@@ -15,7 +15,7 @@ enum ConfigurationFile {
     /// - Parameters:
     ///   - required: the path was given explicitly; the default file may be missing.
     ///   - keys: every key a setting reads, dotted (`http.port`).
-    static func check(_ path: String, required: Bool, keys: [String]) throws(Failure) -> Bool {
+    static func check(_ path: String, required: Bool, keys: [String], listKeys: [String] = []) throws(Failure) -> Bool {
         guard FileManager.default.fileExists(atPath: path) else {
             if required { throw Failure(description: "\(path): no such configuration file") }
             return false
@@ -27,21 +27,27 @@ enum ConfigurationFile {
             throw Failure(description: "\(path): cannot be read as YAML: \(error)")
         }
         guard let root, !isNull(root) else { return false }
-        try checkSection(root, named: "", in: path, keys: keys)
+        try checkSection(root, named: "", in: path, keys: keys, listKeys: listKeys)
         return true
     }
 
-    private static func checkSection(_ node: Node, named section: String, in path: String, keys: [String]) throws(Failure) {
+    private static func checkSection(_ node: Node, named section: String, in path: String, keys: [String], listKeys: [String]) throws(Failure) {
         guard case .mapping(let members) = node else {
             throw failure(path, node, section.isEmpty ? "expected sections such as http: and workers:" : "\(section): expected a section of keys")
         }
         for (keyNode, value) in members {
             let name = keyNode.string ?? ""
             let key = section.isEmpty ? name : "\(section).\(name)"
-            if keys.contains(key) {
+            if listKeys.contains(key) {
+                switch value {
+                case .scalar: break
+                case .sequence(let items) where items.allSatisfy({ if case .scalar = $0 { true } else { false } }): break
+                default: throw failure(path, value, "\(key): expected a list of values, found \(kind(of: value))")
+                }
+            } else if keys.contains(key) {
                 guard case .scalar = value else { throw failure(path, value, "\(key): expected one value, found \(kind(of: value))") }
             } else if keys.contains(where: { $0.hasPrefix(key + ".") }) {
-                if !isNull(value) { try checkSection(value, named: key, in: path, keys: keys) }
+                if !isNull(value) { try checkSection(value, named: key, in: path, keys: keys, listKeys: listKeys) }
             } else {
                 throw failure(path, keyNode, "unknown key \(key); the keys are \(keys.joined(separator: ", "))")
             }

@@ -50,6 +50,21 @@ public struct ServerConfiguration: Sendable {
     /// `storage.retainUpdates` — logged updates kept per model behind its newest snapshot.
     public var storageRetainUpdates = 100_000
 
+    /// `auth.tokensFile` — the YAML file of tokens with roles; none: no token is asked for
+    /// (only on a loopback `http.host`, or with `auth.open`).
+    public var tokensFile = ""
+    /// `auth.open` — run without tokens on an address other than loopback.
+    public var authOpen = false
+    /// `auth.publicMetrics` — `/metrics` without an `admin` token.
+    public var publicMetrics = false
+    /// `http.allowedOrigins` — browser origins whose pages may open a WebSocket or change state
+    /// over REST; empty: the server's own and any loopback origin.
+    public var allowedOrigins: [String] = []
+    /// `tls.certificate` — a PEM certificate (chain): https and wss on the same port.
+    public var tlsCertificate = ""
+    /// `tls.key` — the certificate's PEM private key.
+    public var tlsKey = ""
+
     public init() {}
 
     /// The file `livesolve serve` reads when `--config` names none.
@@ -65,7 +80,7 @@ public struct ServerConfiguration: Sendable {
             CommandLineArgumentsProvider(arguments: ["livesolve"] + arguments),
             EnvironmentVariablesProvider(),
         ]
-        if try ConfigurationFile.check(file, required: fileIsRequired, keys: settings.map(\.key)) {
+        if try ConfigurationFile.check(file, required: fileIsRequired, keys: settings.map(\.key), listKeys: listKeys) {
             providers.append(try await FileProvider<YAMLSnapshot>(filePath: .init(file)))
         }
         let reader = ConfigReader(providers: providers)
@@ -89,10 +104,13 @@ public struct ServerConfiguration: Sendable {
         case seconds(String, WritableKeyPath<ServerConfiguration, Double>, allowsZero: Bool)
         /// One of a few words.
         case choice(String, WritableKeyPath<ServerConfiguration, String>, [String])
+        case bool(String, WritableKeyPath<ServerConfiguration, Bool>)
+        /// Several values: a YAML list, a comma-separated variable, a flag with several values.
+        case list(String, WritableKeyPath<ServerConfiguration, [String]>)
 
         var key: String {
             switch self {
-            case .string(let key, _), .int(let key, _, _), .seconds(let key, _, _), .choice(let key, _, _): key
+            case .string(let key, _), .int(let key, _, _), .seconds(let key, _, _), .choice(let key, _, _), .bool(let key, _), .list(let key, _): key
             }
         }
 
@@ -110,6 +128,12 @@ public struct ServerConfiguration: Sendable {
 
         func read(from reader: ConfigReader, into configuration: inout ServerConfiguration) throws(ConfigurationError) {
             let configKey = ConfigKey(key)
+            if case .list(_, let path) = self {
+                guard let values = reader.stringArray(forKey: configKey) ?? reader.string(forKey: configKey).map({ [$0] }) else { return }
+                configuration[keyPath: path] = values.flatMap { $0.split(separator: ",") }
+                    .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                return
+            }
             // Present at all (flags and environment are text; so are the YAML file's scalars). An
             // empty value (`count:` in the file, `WORKERS_COUNT=`) is the default, as absent.
             guard let text = reader.string(forKey: configKey), !text.isEmpty else { return }
@@ -132,6 +156,11 @@ public struct ServerConfiguration: Sendable {
             case .choice(_, let path, let words):
                 guard words.contains(text) else { throw invalid(words.joined(separator: ", ")) }
                 configuration[keyPath: path] = text
+            case .bool(_, let path):
+                guard text == "true" || text == "false" else { throw invalid("true or false") }
+                configuration[keyPath: path] = text == "true"
+            case .list:
+                break
             }
         }
     }
@@ -158,7 +187,16 @@ public struct ServerConfiguration: Sendable {
         .int("storage.flushMillis", \.storageFlushMillis, 1...60_000),
         .int("storage.snapshotUpdates", \.storageSnapshotUpdates, 1...Int.max),
         .int("storage.retainUpdates", \.storageRetainUpdates, 0...Int.max),
+        .string("auth.tokensFile", \.tokensFile),
+        .bool("auth.open", \.authOpen),
+        .bool("auth.publicMetrics", \.publicMetrics),
+        .list("http.allowedOrigins", \.allowedOrigins),
+        .string("tls.certificate", \.tlsCertificate),
+        .string("tls.key", \.tlsKey),
     ]}
+
+    /// The keys whose value may be a list.
+    static var listKeys: [String] { settings.compactMap { if case .list(let key, _) = $0 { key } else { nil } } }
 
     /// Each `--flag` among the overrides must name a key (`--flag value` or `--flag=value`).
     static func checkFlags(_ arguments: [String]) throws(ConfigurationError) {

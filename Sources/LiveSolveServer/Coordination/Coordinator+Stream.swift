@@ -4,8 +4,8 @@ import NIOCore
 
 extension Coordinator {
     /// A WebSocket connection was upgraded: its handler writes through the `Connection` made here.
-    func connect(context: ChannelHandlerContext, handler: ConnectionHandler) -> Connection {
-        let connection = Connection(context: context, handler: handler, flushes: flushes)
+    func connect(context: ChannelHandlerContext, handler: ConnectionHandler, access: Access) -> Connection {
+        let connection = Connection(context: context, handler: handler, flushes: flushes, access: access)
         connections[ObjectIdentifier(connection)] = connection
         metrics.connections.increment()
         return connection
@@ -47,7 +47,9 @@ extension Coordinator {
     /// loop) and `get` (which may wait for a solution). Those are returned, to be finished in
     /// order before the connection's next message.
     func start(_ text: String, from connection: Connection) -> DeferredRequest? {
+        // The fast path for an update its connection may make; anything else is checked in full.
         if let quick = QuickUpdateReader.read(text), let record = models[quick.model],
+           connection.access == .open || connection.access.permits(.write, id: quick.model, name: record.model.name),
            let delta = quick.delta(columns: record.model.columns, bindings: record.model.parameters.bindings) {
             let echo = RequestEcho(id: quick.id, model: quick.model), slot = connection.reserveReply()
             accept(delta, for: record, message: text) { [self] result in acknowledge(result, echo: echo, in: slot, on: connection) }
@@ -55,7 +57,11 @@ extension Coordinator {
         }
         var context = RequestEcho()
         do {
-            switch try ClientRequestParser.parse(text, context: &context) {
+            let request = try ClientRequestParser.parse(text, context: &context)
+            try authorize(request, for: connection.access)
+            switch request {
+            case .auth(let token):
+                authenticate(connection, token: token, id: context.id)
             case let .create(source, name):
                 return .create(source, name: name, context: context)
             case let .get(model, fields, seq):
@@ -94,7 +100,7 @@ extension Coordinator {
         switch deferred {
         case let .create(source, name, context):
             do {
-                let model = try await create(source, name: name)
+                let model = try await create(source, name: name, access: connection.access)
                 connection.send(ServerMessage.reply("created", id: context.id, model: model))
             } catch {
                 reply(error, context: context, to: connection)

@@ -43,8 +43,13 @@ public actor Coordinator {
     var writer: StoreWriter?
     var durability: Durability = .off
 
-    init(loop: any EventLoop, configuration: ServerConfiguration, metrics: ServerMetrics, logger: Logger) {
+    /// Who may do what; re-read on SIGHUP.
+    let authority: Authority
+
+    init(loop: any EventLoop, configuration: ServerConfiguration, metrics: ServerMetrics, logger: Logger,
+         authority: Authority = Authority(tokens: nil, allowedOrigins: [])) {
         self.loop = loop
+        self.authority = authority
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
@@ -55,7 +60,7 @@ public actor Coordinator {
 
     /// Parses a model off the loop (it is O(model)), then registers it and starts its first solve.
     /// Returns the model's id.
-    func create(_ source: ClientRequest.ModelSource, name: String?) async throws(RequestError) -> String {
+    func create(_ source: ClientRequest.ModelSource, name: String?, access: Access = .open) async throws(RequestError) -> String {
         try refuseIfReadOnly(model: nil)
         let parsed: Result<(Model, String), ModelError>
         let logged = durability != .off
@@ -85,9 +90,12 @@ public actor Coordinator {
             throw RequestError(.invalidModel, "the model has \(count) integer variable\(count == 1 ? "" : "s"); this server solves linear programs only and will not report an LP relaxation as the answer")
         }
         let number = nextModelNumber
-        nextModelNumber += 1
         let id = "m\(number)"
         if let name, !name.isEmpty { model.name = name } else if model.name.isEmpty { model.name = id }
+        guard access.sees(id: id, name: model.name) else {
+            throw RequestError(.forbidden, "name: the token may not create a model named \(JSONWriter.quoted(model.name)); name it as its models allow")
+        }
+        nextModelNumber += 1
         let record = ModelRecord(id: id, number: number, model: model, history: configuration.history)
         models[id] = record
         modelsByNumber[number] = record
@@ -258,8 +266,8 @@ public actor Coordinator {
         ])
     }
 
-    func list() -> JSON {
-        .array(models.values.sorted { $0.number < $1.number }.map(entry))
+    func list(for access: Access = .open) -> JSON {
+        .array(models.values.filter { access.sees(id: $0.id, name: $0.model.name) }.sorted { $0.number < $1.number }.map(entry))
     }
 
     func entry(of id: String, includeDocument: Bool) throws(RequestError) -> JSON {

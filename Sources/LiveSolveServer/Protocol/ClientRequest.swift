@@ -15,4 +15,6 @@ enum ClientRequest: Sendable {
     /// `seq`: the solution as it was then, instead of the newest.
     case get(model: String, fields: FieldSet, seq: Int?)
     case ping
+    /// A token for the connection (PROTOCOL.md, "Authentication and limits").
+    case auth(token: String)
 }

@@ -2,13 +2,14 @@ import LiveSolveModel
 
 enum ClientRequestParser {
     private enum Op: String {
-        case create, subscribe, unsubscribe, update, get, ping
+        case create, subscribe, unsubscribe, update, get, ping, auth
 
         /// The envelope's fields for this op (a switch: this runs for every member of every message).
         func allows(_ key: String) -> Bool {
             switch key {
             case "op", "id": true
-            case "model": self != .ping
+            case "model": self != .ping && self != .auth
+            case "token": self == .auth
             case "format", "text", "name": self == .create
             case "fields": self == .subscribe || self == .get
             case "seq": self == .get
@@ -98,6 +99,9 @@ enum ClientRequestParser {
             return .update(model: model, update: .object(fields))
         case .ping:
             return .ping
+        case .auth:
+            guard let token = try string("token"), !token.isEmpty else { throw RequestError(.badMessage, "token: missing") }
+            return .auth(token: token)
         }
     }
 

@@ -17,14 +17,17 @@ final class Connection {
     /// Where this connection waits for the end of the loop turn to be flushed.
     private let flushes: PendingFlushes
     var subscriptions: [String: Subscription] = [:]
+    /// What its token allows: set by the upgrade's `Authorization` header, then by `auth`.
+    var access: Access
     private(set) var isOpen = true
     private var isFlushScheduled = false
     /// When the oldest acknowledgement written unflushed was sent.
     private var oldestUnflushedAck: NIODeadline?
     private var ackFlush: Scheduled<Void>?
 
-    init(context: ChannelHandlerContext, handler: ConnectionHandler, flushes: PendingFlushes) {
+    init(context: ChannelHandlerContext, handler: ConnectionHandler, flushes: PendingFlushes, access: Access) {
         self.context = context
+        self.access = access
         self.channel = context.channel
         self.handler = handler
         self.flushes = flushes

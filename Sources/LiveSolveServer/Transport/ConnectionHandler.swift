@@ -33,8 +33,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var heardSincePing = true
     private var pingTimer: Scheduled<Void>?
 
-    init(coordinator: Coordinator, configuration: ServerConfiguration, deflate: Bool) {
+    private let access: Access
+
+    init(coordinator: Coordinator, configuration: ServerConfiguration, deflate: Bool, access: Access = .open) {
         self.coordinator = coordinator
+        self.access = access
         self.idleTimeout = .nanoseconds(Int64(configuration.idleTimeout * 1e9))
         self.assembler = MessageAssembler(configuration, deflate: deflate)
     }
@@ -42,8 +45,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         let (boundContext, boundSelf) = (NIOLoopBound(context, eventLoop: context.eventLoop), NIOLoopBound(self, eventLoop: context.eventLoop))
+        let access = self.access
         let connection = coordinator.assumeIsolated { coordinator in
-            NIOLoopBound(coordinator.connect(context: boundContext.value, handler: boundSelf.value), eventLoop: coordinator.loop)
+            NIOLoopBound(coordinator.connect(context: boundContext.value, handler: boundSelf.value, access: access), eventLoop: coordinator.loop)
         }
         self.connection = connection.value
         schedulePing(context: context)

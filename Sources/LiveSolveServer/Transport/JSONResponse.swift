@@ -11,6 +11,7 @@ extension RequestError {
         case .tooLarge: .contentTooLarge
         case .timeout: .gatewayTimeout
         case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
         case .rateLimited: .tooManyRequests
         case .overloaded, .storageError: .serviceUnavailable
         case .internal: .internalServerError
@@ -30,6 +31,8 @@ enum JSONResponse {
     }
 
     static func error(_ error: RequestError, status: HTTPResponse.Status? = nil) -> Response {
-        make(status ?? error.status, ServerMessage.error(error, id: nil))
+        var response = make(status ?? error.status, ServerMessage.error(error, id: nil))
+        if response.status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+        return response
     }
 }

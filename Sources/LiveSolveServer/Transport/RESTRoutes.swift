@@ -10,27 +10,37 @@ struct RESTRoutes {
     let configuration: ServerConfiguration
     let metrics: ServerMetrics
 
-    typealias Handler = @Sendable (Request, BasicRequestContext) async throws -> Response
+    let authority: Authority
+
+    /// A route's work, given who asks: authentication, the role and the model's visibility are
+    /// checked before it runs.
+    typealias Handler = @Sendable (Request, BasicRequestContext, Access) async throws -> Response
 
     struct Route: Sendable {
         let method: HTTPRequest.Method
         let path: String
+        /// The role it needs (PROTOCOL.md's table); nil: open to anyone.
+        let role: Role?
         let handler: Handler
+
+        init(method: HTTPRequest.Method, path: String, role: Role?, handler: @escaping Handler) {
+            (self.method, self.path, self.role, self.handler) = (method, path, role, handler)
+        }
     }
 
     /// Every REST endpoint, in one table: the router's, and `methods(at:)`'s for 405 answers.
     var routes: [Route] {
         [
-            Route(method: .post, path: "/v1/models") { request, _ in try await createModel(request) },
-            Route(method: .get, path: "/v1/models") { _, _ in
-                JSONResponse.make(.ok, .object([("models", await coordinator.list())]))
+            Route(method: .post, path: "/v1/models", role: .write) { request, _, access in try await createModel(request, access: access) },
+            Route(method: .get, path: "/v1/models", role: .read) { _, _, access in
+                JSONResponse.make(.ok, .object([("models", await coordinator.list(for: access))]))
             },
-            Route(method: .get, path: "/v1/models/:id") { request, context in
+            Route(method: .get, path: "/v1/models/:id", role: .read) { request, context, _ in
                 let id = try context.parameters.require("id")
                 let include = request.uri.queryParameters.get("include") == "document"
                 return JSONResponse.make(.ok, try await coordinator.entry(of: id, includeDocument: include))
             },
-            Route(method: .get, path: "/v1/models/:id/solution") { request, context in
+            Route(method: .get, path: "/v1/models/:id/solution", role: .read) { request, context, _ in
                 let id = try context.parameters.require("id")
                 var seq: Int?
                 if let text = request.uri.queryParameters.get("seq") {
@@ -40,13 +50,13 @@ struct RESTRoutes {
                 let message = try await coordinator.solutionMessage(of: id, at: seq, fields: .all, id: nil)
                 return JSONResponse.make(.ok, String(buffer: message))
             },
-            Route(method: .get, path: "/v1/models/:id/updates") { request, context in
+            Route(method: .get, path: "/v1/models/:id/updates", role: .read) { request, context, _ in
                 try await updateLog(request, model: try context.parameters.require("id"))
             },
-            Route(method: .post, path: "/v1/models/:id/fork") { request, context in
-                try await fork(request, model: try context.parameters.require("id"))
+            Route(method: .post, path: "/v1/models/:id/fork", role: .write) { request, context, access in
+                try await fork(request, model: try context.parameters.require("id"), access: access)
             },
-            Route(method: .post, path: "/v1/models/:id/updates") { request, context in
+            Route(method: .post, path: "/v1/models/:id/updates", role: .write) { request, context, _ in
                 let id = try context.parameters.require("id")
                 let update = try await updateBody(request, model: id)
                 let seq = try await coordinator.update(id, update)
@@ -55,16 +65,16 @@ struct RESTRoutes {
                 }
                 return JSONResponse.make(.ok, try await coordinator.fullSolution(of: id, minSeq: seq))
             },
-            Route(method: .delete, path: "/v1/models/:id") { _, context in
+            Route(method: .delete, path: "/v1/models/:id", role: .admin) { _, context, _ in
                 try await coordinator.delete(try context.parameters.require("id"))
                 return Response(status: .noContent)
             },
-            Route(method: .get, path: "/healthz") { _, _ in
+            Route(method: .get, path: "/healthz", role: nil) { _, _, _ in
                 await coordinator.hasLiveWorker
                     ? JSONResponse.make(.ok, #"{"status":"ok"}"#)
                     : JSONResponse.error(RequestError(.overloaded, "no live worker"), status: .serviceUnavailable)
             },
-            Route(method: .get, path: "/metrics") { _, _ in
+            Route(method: .get, path: "/metrics", role: configuration.publicMetrics ? nil : .admin) { _, _, _ in
                 var text = metrics.render()
                 if let store = await coordinator.store {
                     // Read off the loop, beside the writer's commits.
@@ -76,8 +86,27 @@ struct RESTRoutes {
         ]
     }
 
-    static func register(_ routes: [Route], on router: Router<BasicRequestContext>) {
-        for route in routes { router.on(RouterPath(route.path), method: route.method, use: route.handler) }
+    /// Registers every route behind its checks: a token (401 without a valid one), the route's
+    /// role (403), the model's visibility (404, as a model that is not there), and for a change
+    /// the page's origin (403).
+    func register(_ routes: [Route], on router: Router<BasicRequestContext>) {
+        let (authority, coordinator) = (self.authority, self.coordinator)
+        for route in routes {
+            router.on(RouterPath(route.path), method: route.method) { request, context in
+                guard let role = route.role else { return try await route.handler(request, context, .open) }
+                if request.method != .get, request.method != .head,
+                   !authority.allows(origin: request.headers[.origin], host: request.head.authority) {
+                    throw RequestError(.forbidden, "origin \(request.headers[.origin] ?? ""): a page from there may not change state here (http.allowedOrigins)")
+                }
+                guard let access = authority.access(authorization: request.headers[.authorization]) else {
+                    throw Authority.unauthorized(tokenGiven: true)
+                }
+                let model = context.parameters.get("id")
+                try Authority.require(role, of: access, for: "\(route.method.rawValue) \(route.path)", model: model)
+                if let model { try await coordinator.checkVisible(model, to: access) }
+                return try await route.handler(request, context, access)
+            }
+        }
     }
 
     /// The methods the routes answer at `path` (empty when no route has that shape), for a 405
@@ -117,7 +146,7 @@ struct RESTRoutes {
         return text
     }
 
-    func createModel(_ request: Request) async throws -> Response {
+    func createModel(_ request: Request, access: Access) async throws -> Response {
         let format = try self.format(of: request)
         let text = try await body(request, limit: configuration.maxModelBytes)
         let source: ClientRequest.ModelSource
@@ -130,12 +159,12 @@ struct RESTRoutes {
         } else {
             source = .text(text, format)
         }
-        let model = try await coordinator.create(source, name: request.uri.queryParameters.get("name"))
+        let model = try await coordinator.create(source, name: request.uri.queryParameters.get("name"), access: access)
         return JSONResponse.make(.created, .object([("model", .string(model))]))
     }
 
     /// `POST /v1/models/{id}/fork` with `{"seq": N, "name": …}`: a new model from the state at N.
-    func fork(_ request: Request, model id: String) async throws -> Response {
+    func fork(_ request: Request, model id: String, access: Access) async throws -> Response {
         let text = try await body(request, limit: configuration.maxMessageBytes)
         var seq: Int?, name: String?
         if !text.allSatisfy(\.isWhitespace) {
@@ -154,7 +183,7 @@ struct RESTRoutes {
         let past = try await coordinator.past(of: id, at: seq)
         var model = try await past.rebuilt(id: id)
         model.name = name ?? "\(model.name) at seq \(past.seq)"
-        let created = try await coordinator.create(.model(model), name: model.name)
+        let created = try await coordinator.create(.model(model), name: model.name, access: access)
         return JSONResponse.make(.created, .object([("model", .string(created))]))
     }
 

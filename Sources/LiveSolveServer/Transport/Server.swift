@@ -1,11 +1,14 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import LiveSolveStore
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
+import UnixSignals
 
 /// `livesolve serve`: HTTP, WebSocket and the worker pool on one event loop.
 ///
@@ -51,9 +54,11 @@ public final class Server: Sendable {
         guard FileManager.default.fileExists(atPath: publicFolder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw StartError(description: "public folder not found: \(publicFolder) (set public.folder, PUBLIC_FOLDER or --public-folder)")
         }
+        let authority = try makeAuthority(configuration, logger: logger)
+        let tls = try tlsConfiguration(configuration)
         let loop = group.next()
         let metrics = ServerMetrics()
-        let coordinator = Coordinator(loop: loop, configuration: configuration, metrics: metrics, logger: logger)
+        let coordinator = Coordinator(loop: loop, configuration: configuration, metrics: metrics, logger: logger, authority: authority)
         let storage = try await openStorage(configuration)
         await coordinator.startWorkers(launcher: PipeWorker.Launcher(executable: configuration.workerExecutable))
         if let storage {
@@ -66,16 +71,20 @@ public final class Server: Sendable {
         if frameworkLogger.logLevel < .notice { frameworkLogger.logLevel = .notice }
         // HEAD wherever GET: load balancers and `curl -I` probe /healthz that way.
         let router = Router(options: .autoGenerateHeadEndpoints)
-        let routes = RESTRoutes(coordinator: coordinator, configuration: configuration, metrics: metrics).routes
+        let rest = RESTRoutes(coordinator: coordinator, configuration: configuration, metrics: metrics, authority: authority)
+        let routes = rest.routes
         router.middlewares.add(ErrorObjectMiddleware(routes: routes))
         router.middlewares.add(FileMiddleware(publicFolder, searchForIndexHtml: true, logger: frameworkLogger))
-        RESTRoutes.register(routes, on: router)
+        rest.register(routes, on: router)
 
         let portPromise = loop.makePromise(of: Int.self)
         let app = Application(
             router: router,
             server: HTTPServerBuilder { responder in
-                StreamChannel(responder: responder, coordinator: coordinator, configuration: settings)
+                let channel = StreamChannel(responder: responder, coordinator: coordinator, configuration: settings,
+                                            authority: authority, isSecure: tls != nil)
+                guard let tls else { return channel }
+                return try TLSChannel(channel, tlsConfiguration: tls)
             },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "LiveSolve"),
             onServerRunning: { channel in portPromise.succeed(channel.localAddress?.port ?? settings.port) },
@@ -97,8 +106,72 @@ public final class Server: Sendable {
             await coordinator.drainStore()
         }
         let port = try await portPromise.futureResult.get()
-        logger.info("LiveSolve listening on http://\(configuration.host):\(port)/ (WebSocket /v1/stream, \(configuration.workerCount) worker\(configuration.workerCount == 1 ? "" : "s"))")
+        if handleSignals, !configuration.tokensFile.isEmpty {
+            let path = configuration.tokensFile
+            Task { await reloadTokens(on: .sighup, from: path, into: authority, coordinator: coordinator, logger: logger) }
+        }
+        logger.info("LiveSolve listening on \(tls == nil ? "http" : "https")://\(configuration.host):\(port)/ (WebSocket /v1/stream, \(configuration.workerCount) worker\(configuration.workerCount == 1 ? "" : "s"))")
         return Server(port: port, coordinator: coordinator, group: group, running: running)
+    }
+
+    /// The tokens file's tokens, or none: then the server runs open, which only a loopback
+    /// address (or `auth.open`) allows.
+    private static func makeAuthority(_ configuration: ServerConfiguration, logger: Logger) throws -> Authority {
+        guard !configuration.tokensFile.isEmpty else {
+            if !Authority.isLoopback(configuration.host), !configuration.authOpen {
+                throw StartError(description: "http.host \(configuration.host) is reachable from other machines and no auth.tokensFile is set: anyone there could change every model. Set auth.tokensFile (AUTH_TOKENS_FILE, --auth-tokens-file; `livesolve token` makes entries), or run open anyway with --auth-open true")
+            }
+            logger.warning("no auth.tokensFile: every client may do everything (admin)", metadata: ["http.host": "\(configuration.host)"])
+            return Authority(tokens: nil, allowedOrigins: configuration.allowedOrigins)
+        }
+        do {
+            return Authority(tokens: try TokensFile.read(configuration.tokensFile), allowedOrigins: configuration.allowedOrigins)
+        } catch {
+            throw StartError(description: "\(error) (auth.tokensFile, AUTH_TOKENS_FILE, --auth-tokens-file)")
+        }
+    }
+
+    /// Re-reads the tokens file on each `signal`; a file that cannot be used keeps the tokens in force.
+    private static func reloadTokens(on signal: UnixSignal, from path: String, into authority: Authority, coordinator: Coordinator, logger: Logger) async {
+        for await _ in await UnixSignalsSequence(trapping: signal) {
+            let read = try? await NIOThreadPool.singleton.runIfActive { () -> Result<Tokens, TokensFile.Failure> in
+                do throws(TokensFile.Failure) { return .success(try TokensFile.read(path)) } catch { return .failure(error) }
+            }
+            switch read {
+            case .success(let tokens):
+                authority.replace(tokens)
+                await coordinator.tokensChanged()
+                logger.notice("tokens re-read", metadata: ["file": "\(path)", "tokens": "\(tokens.grants.count)"])
+            case .failure(let error):
+                logger.error("tokens file not re-read; the tokens in force stay", metadata: ["error": "\(error)"])
+            case nil:
+                return
+            }
+        }
+    }
+
+    /// https and wss on the server's port, from `tls.certificate` and `tls.key`; nil without them.
+    private static func tlsConfiguration(_ configuration: ServerConfiguration) throws -> TLSConfiguration? {
+        let (certificatePath, keyPath) = (configuration.tlsCertificate, configuration.tlsKey)
+        guard !certificatePath.isEmpty || !keyPath.isEmpty else { return nil }
+        guard !certificatePath.isEmpty, !keyPath.isEmpty else {
+            throw StartError(description: "TLS needs both tls.certificate and tls.key (--tls-certificate, --tls-key); only \(certificatePath.isEmpty ? "tls.key" : "tls.certificate") is set")
+        }
+        let chain: [NIOSSLCertificate]
+        do { chain = try NIOSSLCertificate.fromPEMFile(certificatePath) } catch {
+            throw StartError(description: "tls.certificate \(certificatePath): cannot be read as a PEM certificate: \(error)")
+        }
+        guard !chain.isEmpty else { throw StartError(description: "tls.certificate \(certificatePath): no certificate in the file") }
+        let key: NIOSSLPrivateKey
+        do { key = try NIOSSLPrivateKey(file: keyPath, format: .pem) } catch {
+            throw StartError(description: "tls.key \(keyPath): cannot be read as a PEM private key: \(error)")
+        }
+        let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        // Made once here so a key that does not match the certificate stops the start, by name.
+        do { _ = try NIOSSLContext(configuration: tls) } catch {
+            throw StartError(description: "tls.key \(keyPath) does not match tls.certificate \(certificatePath): \(error)")
+        }
+        return tls
     }
 
     /// Opens the store and reads its models back, off the loop; nil with `storage.durability: off`.

@@ -18,8 +18,9 @@ struct StreamChannel: ServerChildChannel, HTTPChannelHandler {
     enum Negotiated: Sendable {
         case webSocket(any Channel)
         case http(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
-        /// An upgrade asked for elsewhere, or malformed: a 400 and a close.
-        case refusedUpgrade(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
+        /// An upgrade asked for elsewhere, or malformed (400), with a wrong token (401), from a
+        /// foreign origin (403): the status and a close.
+        case refusedUpgrade(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, HTTPResponse.Status)
     }
 
     struct Value: ServerChildChannelValue {
@@ -30,11 +31,16 @@ struct StreamChannel: ServerChildChannel, HTTPChannelHandler {
     let responder: HTTPChannelHandler.Responder
     let coordinator: Coordinator
     let configuration: ServerConfiguration
+    let authority: Authority
+    /// Under TLS: the requests' scheme is https.
+    let isSecure: Bool
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             let upgradeAsked = NIOLoopBoundBox(false, eventLoop: channel.eventLoop)
-            let (coordinator, configuration) = (self.coordinator, self.configuration)
+            let refusal = NIOLoopBoundBox(HTTPResponse.Status.badRequest, eventLoop: channel.eventLoop)
+            let access = NIOLoopBoundBox(Access.open, eventLoop: channel.eventLoop)
+            let (coordinator, configuration, authority) = (self.coordinator, self.configuration, self.authority)
             let upgrader = NIOTypedWebSocketServerUpgrader<Negotiated>(
                 maxFrameSize: configuration.maxModelBytes,
                 shouldUpgrade: { channel, head in
@@ -42,6 +48,16 @@ struct StreamChannel: ServerChildChannel, HTTPChannelHandler {
                     guard head.uri.split(separator: "?").first.map(String.init) == Self.path else {
                         return channel.eventLoop.makeSucceededFuture(nil)
                     }
+                    // Cross-site WebSocket hijacking: a page elsewhere would act with the user's network.
+                    guard authority.allows(origin: head.headers.first(name: "Origin"), host: head.headers.first(name: "Host")) else {
+                        refusal.value = .forbidden
+                        return channel.eventLoop.makeSucceededFuture(nil)
+                    }
+                    guard let granted = authority.access(authorization: head.headers.first(name: "Authorization")) else {
+                        refusal.value = .unauthorized
+                        return channel.eventLoop.makeSucceededFuture(nil)
+                    }
+                    access.value = granted
                     var headers = HTTPHeaders()
                     if let deflate = PerMessageDeflate.response(to: head.headers) {
                         headers.add(name: "Sec-WebSocket-Extensions", value: deflate)
@@ -54,7 +70,7 @@ struct StreamChannel: ServerChildChannel, HTTPChannelHandler {
                             try channel.syncOptions?.setOption(.socketOption(.so_sndbuf), value: SocketOptionValue(configuration.sendBufferBytes))
                         }
                         let handler = ConnectionHandler(coordinator: coordinator, configuration: configuration,
-                                                        deflate: PerMessageDeflate.response(to: head.headers) != nil)
+                                                        deflate: PerMessageDeflate.response(to: head.headers) != nil, access: access.value)
                         try channel.pipeline.syncOperations.addHandler(handler)
                         return Negotiated.webSocket(channel)
                     }
@@ -63,11 +79,11 @@ struct StreamChannel: ServerChildChannel, HTTPChannelHandler {
                 upgraders: [upgrader],
                 notUpgradingCompletionHandler: { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+                        try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: isSecure))
                         try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(logger: logger))
                         let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
                             wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
-                        return upgradeAsked.value ? .refusedUpgrade(http) : .http(http)
+                        return upgradeAsked.value ? .refusedUpgrade(http, refusal.value) : .http(http)
                     }
                 })
             var pipeline = NIOUpgradableHTTPServerPipelineConfiguration<Negotiated>(upgradeConfiguration: upgrade)
@@ -84,11 +100,11 @@ struct StreamChannel: ServerChildChannel, HTTPChannelHandler {
             switch try await value.negotiated.get() {
             case .http(let http):
                 await handleHTTP(asyncChannel: http, logger: logger)
-            case .refusedUpgrade(let http):
+            case let .refusedUpgrade(http, status):
                 try await http.executeThenClose { _, outbound in
-                    try await outbound.write(contentsOf: [
-                        .head(HTTPResponse(status: .badRequest, headerFields: [.connection: "close", .contentLength: "0"])), .end(nil),
-                    ])
+                    var fields: HTTPFields = [.connection: "close", .contentLength: "0"]
+                    if status == .unauthorized { fields[.wwwAuthenticate] = "Bearer" }
+                    try await outbound.write(contentsOf: [.head(HTTPResponse(status: status, headerFields: fields)), .end(nil)])
                 }
             case .webSocket(let channel):
                 // The handler does the work; the server's graceful stop waits for the close.
