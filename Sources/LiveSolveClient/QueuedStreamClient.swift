@@ -27,10 +27,10 @@ public final class QueuedStreamClient: Sendable {
     }
 
     public static func connect(port: Int, offerDeflate: Bool = false, receiveBufferBytes: Int? = nil,
-                               answersPings: Bool = true) async throws -> QueuedStreamClient {
+                               answersPings: Bool = true, headers: [(String, String)] = [], trustRoots: String? = nil) async throws -> QueuedStreamClient {
         let state = NIOLockedValueBox(State())
         let client = try await StreamClient.connect(port: port, offerDeflate: offerDeflate, receiveBufferBytes: receiveBufferBytes,
-                                                    answersPings: answersPings, onMessage: { text in
+                                                    answersPings: answersPings, headers: headers, trustRoots: trustRoots, onMessage: { text in
             let waiter = state.withLockedValue { s -> CheckedContinuation<String?, Never>? in
                 if let w = s.waiter { s.waiter = nil; return w }
                 s.messages.append(text)

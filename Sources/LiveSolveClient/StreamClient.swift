@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import NIOWebSocket
 
 /// A WebSocket client for `/v1/stream` on plain SwiftNIO: one channel and one small handler per
@@ -28,10 +29,12 @@ public final class StreamClient: Sendable {
                                offerDeflate: Bool = false,
                                receiveBufferBytes: Int? = nil,
                                answersPings: Bool = true,
+                               headers: [(String, String)] = [],
+                               trustRoots: String? = nil,
                                onMessage: @escaping @Sendable (String) -> Void,
                                onClose: @escaping @Sendable (WebSocketErrorCode?) -> Void = { _ in }) async throws -> StreamClient {
         try await connect(host: host, port: port, path: path, group: group, offerDeflate: offerDeflate,
-                          receiveBufferBytes: receiveBufferBytes, answersPings: answersPings,
+                          receiveBufferBytes: receiveBufferBytes, answersPings: answersPings, headers: headers, trustRoots: trustRoots,
                           onBytes: { onMessage(String(buffer: $0)) }, onClose: onClose)
     }
 
@@ -41,8 +44,16 @@ public final class StreamClient: Sendable {
                                offerDeflate: Bool = false,
                                receiveBufferBytes: Int? = nil,
                                answersPings: Bool = true,
+                               headers: [(String, String)] = [],
+                               trustRoots: String? = nil,
                                onBytes onMessage: @escaping @Sendable (ByteBuffer) -> Void,
                                onClose: @escaping @Sendable (WebSocketErrorCode?) -> Void = { _ in }) async throws -> StreamClient {
+        // wss: TLS first, trusting the certificates in `trustRoots` (a PEM file).
+        let tls = try trustRoots.map { path in
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.trustRoots = .file(path)
+            return try NIOSSLContext(configuration: configuration)
+        }
         let upgraded = group.next().makePromise(of: Void.self)
         var bootstrap = ClientBootstrap(group: group)
         if let receiveBufferBytes {
@@ -63,7 +74,14 @@ public final class StreamClient: Sendable {
                             upgraded.succeed()
                         }
                     })
-                let request = UpgradeRequestHandler(host: host, port: port, path: path, offerDeflate: offerDeflate, failed: upgraded)
+                if let tls {
+                    do {
+                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: host.first?.isNumber == true ? nil : host))
+                    } catch {
+                        return channel.eventLoop.makeFailedFuture(error)
+                    }
+                }
+                let request = UpgradeRequestHandler(host: host, port: port, path: path, offerDeflate: offerDeflate, extraHeaders: headers, failed: upgraded)
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers(
                         withClientUpgrade: (upgraders: [upgrader], completionHandler: { _ in
@@ -121,15 +139,18 @@ private final class UpgradeRequestHandler: ChannelInboundHandler, RemovableChann
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundOut = HTTPClientRequestPart
     let host: String, port: Int, path: String, offerDeflate: Bool
+    /// More upgrade headers: `Authorization`, `Origin`.
+    let extraHeaders: [(String, String)]
     let failed: EventLoopPromise<Void>
 
-    init(host: String, port: Int, path: String, offerDeflate: Bool, failed: EventLoopPromise<Void>) {
-        (self.host, self.port, self.path, self.offerDeflate, self.failed) = (host, port, path, offerDeflate, failed)
+    init(host: String, port: Int, path: String, offerDeflate: Bool, extraHeaders: [(String, String)], failed: EventLoopPromise<Void>) {
+        (self.host, self.port, self.path, self.offerDeflate, self.extraHeaders, self.failed) = (host, port, path, offerDeflate, extraHeaders, failed)
     }
 
     func channelActive(context: ChannelHandlerContext) {
         var headers = HTTPHeaders([("Host", "\(host):\(port)"), ("Content-Length", "0")])
         if offerDeflate { headers.add(name: "Sec-WebSocket-Extensions", value: "permessage-deflate; client_max_window_bits") }
+        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)

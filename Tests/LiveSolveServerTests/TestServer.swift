@@ -61,9 +61,10 @@ func temporaryStorePath() -> String {
 /// One HTTP request to a server on `port` (in this process or a `livesolve serve` child): the
 /// whole response, headers included, and its body.
 func httpResponse(port: Int, _ method: String, _ path: String, body: String? = nil,
-                  contentType: String? = "application/json") async throws -> (HTTPURLResponse, String) {
+                  contentType: String? = "application/json", headers: [String: String] = [:]) async throws -> (HTTPURLResponse, String) {
     var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
     request.httpMethod = method
+    for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
     request.timeoutInterval = 60
     if let body {
         request.httpBody = Data(body.utf8)
@@ -122,7 +123,7 @@ func startServeProcess(storagePath: String = temporaryStorePath(), arguments: [S
     while port == nil, Date() < deadline {
         let chunk = output.fileHandleForReading.availableData
         log += String(decoding: chunk, as: UTF8.self)
-        if let range = log.range(of: #"listening on http://127\.0\.0\.1:(\d+)/"#, options: .regularExpression) {
+        if let range = log.range(of: #"listening on https?://[0-9.]+:(\d+)/"#, options: .regularExpression) {
             port = Int(log[range].split(separator: ":").last!.dropLast())
         }
     }
