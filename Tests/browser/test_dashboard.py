@@ -117,3 +117,45 @@ def test_a_bad_lp_upload_names_the_line(server, browser):
     assert "line 4, column 8" in error
     wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#models tbody tr")) >= 1)
     browser.save_screenshot(str(ARTIFACTS / "models.png"))
+
+
+def test_a_server_with_tokens_asks_for_one_and_keeps_it_for_the_tab(browser, tmp_path):
+    """The page asks when the server answers `unauthorized`, then lists, creates and streams."""
+    token = "dashboard-test-token-0123456789abcdefghijkl"
+    digest = __import__("hashlib").sha256(token.encode()).hexdigest()
+    tokens = tmp_path / "tokens.yaml"
+    tokens.write_text(f"tokens:\n  - {{name: page, sha256: {digest}, role: admin}}\n")
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BINARY), "serve", "--http-port", str(port), "--workers-count", "1", "--auth-tokens-file", str(tokens),
+         "--storage-path", str(tmp_path / "livesolve.sqlite")],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{url}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        browser.get(url + "/")
+        form = wait(browser, ec.visibility_of_element_located((By.ID, "token-form")))
+        assert "token" in browser.find_element(By.ID, "token-reason").text
+        browser.find_element(By.ID, "token-input").send_keys(token)
+        browser.find_element(By.ID, "token-use").click()
+        wait(browser, lambda b: not form.is_displayed())
+        assert browser.execute_script("return sessionStorage.getItem('livesolve.token')") == token
+        Select(browser.find_element(By.ID, "example-select")).select_by_value("refinery")
+        browser.find_element(By.ID, "create-example").click()
+        wait(browser, lambda b: b.current_url.split("#")[-1].startswith("/model/"))
+        # The stream authenticated with the same token: the live view fills in.
+        wait(browser, lambda b: b.find_element(By.ID, "seq").text == "0")
+        request = urllib.request.Request(f"{url}/v1/models", headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert len(json.loads(response.read())["models"]) == 1
+        ARTIFACTS.mkdir(exist_ok=True)
+        browser.save_screenshot(str(ARTIFACTS / "token-live-view.png"))
+    finally:
+        browser.execute_script("sessionStorage.clear()")
+        process.terminate()
+        process.wait(timeout=10)
