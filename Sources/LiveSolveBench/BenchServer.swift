@@ -31,7 +31,8 @@ final class BenchServer {
         // No store at all unless the bench asks for one.
         let storage = ["--storage-path", storePath]
             + (extraArguments.contains("--storage-durability") ? [] : ["--storage-durability", "off"])
-        arguments = ["serve", "--log-level", "warning", "--http-port", "0"]
+        // Every bench client comes from loopback: W3 holds 10 000 of them.
+        arguments = ["serve", "--log-level", "warning", "--http-port", "0", "--limits-connections-per-address", "1000000"]
             + (workers.map { ["--workers-count", "\($0)"] } ?? []) + storage + extraArguments
         (host, self.storePath) = ("127.0.0.1", storePath)
         (process, lifeline, port) = try Self.launch(arguments)

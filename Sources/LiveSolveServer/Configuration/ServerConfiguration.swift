@@ -50,6 +50,18 @@ public struct ServerConfiguration: Sendable {
     /// `storage.retainUpdates` — logged updates kept per model behind its newest snapshot.
     public var storageRetainUpdates = 100_000
 
+    /// `limits.updatesPerSecond` — updates per second per token (per connection when open); 0: no limit.
+    public var updatesPerSecond = 0
+    /// `limits.updatesBurst` — updates at once beyond the rate before `rate_limited`.
+    public var updatesBurst = 1_000
+    /// `limits.connectionsPerAddress` — WebSocket connections from one client address.
+    public var connectionsPerAddress = 1_000
+    /// `limits.models` — models the server holds.
+    public var maxModels = 10_000
+    /// `limits.subscriptionsPerConnection` — subscriptions one WebSocket may hold.
+    public var subscriptionsPerConnection = 1_000
+    /// `http.headerTimeout` — seconds a client has to send a request's head before it is closed.
+    public var headerTimeout = 10.0
     /// `auth.tokensFile` — the YAML file of tokens with roles; none: no token is asked for
     /// (only on a loopback `http.host`, or with `auth.open`).
     public var tokensFile = ""
@@ -187,6 +199,12 @@ public struct ServerConfiguration: Sendable {
         .int("storage.flushMillis", \.storageFlushMillis, 1...60_000),
         .int("storage.snapshotUpdates", \.storageSnapshotUpdates, 1...Int.max),
         .int("storage.retainUpdates", \.storageRetainUpdates, 0...Int.max),
+        .int("limits.updatesPerSecond", \.updatesPerSecond, 0...Int.max),
+        .int("limits.updatesBurst", \.updatesBurst, 1...Int.max),
+        .int("limits.connectionsPerAddress", \.connectionsPerAddress, 1...Int.max),
+        .int("limits.models", \.maxModels, 1...Int.max),
+        .int("limits.subscriptionsPerConnection", \.subscriptionsPerConnection, 1...Int.max),
+        .seconds("http.headerTimeout", \.headerTimeout, allowsZero: false),
         .string("auth.tokensFile", \.tokensFile),
         .bool("auth.open", \.authOpen),
         .bool("auth.publicMetrics", \.publicMetrics),

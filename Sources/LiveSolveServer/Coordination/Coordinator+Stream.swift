@@ -30,6 +30,7 @@ extension Coordinator {
 
     func disconnect(_ connection: Connection) {
         guard connections.removeValue(forKey: ObjectIdentifier(connection)) != nil else { return }
+        updateLimiter.forget(.connection(ObjectIdentifier(connection)))
         metrics.connections.decrement()
         for (id, subscription) in connection.subscriptions { end(subscription, to: id, of: models[id]) }
     }
@@ -51,12 +52,17 @@ extension Coordinator {
         if let quick = QuickUpdateReader.read(text), let record = models[quick.model],
            connection.access == .open || connection.access.permits(.write, id: quick.model, name: record.model.name),
            let delta = quick.delta(columns: record.model.columns, bindings: record.model.parameters.bindings) {
-            let echo = RequestEcho(id: quick.id, model: quick.model), slot = connection.reserveReply()
+            let echo = RequestEcho(id: quick.id, model: quick.model)
+            if updateLimiter.isOn, let error = updateLimiter.check(limitKey(of: connection), at: Self.now(), model: quick.model) {
+                connection.send(ServerMessage.error(error, id: quick.id))
+                return nil
+            }
+            let slot = connection.reserveReply()
             accept(delta, for: record, message: text) { [self] result in acknowledge(result, echo: echo, in: slot, on: connection) }
             return nil
         }
         var context = RequestEcho()
-        do {
+        do throws(RequestError) {
             let request = try ClientRequestParser.parse(text, context: &context)
             try authorize(request, for: connection.access)
             switch request {
@@ -72,6 +78,7 @@ extension Coordinator {
                 let echo = context
                 // Reserved once the update is valid: an invalid one is answered at once, in order.
                 let delta = try resolve(update, of: model)
+                if updateLimiter.isOn, let error = updateLimiter.check(limitKey(of: connection), at: Self.now(), model: model) { throw error }
                 let slot = connection.reserveReply()
                 accept(delta, for: try record(model), message: text) { [self] result in acknowledge(result, echo: echo, in: slot, on: connection) }
             case let .subscribe(model, fields):
@@ -138,9 +145,17 @@ extension Coordinator {
         connection.send(ServerMessage.error(error, id: nil))
     }
 
+    /// Whose update budget a stream update spends: its token's, or its connection's when open.
+    private func limitKey(of connection: Connection) -> UpdateLimiter.Key {
+        if case .token(let grant) = connection.access { .token(grant.digest) } else { .connection(ObjectIdentifier(connection)) }
+    }
+
     /// Subscribing again replaces the subscription: new fields, a new snapshot.
     private func subscribe(_ connection: Connection, to model: String, fields: FieldSet, id: EchoedID?) throws(RequestError) {
         let record = try record(model)
+        guard connection.subscriptions[model] != nil || connection.subscriptions.count < configuration.subscriptionsPerConnection else {
+            throw RequestError(.overloaded, "this connection holds its limit of \(configuration.subscriptionsPerConnection) subscriptions (limits.subscriptionsPerConnection); unsubscribe from one first", model: model)
+        }
         if let replaced = connection.subscriptions[model] { replaced.isActive = false } else { metrics.subscribers.increment() }
         // Never a stale snapshot: it must include every update accepted so far.
         let (state, delivery) = SubscriberState.subscribe(newest: record.newest, modelSeq: record.seq, modelSettled: record.state.isSettled)

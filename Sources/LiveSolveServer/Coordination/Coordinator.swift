@@ -45,11 +45,14 @@ public actor Coordinator {
 
     /// Who may do what; re-read on SIGHUP.
     let authority: Authority
+    /// `limits.updatesPerSecond`: a bucket per token or connection.
+    var updateLimiter: UpdateLimiter
 
     init(loop: any EventLoop, configuration: ServerConfiguration, metrics: ServerMetrics, logger: Logger,
          authority: Authority = Authority(tokens: nil, allowedOrigins: [])) {
         self.loop = loop
         self.authority = authority
+        self.updateLimiter = UpdateLimiter(rate: configuration.updatesPerSecond, burst: configuration.updatesBurst)
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
@@ -62,6 +65,9 @@ public actor Coordinator {
     /// Returns the model's id.
     func create(_ source: ClientRequest.ModelSource, name: String?, access: Access = .open) async throws(RequestError) -> String {
         try refuseIfReadOnly(model: nil)
+        guard models.count < configuration.maxModels else {
+            throw RequestError(.overloaded, "the server holds its limit of \(configuration.maxModels) models (limits.models); delete one first")
+        }
         let parsed: Result<(Model, String), ModelError>
         let logged = durability != .off
         do {
@@ -140,7 +146,9 @@ public actor Coordinator {
     }
 
     /// `update` for REST: returns the seq once the update counts as accepted (with `sync`, stored).
-    func update(_ id: String, _ update: JSON) async throws(RequestError) -> Int {
+    /// `limit` is whose update budget it spends.
+    func update(_ id: String, _ update: JSON, limit: UpdateLimiter.Key?) async throws(RequestError) -> Int {
+        if let limit, let error = updateLimiter.check(limit, at: Self.now(), model: id) { throw error }
         var envelope: [(key: String, value: JSON)] = [("op", .string("update")), ("model", .string(id))]
         if case .object(let fields) = update { envelope += fields }
         let message = JSONWriter.string(.object(envelope))

@@ -7,6 +7,8 @@ struct RequestError: Error {
     var model: String?
     /// On REST, a status other than the code's usual one (415 for an unknown Content-Type).
     var httpStatus: Int?
+    /// Seconds to wait before retrying (`rate_limited`): REST's `Retry-After`.
+    var retryAfter: Int?
 
     init(_ code: ErrorCode, _ message: String, model: String? = nil) {
         self.code = code

@@ -96,6 +96,17 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
     }
 
+    /// The peer closed its side of the TCP connection without a close frame (the server allows
+    /// half-closure for HTTP): nothing more will come, so the connection ends now, not at the
+    /// next unanswered ping.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .inputClosed = event as? ChannelEvent {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // A frame the decoder refused (too large, malformed): its error handler has sent the close.
         context.close(promise: nil)

@@ -33,6 +33,7 @@ enum JSONResponse {
     static func error(_ error: RequestError, status: HTTPResponse.Status? = nil) -> Response {
         var response = make(status ?? error.status, ServerMessage.error(error, id: nil))
         if response.status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+        if let seconds = error.retryAfter { response.headers[.retryAfter] = "\(max(seconds, 1))" }
         return response
     }
 }

@@ -56,10 +56,12 @@ struct RESTRoutes {
             Route(method: .post, path: "/v1/models/:id/fork", role: .write) { request, context, access in
                 try await fork(request, model: try context.parameters.require("id"), access: access)
             },
-            Route(method: .post, path: "/v1/models/:id/updates", role: .write) { request, context, _ in
+            Route(method: .post, path: "/v1/models/:id/updates", role: .write) { request, context, access in
                 let id = try context.parameters.require("id")
                 let update = try await updateBody(request, model: id)
-                let seq = try await coordinator.update(id, update)
+                // Open, REST clients share one budget: a request does not say which client it is.
+                let limit: UpdateLimiter.Key = if case .token(let grant) = access { .token(grant.digest) } else { .openREST }
+                let seq = try await coordinator.update(id, update, limit: limit)
                 guard request.uri.queryParameters.get("wait") == "true" else {
                     return JSONResponse.make(.ok, .object([("seq", .number(Double(seq)))]))
                 }

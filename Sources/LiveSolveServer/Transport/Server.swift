@@ -77,12 +77,13 @@ public final class Server: Sendable {
         router.middlewares.add(FileMiddleware(publicFolder, searchForIndexHtml: true, logger: frameworkLogger))
         rest.register(routes, on: router)
 
+        let connections = AddressCounter(limit: configuration.connectionsPerAddress)
         let portPromise = loop.makePromise(of: Int.self)
         let app = Application(
             router: router,
             server: HTTPServerBuilder { responder in
                 let channel = StreamChannel(responder: responder, coordinator: coordinator, configuration: settings,
-                                            authority: authority, isSecure: tls != nil)
+                                            authority: authority, connections: connections, isSecure: tls != nil)
                 guard let tls else { return channel }
                 return try TLSChannel(channel, tlsConfiguration: tls)
             },

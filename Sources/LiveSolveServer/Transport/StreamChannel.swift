@@ -32,6 +32,8 @@ struct StreamChannel: ServerChildChannel, HTTPChannelHandler {
     let coordinator: Coordinator
     let configuration: ServerConfiguration
     let authority: Authority
+    /// WebSockets per client address, across every connection.
+    let connections: AddressCounter
     /// Under TLS: the requests' scheme is https.
     let isSecure: Bool
 
@@ -40,7 +42,8 @@ struct StreamChannel: ServerChildChannel, HTTPChannelHandler {
             let upgradeAsked = NIOLoopBoundBox(false, eventLoop: channel.eventLoop)
             let refusal = NIOLoopBoundBox(HTTPResponse.Status.badRequest, eventLoop: channel.eventLoop)
             let access = NIOLoopBoundBox(Access.open, eventLoop: channel.eventLoop)
-            let (coordinator, configuration, authority) = (self.coordinator, self.configuration, self.authority)
+            let (coordinator, configuration, authority, connections) = (self.coordinator, self.configuration, self.authority, self.connections)
+            try channel.pipeline.syncOperations.addHandler(HeaderTimeout(timeout: .nanoseconds(Int64(configuration.headerTimeout * 1e9))))
             let upgrader = NIOTypedWebSocketServerUpgrader<Negotiated>(
                 maxFrameSize: configuration.maxModelBytes,
                 shouldUpgrade: { channel, head in
@@ -58,6 +61,13 @@ struct StreamChannel: ServerChildChannel, HTTPChannelHandler {
                         return channel.eventLoop.makeSucceededFuture(nil)
                     }
                     access.value = granted
+                    // Counted until the connection closes, whatever becomes of the upgrade.
+                    let address = channel.remoteAddress?.ipAddress ?? "unknown"
+                    guard connections.add(address) else {
+                        refusal.value = .serviceUnavailable
+                        return channel.eventLoop.makeSucceededFuture(nil)
+                    }
+                    channel.closeFuture.whenComplete { _ in connections.remove(address) }
                     var headers = HTTPHeaders()
                     if let deflate = PerMessageDeflate.response(to: head.headers) {
                         headers.add(name: "Sec-WebSocket-Extensions", value: deflate)
