@@ -21,6 +21,20 @@ import Testing
         #expect(settings.maxMessageBytes == ServerConfiguration().maxMessageBytes)
     }
 
+    @Test func theSecurityKeysAreReadListsAndBooleansToo() async throws {
+        let file = try yaml("http:\n  allowedOrigins: [https://a.example, https://b.example]\nauth:\n  tokensFile: t.yaml\n  publicMetrics: true\n")
+        let settings = try await ServerConfiguration.load(file: file, arguments: ["--auth-open", "true", "--limits-updates-per-second", "50"])
+        #expect(settings.allowedOrigins == ["https://a.example", "https://b.example"])
+        #expect(settings.tokensFile == "t.yaml")
+        #expect(settings.publicMetrics && settings.authOpen)
+        #expect(settings.updatesPerSecond == 50)
+        let flags = try await ServerConfiguration.load(file: "/nonexistent.yaml", arguments: ["--http-allowed-origins", "https://c.example,https://d.example"])
+        #expect(flags.allowedOrigins == ["https://c.example", "https://d.example"])
+        await #expect { _ = try await ServerConfiguration.load(file: "/nonexistent.yaml", arguments: ["--auth-open", "yes"]) } throws: {
+            "\($0)".hasPrefix("auth.open (AUTH_OPEN, --auth-open): expected true or false")
+        }
+    }
+
     @Test(arguments: [
         (["--http-port", "abc"], #"http.port (HTTP_PORT, --http-port): expected an integer from 0 to 65535, found "abc""#),
         (["--http-port", "70000"], "http.port"),
