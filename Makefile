@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STREAMS ?= Benchmarks/streams
 LADDER := afiro adlittle ship12l 80bau3b d2q06c dfl001
 
-.PHONY: deps browser-deps highs-deps build release run example test bench bench-server clean
+.PHONY: deps browser-deps highs-deps build release run example test fuzz fuzz-build bench bench-server clean
 
 ## deps: install CLP, CBC, zlib and pkg-config from Debian when missing.
 deps:
@@ -56,9 +56,33 @@ example: release
 	.build/release/livesolve solve Public/examples/refinery.json --values
 
 ## test: every test: Swift (real CLP, workers, sockets), the LP reader against HiGHS's, then the dashboard in headless Chromium.
-test: build browser-deps highs-deps
+test: build browser-deps highs-deps fuzz-build
 	$(SWIFT) test
 	python3 -m pytest -q Tests/lp Tests/browser
+	Fuzz/run $(TEST_FUZZ_SECONDS)
+
+## fuzz: each libFuzzer target (Fuzz/Targets) for SECONDS (default 60) from its corpus;
+## fails on a crash, leak or timeout, keeping the input in Fuzz/Crashes/.
+SECONDS ?= 60
+TEST_FUZZ_SECONDS ?= 20
+fuzz: fuzz-build
+	Fuzz/run $(SECONDS)
+
+# The targets are built with swiftc from the sources they read (an instrumented
+# LiveSolveModel, then each target): SwiftPM would instrument every dependency.
+SWIFTC ?= swiftc
+FUZZ_FLAGS := -sanitize=fuzzer,address -parse-as-library -Onone -g
+FUZZ_IPC := $(filter-out %/FrameChannel.swift %/WorkerClient.swift,$(wildcard Sources/LiveSolveWorkerIPC/*.swift))
+fuzz-build:
+	@mkdir -p .build/fuzz
+	$(SWIFTC) $(FUZZ_FLAGS) -emit-library -static -emit-module -module-name LiveSolveModel Sources/LiveSolveModel/*.swift \
+		-emit-module-path .build/fuzz/LiveSolveModel.swiftmodule -o .build/fuzz/libLiveSolveModel.a
+	@for t in json lp mps; do \
+		$(SWIFTC) $(FUZZ_FLAGS) -I .build/fuzz Fuzz/Targets/$$t.swift .build/fuzz/libLiveSolveModel.a -o .build/fuzz/$$t || exit 1; \
+	done
+	$(SWIFTC) $(FUZZ_FLAGS) -I .build/fuzz Fuzz/Targets/update.swift Sources/LiveSolveServer/Protocol/QuickUpdateReader.swift \
+		Sources/LiveSolveServer/Protocol/EchoedID.swift .build/fuzz/libLiveSolveModel.a -o .build/fuzz/update
+	$(SWIFTC) $(FUZZ_FLAGS) -I .build/fuzz Fuzz/Targets/frames.swift $(FUZZ_IPC) .build/fuzz/libLiveSolveModel.a -o .build/fuzz/frames
 
 ## bench: `bench solver` on every ladder stream, through a worker and in-process.
 bench: release

@@ -1,3 +1,6 @@
+/// Largest frame either side accepts: a model of a few million nonzeros.
+public let maximumFrameLength = 1 << 30
+
 /// Length-prefixed frames as they arrive, in whatever pieces: the bytes read but not yet
 /// returned as frames, `storage[head..<tail]`. The worker and blocking clients fill it from a
 /// descriptor (`FrameChannel`); the server from its event loop and its own reads alike.

@@ -2,9 +2,6 @@
 import Glibc
 #endif
 
-/// Largest frame either side accepts: a model of a few million nonzeros.
-public let maximumFrameLength = 1 << 30
-
 /// Blocking, length-prefixed frames over a pair of file descriptors (a pipe's ends).
 /// Used by the worker on stdin/stdout and by blocking clients such as the bench.
 ///
