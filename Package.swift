@@ -138,6 +138,7 @@ let package = Package(
             dependencies: [
                 "CommandSupport", "LiveSolveModel", "LiveSolveSolver", "LiveSolveWorkerIPC", "LiveSolveClient", "CSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import CommandSupport
+import Crypto
 import Foundation
 import LiveSolveClient
 import LiveSolveModel
@@ -20,12 +21,27 @@ final class BenchServer {
     /// behind. Nil for `--url`.
     let storePath: String?
     private let arguments: [String]
+    /// The bearer token every bench connection sends, if any.
+    let token: String?
 
-    init(url: String?, workers: Int?, extraArguments: [String] = []) throws {
+    /// `withTokens`: the server started here gets a tokens file with one admin token, which every
+    /// connection then sends (`--auth`); `token` is what to send to a server at `url`.
+    init(url: String?, workers: Int?, token: String? = nil, withTokens: Bool = false, extraArguments: [String] = []) throws {
         if let url {
             let (host, port) = try serverAddress(url)
-            (self.host, self.port, self.process, self.lifeline, self.storePath, self.arguments) = (host, port, nil, nil, nil, [])
+            (self.host, self.port, self.process, self.lifeline, self.storePath, self.arguments, self.token) = (host, port, nil, nil, nil, [], token)
             return
+        }
+        var extraArguments = extraArguments
+        if withTokens {
+            let token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            let digest = SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+            let file = NSTemporaryDirectory() + "livesolve-bench-tokens-\(UUID().uuidString).yaml"
+            try "tokens:\n  - {name: bench, sha256: \(digest), role: admin}\n".write(toFile: file, atomically: true, encoding: .utf8)
+            extraArguments += ["--auth-tokens-file", file]
+            self.token = token
+        } else {
+            self.token = nil
         }
         let storePath = NSTemporaryDirectory() + "livesolve-bench-\(UUID().uuidString).sqlite"
         // No store at all unless the bench asks for one.
@@ -120,7 +136,7 @@ final class BenchServer {
 
     func connect() async throws -> QueuedStreamClient {
         do {
-            return try await QueuedStreamClient.connect(port: port)
+            return try await QueuedStreamClient.connect(port: port, headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [])
         } catch {
             throw ModelFile.Failure(description: "cannot connect to ws://127.0.0.1:\(port)/v1/stream (is a server running there?): \(error)")
         }

@@ -16,10 +16,10 @@ struct ClosedLoopSample: Sendable {
 enum ClosedLoopDriver {
     /// Sends each message once the previous one was answered, timing each from send to answer.
     /// `answers(reply, index)` says whether a reply answers the message at `index`.
-    static func run(port: Int, messages: [String], answers: @escaping @Sendable (JSON, Int) -> Bool) async throws -> [ClosedLoopSample] {
+    static func run(port: Int, token: String?, messages: [String], answers: @escaping @Sendable (JSON, Int) -> Bool) async throws -> [ClosedLoopSample] {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
-                continuation.resume(with: Result { try drive(RawConnection(port: port), messages: messages, answers: answers) })
+                continuation.resume(with: Result { try drive(RawConnection(port: port, token: token), messages: messages, answers: answers) })
             }.start()
         }
     }
@@ -61,10 +61,10 @@ enum ClosedLoop {
     }
 
     /// Subscribes on a fresh driver connection and runs the updates closed-loop.
-    static func run(port: Int, model: String, updates: [JSON], baseSeq: Int) async throws -> [ClosedLoopSample] {
+    static func run(port: Int, token: String?, model: String, updates: [JSON], baseSeq: Int) async throws -> [ClosedLoopSample] {
         // The subscribe comes first: its snapshot (seq = baseSeq) answers it; then update i needs seq >= baseSeq + i.
         let messages = [#"{"op":"subscribe","model":"\#(model)"}"#] + updates.map { message(model: model, update: $0) }
-        let samples = try await ClosedLoopDriver.run(port: port, messages: messages) { reply, index in
+        let samples = try await ClosedLoopDriver.run(port: port, token: token, messages: messages) { reply, index in
             guard case .string("solution")? = reply["type"], case .number(let seq)? = reply["seq"] else { return false }
             return Int(seq) >= baseSeq + index
         }

@@ -43,7 +43,7 @@ struct FanoutBench: NetworkBench {
         defer { bench.server.stop() }
         let (stream, server, setup, id) = (bench.stream, bench.server, bench.client, bench.model)
         let tracker = FanoutTracker(subscribers: subscribers)
-        let pool = try await SubscriberPool.connect(port: server.port, count: subscribers, model: id)
+        let pool = try await SubscriberPool.connect(port: server.port, token: server.token, count: subscribers, model: id)
         defer { pool.close() }
         pool.start { index, message in tracker.received(message, from: index) }
         try await tracker.waitForSnapshots(timeoutSeconds: 120)

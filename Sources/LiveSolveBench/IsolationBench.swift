@@ -36,9 +36,9 @@ struct IsolationBench: NetworkBench {
         var seq = 0
         func phase() async throws -> (latency: [Double], ping: [Double]) {
             let updates = Array(stream.steps.dropFirst(seq).prefix(steps)).map(\.update)
-            let (port, base) = (server.port, seq)
-            async let samples = ClosedLoop.run(port: port, model: smallID, updates: updates, baseSeq: base)
-            async let pingTimes = ClosedLoopDriver.run(port: port, messages: Array(repeating: #"{"op":"ping"}"#, count: steps)) { reply, _ in
+            let (port, base, token) = (server.port, seq, server.token)
+            async let samples = ClosedLoop.run(port: port, token: token, model: smallID, updates: updates, baseSeq: base)
+            async let pingTimes = ClosedLoopDriver.run(port: port, token: token, messages: Array(repeating: #"{"op":"ping"}"#, count: steps)) { reply, _ in
                 reply["type"] == .string("pong")
             }.map(\.latencyMicros)
             let result = (try await samples.map(\.latencyMicros), try await pingTimes)

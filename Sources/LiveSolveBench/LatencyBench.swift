@@ -29,7 +29,7 @@ struct LatencyBench: NetworkBench {
         defer { bench.server.stop() }
         let (stream, server, client, id) = (bench.stream, bench.server, bench.client, bench.model)
         let chosen = Array(stream.steps.prefix(steps ?? stream.steps.count))
-        let samples = try await ClosedLoop.run(port: server.port, model: id, updates: chosen.map(\.update), baseSeq: 0)
+        let samples = try await ClosedLoop.run(port: server.port, token: server.token, model: id, updates: chosen.map(\.update), baseSeq: 0)
         var latencies: [Double] = [], solves: [Double] = [], overheads: [Double] = [], wrong = 0
         for (sample, step) in zip(samples, chosen) {
             latencies.append(sample.latencyMicros)

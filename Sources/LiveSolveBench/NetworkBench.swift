@@ -13,6 +13,12 @@ struct NetworkBenchOptions: ParsableArguments {
     @Option(help: "storage.durability of the server the bench starts: sync, async or off.")
     var storageDurability = "off"
 
+    @Flag(help: "Start the server with a tokens file, and send a token on every connection (or give --token for --url).")
+    var auth = false
+
+    @Option(help: "The token to send to a server at --url that has tokens.")
+    var token: String?
+
     func validate() throws {
         guard ["sync", "async", "off"].contains(storageDurability) else {
             throw ValidationError("--storage-durability: expected sync, async or off, found \(storageDurability)")
@@ -44,7 +50,8 @@ extension NetworkBench {
     /// (`modelPath`, or the stream header's source). The caller stops the server.
     func setUp(streamPath: String, modelPath: String? = nil, network: NetworkBenchOptions) async throws -> BenchSetup {
         let stream = try PriceStream.read(streamPath)
-        let server = try BenchServer(url: network.url, workers: 2, extraArguments: ["--storage-durability", network.storageDurability])
+        let server = try BenchServer(url: network.url, workers: 2, token: network.token, withTokens: network.auth,
+                                     extraArguments: ["--storage-durability", network.storageDurability])
         do {
             let client = try await server.connect()
             let path = modelPath ?? SolverBench.defaultModelPath(source: stream.source, stream: streamPath)

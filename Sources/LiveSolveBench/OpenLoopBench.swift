@@ -39,7 +39,7 @@ struct OpenLoopBench: NetworkBench {
         let messages = stream.steps.map { ClosedLoop.message(model: id, update: $0.update) }
         try await Task.sleep(for: .milliseconds(200))
         let rssBefore = server.rssMB
-        let feed = try await OpenLoopFeed.run(port: server.port, model: id, messages: messages, total: total, rate: rate)
+        let feed = try await OpenLoopFeed.run(port: server.port, token: server.token, model: id, messages: messages, total: total, rate: rate)
         let rssAfter = server.rssMB
         setup.close()
         let expect = stream.steps.last!.expect
@@ -94,9 +94,10 @@ final class OpenLoopFeed: Sendable {
     private let state = NIOLockedValueBox(State())
     private let start = DispatchTime.now().uptimeNanoseconds
 
-    static func run(port: Int, model: String, messages: [String], total: Int, rate: Int) async throws -> Result {
+    static func run(port: Int, token: String?, model: String, messages: [String], total: Int, rate: Int) async throws -> Result {
         let feed = OpenLoopFeed()
-        let client = try await StreamClient.connect(port: port, onMessage: { feed.received($0) })
+        let client = try await StreamClient.connect(port: port, headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [],
+                                                    onMessage: { feed.received($0) })
         defer { client.close() }
         let loop = client.channel.eventLoop
         client.send(#"{"op":"subscribe","model":"\#(model)"}"#)

@@ -30,14 +30,14 @@ final class RawConnection {
     /// connections and reads them all into one buffer of its own.
     private lazy var buffer = [UInt8](repeating: 0, count: 64 << 10)
 
-    /// Connects to 127.0.0.1:`port` and upgrades.
-    init(port: Int) throws {
+    /// Connects to 127.0.0.1:`port` and upgrades, with `token` as its bearer if given.
+    init(port: Int, token: String? = nil) throws {
         let fd = ls_connect_loopback(Int32(port), Self.readLimitSeconds)
         guard fd >= 0 else { throw Failure(description: "connect to 127.0.0.1:\(port): \(String(cString: strerror(-fd)))") }
         self.fd = fd
         self.pending = []
         do {
-            pending = try upgrade(port: port)
+            pending = try upgrade(port: port, token: token)
         } catch {
             Glibc.close(fd)
             throw error
@@ -109,9 +109,9 @@ final class RawConnection {
     }
 
     /// Sends the upgrade request and reads the response; returns any bytes read past it.
-    private func upgrade(port: Int) throws -> [UInt8] {
+    private func upgrade(port: Int, token: String?) throws -> [UInt8] {
         let key = Data((0..<16).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
-        try write(RawFrame.upgradeRequest(port: port, key: key))
+        try write(RawFrame.upgradeRequest(port: port, key: key, token: token))
         var response: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1024)
         let end = Array("\r\n\r\n".utf8)

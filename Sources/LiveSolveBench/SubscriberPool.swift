@@ -21,22 +21,22 @@ final class SubscriberPool: @unchecked Sendable {
     private var thread: Thread?
 
     /// Connects `count` subscribers to `model`, on a thread of its own: the set-up blocks.
-    static func connect(port: Int, count: Int, model: String) async throws -> SubscriberPool {
+    static func connect(port: Int, token: String?, count: Int, model: String) async throws -> SubscriberPool {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
-                continuation.resume(with: Result { try SubscriberPool(port: port, count: count, model: model) })
+                continuation.resume(with: Result { try SubscriberPool(port: port, token: token, count: count, model: model) })
             }.start()
         }
     }
 
     /// Connects `count` subscribers to `model` one after another, each upgraded and subscribed.
-    private init(port: Int, count: Int, model: String) throws {
+    private init(port: Int, token: String?, count: Int, model: String) throws {
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard epoll >= 0 else { throw Failure(description: "epoll_create1: \(String(cString: strerror(errno)))") }
         let subscribe = #"{"op":"subscribe","model":"\#(model)"}"#
         do {
             for index in 0..<count {
-                let connection = try RawConnection(port: port)
+                let connection = try RawConnection(port: port, token: token)
                 subscribers.append(connection)
                 try connection.send(subscribe)
                 let fd = connection.fd

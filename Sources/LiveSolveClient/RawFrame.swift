@@ -2,8 +2,9 @@
 /// must cost little per message, and a test that does what well-behaved clients never do.
 public enum RawFrame {
     /// The upgrade request for `/v1/stream`; `key` is the base64 `Sec-WebSocket-Key`.
-    public static func upgradeRequest(port: Int, key: String) -> [UInt8] {
+    public static func upgradeRequest(port: Int, key: String, token: String? = nil) -> [UInt8] {
         Array(("GET /v1/stream HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + (token.map { "Authorization: Bearer \($0)\r\n" } ?? "")
             + "Sec-WebSocket-Key: \(key)\r\nSec-WebSocket-Version: 13\r\n\r\n").utf8)
     }
 

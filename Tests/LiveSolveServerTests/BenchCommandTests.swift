@@ -46,6 +46,18 @@ private func benchFigures(_ output: String) throws -> JSON {
     await server.stop()
 }
 
+/// With `--auth` the bench's own server has a tokens file and every connection sends the
+/// token: the runs are right, not refused.
+@Test func benchesRunWithATokenOnEveryConnection() async throws {
+    let stream = TestData.streams.appendingPathComponent("afiro.jsonl.gz").path
+    let (w1, w1Output) = try await runLivesolve(["bench", "w1", "--stream", stream, "--steps", "20", "--json", "--auth"], seconds: 120)
+    #expect(w1 == 0, "\(w1Output)")
+    #expect(try benchFigures(w1Output)["wrong"]?.number == 0)
+    let (w3, w3Output) = try await runLivesolve(["bench", "w3", "--subscribers", "10", "--rate", "20", "--seconds", "1", "--json", "--auth"], seconds: 120)
+    #expect(w3 == 0, "\(w3Output)")
+    #expect(try benchFigures(w3Output)["updates"]?.number == 20)
+}
+
 /// Bad options are usage errors (exit 64) and a server that is not there is a plain error
 /// (exit 1), never a crash: a refused connection once left a promise unfulfilled, which debug
 /// builds trap on, and a negative `--subscribers` sized an array with it.
