@@ -125,8 +125,14 @@ import Glibc
 
     @Test func aTokenLimitedToSomeModelsSeesNoOther() async throws {
         let keys = try Keys()
-        let server = try await TestServer.start(workers: 1) { $0.tokensFile = keys.path }
+        let server = try await TestServer.start(workers: 1) {
+            $0.tokensFile = keys.path
+            $0.publicMetrics = true
+        }
         let (admin, limited) = (keys.tokens["admin"]!, keys.tokens["limited"]!)
+        // auth.publicMetrics: /metrics needs no token; everything else still does.
+        #expect(try await request(server.port, "GET", "/metrics").0 == 200)
+        #expect(try await request(server.port, "GET", "/v1/models").0 == 401)
         for name in ["first", "second"] {
             #expect(try await request(server.port, "POST", "/v1/models?name=\(name)", body: refineryDocument, token: admin).0 == 201)
         }
