@@ -94,10 +94,10 @@ import Glibc
             let line = text.split(separator: "\n").first { $0.hasPrefix(name + " ") }
             return line.flatMap { Double($0.split(separator: " ").last!) } ?? 0
         }
-        for _ in 0..<100 where try await metric("livesolve_store_failures_total") == 0 { try await Task.sleep(for: .milliseconds(50)) }
+        for _ in 0..<400 where try await metric("livesolve_store_failures_total") == 0 { try await Task.sleep(for: .milliseconds(50)) }
         #expect(try await metric("livesolve_store_failures_total") > 0)
         disk.empty()
-        for _ in 0..<200 where try await metric("livesolve_store_snapshots_total") == 0 { try await Task.sleep(for: .milliseconds(50)) }
+        for _ in 0..<600 where try await metric("livesolve_store_snapshots_total") == 0 { try await Task.sleep(for: .milliseconds(50)) }
         #expect(try await metric("livesolve_store_snapshots_total") == 1)
         client.close()
         kill(process.processIdentifier, SIGKILL)
