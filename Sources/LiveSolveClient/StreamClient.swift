@@ -30,11 +30,12 @@ public final class StreamClient: Sendable {
                                receiveBufferBytes: Int? = nil,
                                answersPings: Bool = true,
                                headers: [(String, String)] = [],
+                               secure: Bool = false,
                                trustRoots: String? = nil,
                                onMessage: @escaping @Sendable (String) -> Void,
                                onClose: @escaping @Sendable (WebSocketErrorCode?) -> Void = { _ in }) async throws -> StreamClient {
         try await connect(host: host, port: port, path: path, group: group, offerDeflate: offerDeflate,
-                          receiveBufferBytes: receiveBufferBytes, answersPings: answersPings, headers: headers, trustRoots: trustRoots,
+                          receiveBufferBytes: receiveBufferBytes, answersPings: answersPings, headers: headers, secure: secure, trustRoots: trustRoots,
                           onBytes: { onMessage(String(buffer: $0)) }, onClose: onClose)
     }
 
@@ -45,15 +46,16 @@ public final class StreamClient: Sendable {
                                receiveBufferBytes: Int? = nil,
                                answersPings: Bool = true,
                                headers: [(String, String)] = [],
+                               secure: Bool = false,
                                trustRoots: String? = nil,
                                onBytes onMessage: @escaping @Sendable (ByteBuffer) -> Void,
                                onClose: @escaping @Sendable (WebSocketErrorCode?) -> Void = { _ in }) async throws -> StreamClient {
-        // wss: TLS first, trusting the certificates in `trustRoots` (a PEM file).
-        let tls = try trustRoots.map { path in
+        // wss: TLS first, trusting the system's roots, or the certificates in `trustRoots` (a PEM file).
+        let tls = try (secure || trustRoots != nil) ? {
             var configuration = TLSConfiguration.makeClientConfiguration()
-            configuration.trustRoots = .file(path)
+            if let trustRoots { configuration.trustRoots = .file(trustRoots) }
             return try NIOSSLContext(configuration: configuration)
-        }
+        }() : nil
         let upgraded = group.next().makePromise(of: Void.self)
         var bootstrap = ClientBootstrap(group: group)
         if let receiveBufferBytes {

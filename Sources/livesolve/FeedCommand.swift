@@ -32,8 +32,11 @@ struct FeedCommand: ParsableCommand {
     @Option(help: "Stop after this many seconds (default: run until interrupted).")
     var seconds: Double?
 
-    @Option(help: "The server.")
+    @Option(help: "The server (wss:// with TLS).")
     var url = "ws://127.0.0.1:8080"
+
+    @Option(help: "The bearer token for a server with tokens (default: $LIVESOLVE_TOKEN).")
+    var token: String?
 
     func validate() throws {
         guard rate > 0, rate <= 10_000 else { throw ValidationError("--rate must be in (0, 10000]") }
@@ -51,14 +54,16 @@ struct FeedCommand: ParsableCommand {
     }
 
     func feed() async throws {
-        let (host, port) = try serverAddress(url)
-        var values = try await parameters(host: host, port: port)
+        let (host, port, isSecure) = try serverEndpoint(url)
+        let bearer = bearerToken(token)
+        var values = try await parameters(host: host, port: port, isSecure: isSecure, token: bearer)
         let names = values.keys.filter { name in param.isEmpty || param.contains { Self.matches($0, name) } }.sorted()
         guard !names.isEmpty else {
             throw ModelFile.Failure(description: "no parameter of \(model) matches \(param.joined(separator: ", ")); it has: \(values.keys.sorted().joined(separator: ", "))")
         }
         let tally = NIOLockedValueBox((acks: 0, errors: 0, lastError: ""))
-        let client = try await StreamClient.connect(host: host, port: port, onMessage: { text in
+        let client = try await StreamClient.connect(host: host, port: port, headers: bearer.map { [("Authorization", "Bearer \($0)")] } ?? [],
+                                                    secure: isSecure, onMessage: { text in
             guard let reply = try? JSONParser.parse(text) else { return }
             tally.withLockedValue { t in
                 if reply["type"] == .string("ack") { t.acks += 1 }
@@ -90,11 +95,12 @@ struct FeedCommand: ParsableCommand {
     }
 
     /// The model's parameters and their current values, from `GET /v1/models/{id}?include=document`.
-    func parameters(host: String, port: Int) async throws -> [String: Double] {
-        let url = URL(string: "http://\(host):\(port)/v1/models/\(model)?include=document")!
+    func parameters(host: String, port: Int, isSecure: Bool, token: String?) async throws -> [String: Double] {
+        var request = URLRequest(url: URL(string: "\(isSecure ? "https" : "http")://\(host):\(port)/v1/models/\(model)?include=document")!)
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         let data: Data, response: URLResponse
         do {
-            (data, response) = try await URLSession.shared.data(from: url)
+            (data, response) = try await URLSession.shared.data(for: request)
         } catch {
             throw ModelFile.Failure(description: "cannot reach a LiveSolve server at \(self.url) (\(error.localizedDescription)); is `livesolve serve` running there?")
         }

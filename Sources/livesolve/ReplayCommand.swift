@@ -13,8 +13,11 @@ struct ReplayCommand: ParsableCommand {
         discussion: "Each line's update is sent as an update of --model, in order, at --rate per second (default: as fast as the server acknowledges). Exits 1 if the server rejects one."
     )
 
-    @Option(help: "The server.")
+    @Option(help: "The server (wss:// with TLS).")
     var url = "ws://127.0.0.1:8080"
+
+    @Option(help: "The bearer token for a server with tokens (default: $LIVESOLVE_TOKEN).")
+    var token: String?
 
     @Option(help: "The model id, e.g. m1.")
     var model: String
@@ -39,7 +42,8 @@ struct ReplayCommand: ParsableCommand {
     }
 
     func replay() async throws {
-        let (host, port) = try serverAddress(url)
+        let (host, port, isSecure) = try serverEndpoint(url)
+        let headers = bearerToken(token).map { [("Authorization", "Bearer \($0)")] } ?? []
         let text: String
         do { text = try String(contentsOfFile: updates, encoding: .utf8) } catch {
             throw ModelFile.Failure(description: "cannot read \(updates): \(error.localizedDescription)")
@@ -58,7 +62,7 @@ struct ReplayCommand: ParsableCommand {
         let tally = NIOLockedValueBox((acks: 0, errors: 0, lastError: ""))
         let client: StreamClient
         do {
-            client = try await StreamClient.connect(host: host, port: port, onMessage: { text in
+            client = try await StreamClient.connect(host: host, port: port, headers: headers, secure: isSecure, onMessage: { text in
                 guard let reply = try? JSONParser.parse(text) else { return }
                 tally.withLockedValue { t in
                     if reply["type"] == .string("ack") { t.acks += 1 }

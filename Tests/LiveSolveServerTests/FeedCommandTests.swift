@@ -1,5 +1,6 @@
 import Foundation
 import LiveSolveModel
+import LiveSolveServer
 import Testing
 import TestSupport
 
@@ -77,5 +78,30 @@ func feedRandomWalksAnExamplesParameters(example: String) async throws {
     let (bad, message) = try await runLivesolve(["replay", "--url", "ws://127.0.0.1:\(server.port)", "--model", copy, "--updates", file.path], seconds: 20)
     #expect(bad == 1)
     #expect(message.contains("line 1: expected an object with an \"update\" object"), "\(message)")
+    await server.stop()
+}
+
+/// `feed` and `replay` against a server with tokens: `--token`, or `LIVESOLVE_TOKEN`; without one
+/// the server's `unauthorized` is what the command says.
+@Test func feedAndReplayCarryAToken() async throws {
+    let token = "feed-test-token-0123456789abcdefghijklmnop"
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("livesolve-tokens-\(UUID().uuidString).yaml").path
+    try "tokens:\n  - {name: feed, sha256: \(Tokens.hexDigest(of: token)), role: write}\n".write(toFile: file, atomically: true, encoding: .utf8)
+    let server = try await TestServer.start(workers: 1) { $0.tokensFile = file }
+    let (created, _) = try await httpResponse(port: server.port, "POST", "/v1/models", body: refineryDocument, headers: ["Authorization": "Bearer \(token)"])
+    #expect(created.statusCode == 201)
+    let url = "ws://127.0.0.1:\(server.port)"
+    let (status, text) = try await runLivesolve(["feed", "--model", "m1", "--rate", "20", "--seconds", "1", "--url", url, "--token", token], seconds: 10)
+    #expect(status == 0, "\(text)")
+    #expect(text.contains("0 rejected"), "\(text)")
+    let (refused, said) = try await runLivesolve(["feed", "--model", "m1", "--seconds", "1", "--url", url], seconds: 10)
+    #expect(refused == 1)
+    #expect(said.contains("needs a token"), "\(said)")
+
+    let log = FileManager.default.temporaryDirectory.appendingPathComponent("livesolve-log-\(UUID().uuidString).ndjson").path
+    try #"{"seq":1,"at":0,"update":{"parameters":{"price[gasoline]":2.4}}}"#.write(toFile: log, atomically: true, encoding: .utf8)
+    let (replayed, output) = try await runLivesolve(["replay", "--model", "m1", "--updates", log, "--url", url], seconds: 10,
+                                                     environment: ["LIVESOLVE_TOKEN": token])
+    #expect(replayed == 0, "\(output)")
     await server.stop()
 }

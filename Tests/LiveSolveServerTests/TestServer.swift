@@ -90,10 +90,11 @@ func httpResponseJSON(port: Int, _ path: String) async throws -> (Int, JSON) {
     return (response.statusCode, (try? JSONParser.parse(text)) ?? .null)
 }
 
-func runLivesolve(_ arguments: [String], seconds: Double = 30) async throws -> (status: Int32, output: String) {
+func runLivesolve(_ arguments: [String], seconds: Double = 30, environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: TestData.livesolveExecutable)
     process.arguments = arguments
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     let output = Pipe()
     process.standardOutput = output
     process.standardError = output
