@@ -15,8 +15,6 @@ public final class Authority: Sendable {
         self.allowedOrigins = allowedOrigins.map { $0.lowercased() }
     }
 
-    public var isOpen: Bool { tokens.withLockedValue { $0 == nil } }
-
     /// The access an `Authorization` header gives; nil when it names no valid token.
     func access(authorization header: String?) -> Access? {
         guard let tokens = tokens.withLockedValue({ $0 }) else { return .open }
@@ -40,7 +38,8 @@ public final class Authority: Sendable {
 
     func replace(_ new: Tokens) { tokens.withLockedValue { $0 = new } }
 
-    /// Whether a page from `origin` may open a WebSocket or change state; no `Origin` (not a browser) may.
+    /// Whether a page from `origin` may open a WebSocket or change state. A request without an
+    /// `Origin` is not from a browser page, and may.
     func allows(origin: String?, host: String?) -> Bool {
         guard let origin = origin?.lowercased() else { return true }
         if !allowedOrigins.isEmpty { return allowedOrigins.contains(origin) }

@@ -1,5 +1,3 @@
-import Crypto
-
 /// What one token allows: its entry's name (for logs), role and models.
 public struct Grant: Sendable, Equatable {
     public var name: String
