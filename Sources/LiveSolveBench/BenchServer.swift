@@ -136,7 +136,7 @@ final class BenchServer {
 
     func connect() async throws -> QueuedStreamClient {
         do {
-            return try await QueuedStreamClient.connect(port: port, headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [])
+            return try await QueuedStreamClient.connect(port: port, headers: StreamClient.authorization(token))
         } catch {
             throw ModelFile.Failure(description: "cannot connect to ws://127.0.0.1:\(port)/v1/stream (is a server running there?): \(error)")
         }

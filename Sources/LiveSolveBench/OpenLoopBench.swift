@@ -96,7 +96,7 @@ final class OpenLoopFeed: Sendable {
 
     static func run(port: Int, token: String?, model: String, messages: [String], total: Int, rate: Int) async throws -> Result {
         let feed = OpenLoopFeed()
-        let client = try await StreamClient.connect(port: port, headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [],
+        let client = try await StreamClient.connect(port: port, headers: StreamClient.authorization(token),
                                                     onMessage: { feed.received($0) })
         defer { client.close() }
         let loop = client.channel.eventLoop

@@ -23,6 +23,11 @@ public final class StreamClient: Sendable {
         public var description: String
     }
 
+    /// The upgrade header that carries a bearer token, if there is one.
+    public static func authorization(_ token: String?) -> [(String, String)] {
+        token.map { [("Authorization", "Bearer \($0)")] } ?? []
+    }
+
     /// Connects and upgrades; `onMessage` receives every complete text message (and `onClose` the close code).
     public static func connect(host: String = "127.0.0.1", port: Int, path: String = "/v1/stream",
                                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,

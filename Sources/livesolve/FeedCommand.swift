@@ -3,6 +3,7 @@ import CommandSupport
 import Foundation
 import LiveSolveClient
 import LiveSolveModel
+import LiveSolveServer
 import NIOConcurrencyHelpers
 
 #if canImport(FoundationNetworking)
@@ -57,12 +58,12 @@ struct FeedCommand: ParsableCommand {
         let (host, port, isSecure) = try serverEndpoint(url)
         let bearer = bearerToken(token)
         var values = try await parameters(host: host, port: port, isSecure: isSecure, token: bearer)
-        let names = values.keys.filter { name in param.isEmpty || param.contains { Self.matches($0, name) } }.sorted()
+        let names = values.keys.filter { name in param.isEmpty || param.contains { ModelGlob($0).matches(name) } }.sorted()
         guard !names.isEmpty else {
             throw ModelFile.Failure(description: "no parameter of \(model) matches \(param.joined(separator: ", ")); it has: \(values.keys.sorted().joined(separator: ", "))")
         }
         let tally = NIOLockedValueBox((acks: 0, errors: 0, lastError: ""))
-        let client = try await StreamClient.connect(host: host, port: port, headers: bearer.map { [("Authorization", "Bearer \($0)")] } ?? [],
+        let client = try await StreamClient.connect(host: host, port: port, headers: StreamClient.authorization(bearer),
                                                     secure: isSecure, onMessage: { text in
             guard let reply = try? JSONParser.parse(text) else { return }
             tally.withLockedValue { t in
@@ -110,18 +111,5 @@ struct FeedCommand: ParsableCommand {
         }
         guard case .object(let members)? = json["document"]?["parameters"] else { return [:] }
         return Dictionary(uniqueKeysWithValues: members.compactMap { if case .number(let v) = $0.value { ($0.key, v) } else { nil } })
-    }
-
-    /// Whether `name` matches `glob` whole, `*` standing for any text (none included).
-    static func matches(_ glob: String, _ name: String) -> Bool {
-        let parts = glob.split(separator: "*", omittingEmptySubsequences: false)
-        guard parts.count > 1 else { return glob == name }
-        guard name.hasPrefix(parts[0]), name.dropFirst(parts[0].count).hasSuffix(parts[parts.count - 1]) else { return false }
-        var rest = name.dropFirst(parts[0].count).dropLast(parts[parts.count - 1].count)
-        for part in parts.dropFirst().dropLast() where !part.isEmpty {
-            guard let found = rest.range(of: part) else { return false }
-            rest = rest[found.upperBound...]
-        }
-        return true
     }
 }

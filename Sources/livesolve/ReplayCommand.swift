@@ -43,7 +43,7 @@ struct ReplayCommand: ParsableCommand {
 
     func replay() async throws {
         let (host, port, isSecure) = try serverEndpoint(url)
-        let headers = bearerToken(token).map { [("Authorization", "Bearer \($0)")] } ?? []
+        let headers = StreamClient.authorization(bearerToken(token))
         let text: String
         do { text = try String(contentsOfFile: updates, encoding: .utf8) } catch {
             throw ModelFile.Failure(description: "cannot read \(updates): \(error.localizedDescription)")

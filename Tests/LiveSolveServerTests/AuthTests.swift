@@ -244,16 +244,16 @@ import Glibc
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("livesolve-tls-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let (certificate, key, otherKey) = ("\(folder)/cert.pem", "\(folder)/key.pem", "\(folder)/other.pem")
-        try run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate,
+        try runTool("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate,
                                      "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
-        try run("/usr/bin/openssl", ["genrsa", "-out", otherKey, "2048"])
+        try runTool("/usr/bin/openssl", ["genrsa", "-out", otherKey, "2048"])
 
         let server = try await TestServer.start(workers: 1) {
             $0.tlsCertificate = certificate
             $0.tlsKey = key
         }
         let port = server.port
-        let healthz = try run("/usr/bin/curl", ["-sS", "--cacert", certificate, "https://localhost:\(port)/healthz"])
+        let healthz = try runTool("/usr/bin/curl", ["-sS", "--cacert", certificate, "https://localhost:\(port)/healthz"])
         #expect(healthz.contains(#""status":"ok""#), "\(healthz)")
         let client = try await QueuedStreamClient.connect(port: port, trustRoots: certificate)
         let model = try await client.createRefinery()
@@ -270,20 +270,5 @@ import Glibc
                                                       "--tls-certificate", "\(folder)/none.pem", "--tls-key", key], seconds: 10)
         #expect(missing == 1)
         #expect(said.contains("tls.certificate \(folder)/none.pem"), "\(said)")
-    }
-
-    @discardableResult
-    private func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TestFailure(description: "\(executable) exited \(process.terminationStatus): \(text)") }
-        return text
     }
 }

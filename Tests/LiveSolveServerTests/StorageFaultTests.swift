@@ -170,13 +170,13 @@ struct ScratchMount {
     init(kilobytes: Int) throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("livesolve-mount-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        try Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(kilobytes)k", "tmpfs", path])
+        try runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=\(kilobytes)k", "tmpfs", path])
     }
 
     /// Writes a filler file until the file system is full.
     func fill() throws {
         // dd stops at ENOSPC with status 1: that is the point.
-        try? Self.run("/bin/dd", ["if=/dev/zero", "of=\(path)/filler", "bs=4096"])
+        try? runTool("/bin/dd", ["if=/dev/zero", "of=\(path)/filler", "bs=4096"])
         var stats = statvfs()
         statvfs(path, &stats)
         guard stats.f_bavail == 0 else { throw TestFailure(description: "\(path) still has \(stats.f_bavail) free blocks") }
@@ -184,25 +184,10 @@ struct ScratchMount {
 
     func empty() { try? FileManager.default.removeItem(atPath: path + "/filler") }
 
-    func remountReadOnly() throws { try Self.run("/bin/mount", ["-o", "remount,ro", path]) }
+    func remountReadOnly() throws { try runTool("/bin/mount", ["-o", "remount,ro", path]) }
 
     func unmount() {
-        try? Self.run("/bin/umount", [path])
+        try? runTool("/bin/umount", [path])
         try? FileManager.default.removeItem(atPath: path)
-    }
-
-    private static func run(_ executable: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestFailure(description: "\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text)")
-        }
     }
 }

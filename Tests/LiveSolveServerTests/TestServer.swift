@@ -84,6 +84,25 @@ func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async 
 
 /// Runs the `livesolve` executable, as a user would, for at most `seconds` (then it is stopped);
 /// returns its exit status and what it printed.
+/// Runs a tool (openssl, curl, mount) to its end; its output, or an error naming the command
+/// and what it printed when it exits non-zero.
+@discardableResult
+func runTool(_ executable: String, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw TestFailure(description: "\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text)")
+    }
+    return text
+}
+
 /// A GET to a server on `port`: its status and its body as JSON (null when it is not).
 func httpResponseJSON(port: Int, _ path: String) async throws -> (Int, JSON) {
     let (response, text) = try await httpResponse(port: port, "GET", path)

@@ -2,6 +2,7 @@
 
 Run by `make test` after the Swift tests. Screenshots go to artifacts/ (git-ignored).
 """
+import hashlib
 import json
 import os
 import pathlib
@@ -30,26 +31,33 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server():
+def start_server(*arguments):
+    """A `livesolve serve` child on a free port, once its /healthz answers; returns it and its URL."""
     port = free_port()
-    process = subprocess.Popen(
-        [str(BINARY), "serve", "--http-port", str(port), "--workers-count", "2",
-         "--storage-path", os.path.join(tempfile.mkdtemp(prefix="livesolve-browser-"), "livesolve.sqlite")],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen([str(BINARY), "serve", "--http-port", str(port), *arguments],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
             urllib.request.urlopen(f"{url}/healthz", timeout=1)
-            break
+            return process, url
         except OSError:
             time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("the server did not start")
-    yield url
+    process.kill()
+    pytest.fail("the server did not start")
+
+
+def stop_server(process):
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server():
+    process, url = start_server("--workers-count", "2",
+                                "--storage-path", os.path.join(tempfile.mkdtemp(prefix="livesolve-browser-"), "livesolve.sqlite"))
+    yield url
+    stop_server(process)
 
 
 @pytest.fixture(scope="module")
@@ -122,22 +130,12 @@ def test_a_bad_lp_upload_names_the_line(server, browser):
 def test_a_server_with_tokens_asks_for_one_and_keeps_it_for_the_tab(browser, tmp_path):
     """The page asks when the server answers `unauthorized`, then lists, creates and streams."""
     token = "dashboard-test-token-0123456789abcdefghijkl"
-    digest = __import__("hashlib").sha256(token.encode()).hexdigest()
+    digest = hashlib.sha256(token.encode()).hexdigest()
     tokens = tmp_path / "tokens.yaml"
     tokens.write_text(f"tokens:\n  - {{name: page, sha256: {digest}, role: admin}}\n")
-    port = free_port()
-    process = subprocess.Popen(
-        [str(BINARY), "serve", "--http-port", str(port), "--workers-count", "1", "--auth-tokens-file", str(tokens),
-         "--storage-path", str(tmp_path / "livesolve.sqlite")],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    process, url = start_server("--workers-count", "1", "--auth-tokens-file", str(tokens),
+                                "--storage-path", str(tmp_path / "livesolve.sqlite"))
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{url}/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
         browser.get(url + "/")
         form = wait(browser, ec.visibility_of_element_located((By.ID, "token-form")))
         assert "token" in browser.find_element(By.ID, "token-reason").text
@@ -157,5 +155,4 @@ def test_a_server_with_tokens_asks_for_one_and_keeps_it_for_the_tab(browser, tmp
         browser.save_screenshot(str(ARTIFACTS / "token-live-view.png"))
     finally:
         browser.execute_script("sessionStorage.clear()")
-        process.terminate()
-        process.wait(timeout=10)
+        stop_server(process)
