@@ -39,6 +39,18 @@ let package = Package(
             name: "ClpBridge",
             dependencies: ["CClp"]
         ),
+        // COIN-OR CBC, from Debian's coinor-libcbc-dev: branch and cut for integer models.
+        .systemLibrary(
+            name: "CCbc",
+            pkgConfig: "cbc",
+            providers: [.apt(["coinor-libcbc-dev"])]
+        ),
+        // CbcModel behind a small C interface: the program, its root basis and its incumbent kept
+        // between solves, improving incumbents reported while a solve runs, and a way to stop it.
+        .target(
+            name: "CbcBridge",
+            dependencies: ["CCbc"]
+        ),
         // posix_spawn with closefrom and gzip reading: what Glibc's Swift module lacks.
         .target(
             name: "CSupport",
@@ -62,10 +74,10 @@ let package = Package(
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
-        // The Solver seam and CLP behind it.
+        // The Solver seam, CLP behind it for linear programs and CBC for integer ones.
         .target(
             name: "LiveSolveSolver",
-            dependencies: ["LiveSolveModel", "ClpBridge"],
+            dependencies: ["LiveSolveModel", "ClpBridge", "CbcBridge"],
             swiftSettings: swiftSettings
         ),
         // Binary frames between server and worker, and a blocking client that spawns a worker.

@@ -10,9 +10,14 @@ import LiveSolveModel
 ///
 /// ```
 /// idle ──accept──▶ waitingForWorker ──assigned──▶ solving ──solved/failed──▶ idle (or waiting)
-///                                                    │
-///                           worker exited ◀──────────┘ re-dispatch, or report after 3 crashes
+///                                                  │  ▲ │
+///                                       improved ──┘  │ └──▶ worker exited: re-dispatch, or report after 3 crashes
+///                          accept (preempting: stop) ─┘
 /// ```
+///
+/// An integer model's solve reports improving incumbents (`improved`) before it ends; with
+/// `preemptsSolves`, the first update accepted while it runs asks its worker to stop it, and
+/// the next solve takes the newest state, warm from the incumbent.
 public struct ModelState: Sendable, Equatable {
     public enum Phase: Sendable, Equatable {
         /// Nothing to solve: the newest solution includes every accepted update.
@@ -38,6 +43,8 @@ public struct ModelState: Sendable, Equatable {
         public var timedOut = false
         /// It includes updates since rolled back: how it ends is not reported.
         public var isStale = false
+        /// Its worker was asked to stop it: a newer update is pending.
+        public var stopRequested = false
 
         public init(worker: WorkerID, seq: Int, updatesMerged: Int, oldestUpdate: Moment, deadline: Moment,
                     timedOut: Bool = false, isStale: Bool = false) {
@@ -46,14 +53,20 @@ public struct ModelState: Sendable, Equatable {
         }
     }
 
-    /// What a solve that ended brought: the caller installs it as the newest version.
+    /// What a solve brought: the caller installs it as the newest version.
     public struct Outcome: Sendable, Equatable {
         public var seq: Int
         public var updatesMerged: Int
         public var oldestUpdate: Moment
+        /// An incumbent sent while the solve runs, not its end.
+        public var isIncumbent: Bool
+        /// The solve was asked to stop for a newer update: its end is not the last word on
+        /// this seq, which the next solve's answer supersedes.
+        public var wasStopped: Bool
 
-        public init(seq: Int, updatesMerged: Int, oldestUpdate: Moment) {
-            (self.seq, self.updatesMerged, self.oldestUpdate) = (seq, updatesMerged, oldestUpdate)
+        public init(seq: Int, updatesMerged: Int, oldestUpdate: Moment, isIncumbent: Bool = false, wasStopped: Bool = false) {
+            (self.seq, self.updatesMerged, self.oldestUpdate, self.isIncumbent, self.wasStopped)
+                = (seq, updatesMerged, oldestUpdate, isIncumbent, wasStopped)
         }
     }
 
@@ -94,6 +107,8 @@ public struct ModelState: Sendable, Equatable {
         case kill(WorkerID)
         /// Tell a worker to forget the model.
         case drop(from: WorkerID)
+        /// Ask the worker to stop the model's running solve at its next event.
+        case stop(WorkerID)
     }
 
     /// Workers lost in a row on one model before it is reported as an error instead of taking
@@ -107,6 +122,8 @@ public struct ModelState: Sendable, Equatable {
     public private(set) var home: WorkerID?
     /// Workers that died while solving this model since its last answer.
     public private(set) var crashes = 0
+    /// Whether an update stops a running solve (an integer model's, with `solve.preempt`).
+    public var preemptsSolves = false
     private var pending: (delta: ModelDelta, count: Int, oldest: Moment)?
 
     public init() {}
@@ -148,6 +165,11 @@ public struct ModelState: Sendable, Equatable {
             pending!.delta.merge(delta)
             pending!.count += 1
         }
+        if preemptsSolves, case .solving(var solve) = phase, !solve.stopRequested, !solve.timedOut {
+            solve.stopRequested = true
+            phase = .solving(solve)
+            return [.stop(solve.worker)]
+        }
         return requestIfPending()
     }
 
@@ -169,8 +191,15 @@ public struct ModelState: Sendable, Equatable {
         phase = .idle
         crashes = 0
         if solve.isStale { return requestIfPending() }
-        return [.install(Outcome(seq: solve.seq, updatesMerged: solve.updatesMerged, oldestUpdate: solve.oldestUpdate))]
-            + requestIfPending()
+        let outcome = Outcome(seq: solve.seq, updatesMerged: solve.updatesMerged, oldestUpdate: solve.oldestUpdate,
+                              wasStopped: solve.stopRequested)
+        return [.install(outcome)] + requestIfPending()
+    }
+
+    /// The worker sent an improving incumbent of the solve it is still running.
+    public func improved(by worker: WorkerID) -> [Action] {
+        guard case .solving(let solve) = phase, solve.worker == worker, !solve.isStale else { return [] }
+        return [.install(Outcome(seq: solve.seq, updatesMerged: solve.updatesMerged, oldestUpdate: solve.oldestUpdate, isIncumbent: true))]
     }
 
     /// The worker could not solve (it reported an error): the model reports it, and the worker

@@ -1,7 +1,8 @@
-/// Which simplex ran.
+/// Which method ran: a simplex for a linear program, branch and cut for an integer one.
 public enum Algorithm: String, Sendable, Equatable {
     /// Presolve and solve from scratch.
     case cold
     case primal
     case dual
+    case branchAndCut = "branch_and_cut"
 }

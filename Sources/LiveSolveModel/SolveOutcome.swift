@@ -9,9 +9,11 @@ public struct SolveOutcome: Sendable, Equatable {
     public var algorithm: Algorithm
     public var isWarmStart: Bool
     public var solveMicros: Int
+    /// What branch and cut adds, for an integer model; nil for a linear one.
+    public var mip: MIPStats?
 
     public init(status: SolveStatus, message: String?, objective: Double, iterations: Int, algorithm: Algorithm,
-                isWarmStart: Bool, solveMicros: Int) {
+                isWarmStart: Bool, solveMicros: Int, mip: MIPStats? = nil) {
         self.status = status
         self.message = message
         self.objective = objective
@@ -19,5 +21,27 @@ public struct SolveOutcome: Sendable, Equatable {
         self.algorithm = algorithm
         self.isWarmStart = isWarmStart
         self.solveMicros = solveMicros
+        self.mip = mip
+    }
+}
+
+/// An integer model's solve as PROTOCOL.md's "Integer models" reports it.
+public struct MIPStats: Sendable, Equatable {
+    /// False for an improving incumbent sent while the solve runs.
+    public var isFinal: Bool
+    /// The best proven bound on the objective, in the model's sense, with its constant.
+    public var bound: Double
+    public var nodes: Int
+    /// Improving incumbents found in this solve.
+    public var incumbents: Int
+
+    public init(isFinal: Bool, bound: Double, nodes: Int, incumbents: Int) {
+        (self.isFinal, self.bound, self.nodes, self.incumbents) = (isFinal, bound, nodes, incumbents)
+    }
+
+    /// |objective − bound| / max(1e-10, |objective|).
+    public func gap(objective: Double) -> Double {
+        guard bound.isFinite else { return .infinity }
+        return abs(objective - bound) / max(1e-10, abs(objective))
     }
 }

@@ -23,7 +23,7 @@ public final class ClpSolver: Solver {
 
     public init(program: LinearProgram, basis: Basis? = nil) throws(SolverError) {
         guard program.integerCount == 0 else {
-            throw SolverError("the model has \(program.integerCount) integer variables; this server solves linear programs only (no CBC yet)")
+            throw SolverError("the model has \(program.integerCount) integer variables: CLP solves linear programs, CbcSolver integer ones")
         }
         if let basis, basis.statuses.count != program.columnCount + program.rowCount {
             throw SolverError("basis has \(basis.statuses.count) entries, expected \(program.columnCount + program.rowCount)")
@@ -108,7 +108,7 @@ public final class ClpSolver: Solver {
 
     private func run(_ algorithm: Algorithm, limits: SolveLimits, since start: Int) -> SolveOutcome {
         let mode: Int32 = switch algorithm {
-        case .cold: Int32(CLPB_COLD.rawValue)
+        case .cold, .branchAndCut: Int32(CLPB_COLD.rawValue)
         case .primal: Int32(CLPB_PRIMAL.rawValue)
         case .dual: Int32(CLPB_DUAL.rawValue)
         }

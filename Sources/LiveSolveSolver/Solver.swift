@@ -1,7 +1,7 @@
 import LiveSolveModel
 
-/// A solver holding one loaded program, re-solving it warm as deltas arrive.
-/// CLP is the implementation today; CBC for integer models would be another.
+/// A solver holding one loaded program, re-solving it warm as deltas arrive: `ClpSolver` for
+/// linear programs, `CbcSolver` for integer ones, `ModelSolver` choosing between them.
 public protocol Solver {
     /// Loads `program`, optionally with a basis to start the first solve from.
     init(program: LinearProgram, basis: Basis?) throws(SolverError)
@@ -17,10 +17,33 @@ public protocol Solver {
 
     /// `resolve` leaving the solution in the solver, for a caller that reads it once, through `vectors`.
     mutating func resolveInPlace(applying delta: some DeltaSource, limits: SolveLimits) -> SolveOutcome
+    /// `resolveInPlace` calling `progress` at the solver's events while the solve runs (integer
+    /// models only), with the best incumbent so far or nil before there is one; `progress`
+    /// returns true to stop the solve there.
+    mutating func resolveInPlace(applying delta: some DeltaSource, limits: SolveLimits,
+                                 progress: (SolveProgress?) -> Bool) -> SolveOutcome
     /// The last solve's vectors where the solver keeps them: valid until the solver next changes.
     var vectors: SolutionVectors { get }
     /// The basis's statuses written into `buffer`, which holds columns + rows bytes.
     func writeBasis(into buffer: UnsafeMutableRawBufferPointer)
+}
+
+extension Solver {
+    /// A linear program's solve is short and shows nothing while it runs.
+    public mutating func resolveInPlace(applying delta: some DeltaSource, limits: SolveLimits,
+                                        progress: (SolveProgress?) -> Bool) -> SolveOutcome {
+        resolveInPlace(applying: delta, limits: limits)
+    }
+}
+
+/// What a running solve shows: its best incumbent so far, valid only during the call.
+public struct SolveProgress {
+    /// Status `feasible`, with `mip.isFinal` false.
+    public var outcome: SolveOutcome
+    /// Whether the incumbent is new since the last call (else only the bound moved).
+    public var isNewIncumbent: Bool
+    public var values: UnsafeBufferPointer<Double>
+    public var rowActivities: UnsafeBufferPointer<Double>
 }
 
 /// A solver's solution vectors in place. Duals and reduced costs are those of the solver's

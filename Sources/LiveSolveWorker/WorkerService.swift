@@ -10,6 +10,11 @@ import Glibc
 /// Holds many models at once, each with its solver and the vectors last sent for it, so every
 /// answer can carry only what changed. Single-threaded: a solve blocks this process only.
 /// `Engine` is the solver behind every model, reached only through the `Solver` protocol.
+///
+/// An integer model's solve can run for seconds. While it runs, each improving incumbent goes
+/// out as a solved reply marked not final (at most one per `incumbentMillis`), and a `stop`
+/// for that model ends it at its next event; any other request that arrives meanwhile waits
+/// for the solve to end.
 public final class WorkerService<Engine: Solver> {
     /// A class: a solve changes `lastSent` in place, without copying the entry out of the
     /// table and writing it back.
@@ -32,6 +37,10 @@ public final class WorkerService<Engine: Solver> {
     /// Solved replies are written here, from the solver's own buffers; its room is kept.
     private var reply = ByteWriter(capacity: 4096)
     private var changed: [Int32] = []
+    /// Requests read while a solve ran, served before anything newer.
+    private var deferred: [ReceivedRequest] = []
+    /// Zeros for the duals and reduced costs of incumbents, which integer models do not have.
+    private var zeros: [Double] = []
 
     public init(channel: FrameChannel = FrameChannel(input: 0, output: 1)) {
         self.channel = channel
@@ -41,6 +50,12 @@ public final class WorkerService<Engine: Solver> {
     public func run() -> Int32 {
         signal(SIGPIPE, SIG_IGN)
         while true {
+            if !deferred.isEmpty {
+                let request = deferred.removeFirst()
+                guard send(handle(request)) else { return 0 }
+                if case .shutdown = request { return 0 }
+                continue
+            }
             let payload: [UInt8]
             do {
                 payload = try channel.readFrame()
@@ -62,12 +77,17 @@ public final class WorkerService<Engine: Solver> {
                 channel.write(WorkerReply.error(model: nil, message: "malformed frame: \(error)").frame())
                 continue
             }
-            guard channel.write(handle(request)) else { return 0 }
+            guard send(handle(request)) else { return 0 }
             if case .shutdown = request { return 0 }
         }
     }
 
-    /// Carries out one request; returns the reply's frame.
+    /// Writes a reply; an empty one (a `stop` has none) writes nothing.
+    private func send(_ frame: [UInt8]) -> Bool {
+        frame.isEmpty || channel.write(frame)
+    }
+
+    /// Carries out one request; returns the reply's frame (empty for a `stop`).
     public func handle(_ request: ReceivedRequest) -> [UInt8] {
         switch request {
         case let .load(model, program, basis):
@@ -85,6 +105,9 @@ public final class WorkerService<Engine: Solver> {
             return WorkerReply.dropped(model: model).frame()
         case .shutdown:
             return WorkerReply.shuttingDown.frame()
+        case .stop:
+            // Its solve has already ended.
+            return []
         }
     }
 
@@ -96,13 +119,27 @@ public final class WorkerService<Engine: Solver> {
         if let problem = Self.check(request.delta, columns: held.columns, rows: held.rows) {
             return WorkerReply.error(model: model, message: problem).frame()
         }
-        let outcome = held.solver.resolveInPlace(applying: request.delta, limits: request.limits)
+        var shown: (micros: Int, pending: Bool) = (.min / 2, false)
+        var stopped = false
+        let outcome = held.solver.resolveInPlace(applying: request.delta, limits: request.limits) { progress in
+            if !stopped, stopArrived(for: model) { stopped = true }
+            guard !stopped, let progress else { return stopped }
+            if progress.isNewIncumbent { shown.pending = true }
+            let now = monotonicMicros()
+            if shown.pending, now - shown.micros >= request.limits.incumbentMillis * 1000 {
+                showIncumbent(progress, of: held, model: model, full: request.full && shown.micros < 0)
+                shown = (now, false)
+            }
+            return false
+        }
         let vectors = held.solver.vectors
         reply.reset()
         reply.append(UInt32(0))
         reply.appendSolvedHeader(model: model, outcome: outcome)
+        // After an incumbent, this answer's changes are against that incumbent.
+        let full = request.full && shown.micros < 0
         func change(_ i: Int, _ vector: UnsafeBufferPointer<Double>, times sign: Double) {
-            reply.appendChange(of: vector, times: sign, since: &held.lastSent[i], full: request.full, changed: &changed)
+            reply.appendChange(of: vector, times: sign, since: &held.lastSent[i], full: full, changed: &changed)
         }
         change(0, vectors.values, times: 1)
         change(1, vectors.duals, times: vectors.dualSign)
@@ -111,6 +148,47 @@ public final class WorkerService<Engine: Solver> {
         reply.append(count: held.columns + held.rows) { held.solver.writeBasis(into: $0) }
         reply.patchLength()
         return reply.bytes
+    }
+
+    /// Writes an incumbent as a solved reply that is not final, its changes against what was
+    /// last sent for the model.
+    private func showIncumbent(_ progress: SolveProgress, of held: HeldModel, model: UInt32, full: Bool) {
+        if zeros.count < max(held.columns, held.rows) { zeros = Array(repeating: 0, count: max(held.columns, held.rows)) }
+        reply.reset()
+        reply.append(UInt32(0))
+        reply.appendSolvedHeader(model: model, outcome: progress.outcome)
+        zeros.withUnsafeBufferPointer { zeros in
+            reply.appendChange(of: progress.values, times: 1, since: &held.lastSent[0], full: full, changed: &changed)
+            reply.appendChange(of: UnsafeBufferPointer(rebasing: zeros[..<held.rows]), times: 1, since: &held.lastSent[1], full: full, changed: &changed)
+            reply.appendChange(of: UnsafeBufferPointer(rebasing: zeros[..<held.columns]), times: 1, since: &held.lastSent[2], full: full, changed: &changed)
+            reply.appendChange(of: progress.rowActivities, times: 1, since: &held.lastSent[3], full: full, changed: &changed)
+        }
+        // The basis of an incumbent is the root's, which the final answer carries: none here.
+        reply.append(count: 0) { _ in }
+        reply.patchLength()
+        channel.write(reply.bytes)
+    }
+
+    /// Whether a `stop` for `model` has arrived, reading whatever requests have arrived whole;
+    /// others wait in `deferred`. Checked at most once a millisecond: CBC's events can be many more.
+    private var lastCheck = 0
+    private func stopArrived(for model: UInt32) -> Bool {
+        let now = monotonicMicros()
+        guard now - lastCheck >= 1000 else { return false }
+        lastCheck = now
+        var stop = false
+        while let payload = try? channel.frameIfArrived() {
+            guard let request = try? ReceivedRequest.decode(payload) else {
+                channel.write(WorkerReply.error(model: nil, message: "malformed frame").frame())
+                continue
+            }
+            if case .stop(let m) = request {
+                if m == model { stop = true }
+            } else {
+                deferred.append(request)
+            }
+        }
+        return stop
     }
 
     /// A delta's indices must fit the model it is for: a bad one is an error, never a crash.
@@ -131,6 +209,12 @@ public final class WorkerService<Engine: Solver> {
             if problem == nil, r < 0 || Int(r) >= rows || c < 0 || Int(c) >= columns { problem = "coefficient (\(r), \(c)) out of range" }
         }
         return problem
+    }
+
+    private func monotonicMicros() -> Int {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return ts.tv_sec * 1_000_000 + ts.tv_nsec / 1000
     }
 
     private func log(_ message: String) {

@@ -47,8 +47,8 @@ public struct AnswerFrame: Sendable {
     }
 }
 
-private let statusCodes: [SolveStatus] = [.optimal, .infeasible, .unbounded, .timeLimit, .iterationLimit, .error]
-private let algorithmCodes: [Algorithm] = [.cold, .primal, .dual]
+private let statusCodes: [SolveStatus] = [.optimal, .infeasible, .unbounded, .timeLimit, .iterationLimit, .error, .feasible]
+private let algorithmCodes: [Algorithm] = [.cold, .primal, .dual, .branchAndCut]
 
 extension ByteWriter {
     /// A solved reply's tag and fields before its four vector changes and basis, which follow.
@@ -62,6 +62,13 @@ extension ByteWriter {
         append(Int64(outcome.solveMicros))
         append(UInt8(algorithmCodes.firstIndex(of: outcome.algorithm)!))
         append(outcome.isWarmStart)
+        append(outcome.mip != nil)
+        if let mip = outcome.mip {
+            append(mip.isFinal)
+            append(mip.bound)
+            append(Int64(mip.nodes))
+            append(Int64(mip.incumbents))
+        }
     }
 }
 
@@ -78,11 +85,14 @@ extension ByteReader {
         let algorithm = Int(try read(UInt8.self))
         guard algorithm < algorithmCodes.count else { throw FrameError("unknown algorithm \(algorithm)") }
         let warm = try readBool()
+        let mip = try readBool()
+            ? MIPStats(isFinal: try readBool(), bound: try readDouble(), nodes: Int(try read(Int64.self)), incumbents: Int(try read(Int64.self)))
+            : nil
         let changes = [try readChangeFrame(), try readChangeFrame(), try readChangeFrame(), try readChangeFrame()]
         let basis = try readCountedRun(of: UInt8.self)
         let outcome = SolveOutcome(
             status: statusCodes[status], message: message.isEmpty ? nil : message, objective: objective,
-            iterations: iterations, algorithm: algorithmCodes[algorithm], isWarmStart: warm, solveMicros: micros)
+            iterations: iterations, algorithm: algorithmCodes[algorithm], isWarmStart: warm, solveMicros: micros, mip: mip)
         return AnswerFrame(model: model, outcome: outcome, changes: changes, basis: basis)
     }
 

@@ -46,13 +46,13 @@ public final class FrameBuffer {
     }
 
     /// The next frame's length prefix, once its four bytes have arrived.
-    var nextLength: Int? {
+    public var nextLength: Int? {
         guard unread >= 4 else { return nil }
         return storage.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: head, as: UInt32.self))) }
     }
 
     /// Returns `count` bytes that follow `skip` unread ones, and consumes both.
-    func take(_ count: Int, after skip: Int) -> [UInt8] {
+    public func take(_ count: Int, after skip: Int) -> [UInt8] {
         let start = head + skip
         head = start + count
         let frame = Array(storage[start..<head])

@@ -51,6 +51,24 @@ public struct FrameChannel {
         return received.take(length, after: 4)
     }
 
+    /// A frame that has arrived whole, without waiting for one: what a long solve checks at its
+    /// events. Nil when none has (part of one may have, and stays buffered).
+    public func frameIfArrived() throws(ReadError) -> [UInt8]? {
+        if let frame = try bufferedFrame() { return frame }
+        var descriptor = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, 0) > 0 else { return nil }
+        let n = received.append(atLeast: 4096) { Glibc.read(input, $0.baseAddress, $0.count) }
+        if n == 0 { throw .closed }
+        return try bufferedFrame()
+    }
+
+    private func bufferedFrame() throws(ReadError) -> [UInt8]? {
+        guard let length = received.nextLength else { return nil }
+        guard length <= maximumFrameLength else { throw .oversized(length) }
+        guard received.unread >= 4 + length else { return nil }
+        return received.take(length, after: 4)
+    }
+
     /// Reads until at least `count` bytes are buffered, taking whatever more has arrived.
     private func fill(_ count: Int, timeoutMillis: Int32) throws(ReadError) {
         while received.unread < count {

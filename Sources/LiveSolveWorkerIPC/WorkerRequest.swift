@@ -1,6 +1,6 @@
 import LiveSolveModel
 
-/// What the server asks of a worker. Every request gets exactly one reply.
+/// What the server asks of a worker. Every request but `stop` gets exactly one reply.
 public enum WorkerRequest: Sendable, Equatable {
     /// Hold `program` as model `model`, starting from `basis` if given (continuing warm elsewhere).
     case load(model: UInt32, program: LinearProgram, basis: Basis?)
@@ -10,9 +10,12 @@ public enum WorkerRequest: Sendable, Equatable {
     case drop(model: UInt32)
     /// Answer, then exit.
     case shutdown
+    /// Stop the model's solve at its next event, if it is still running (a newer update came):
+    /// the solve answers as it stands. No reply of its own.
+    case stop(model: UInt32)
 }
 
-enum RequestTag: UInt8 { case load = 1, solve, drop, shutdown }
+enum RequestTag: UInt8 { case load = 1, solve, drop, shutdown, stop }
 
 extension WorkerRequest {
     /// The whole frame: a little-endian UInt32 length, then the tag and body.
@@ -32,12 +35,17 @@ extension WorkerRequest {
             w.append(full)
             w.append(limits.seconds ?? 0)
             w.append(Int64(limits.iterations ?? 0))
+            w.append(limits.mipGap)
+            w.append(Int64(limits.incumbentMillis))
             w.append(delta)
         case let .drop(model):
             w.append(RequestTag.drop.rawValue)
             w.append(model)
         case .shutdown:
             w.append(RequestTag.shutdown.rawValue)
+        case let .stop(model):
+            w.append(RequestTag.stop.rawValue)
+            w.append(model)
         }
         w.patchLength()
         return w.bytes
@@ -50,6 +58,7 @@ extension WorkerRequest {
         case let .solve(solve): .solve(model: solve.model, delta: solve.delta.modelDelta, full: solve.full, limits: solve.limits)
         case let .drop(model): .drop(model: model)
         case .shutdown: .shutdown
+        case let .stop(model): .stop(model: model)
         }
     }
 }
@@ -61,6 +70,7 @@ public enum ReceivedRequest {
     case solve(SolveRequest)
     case drop(model: UInt32)
     case shutdown
+    case stop(model: UInt32)
 
     public struct SolveRequest {
         public let model: UInt32
@@ -86,14 +96,19 @@ public enum ReceivedRequest {
             let full = try r.readBool()
             let seconds = try r.readDouble()
             let iterations = try r.read(Int64.self)
+            let gap = try r.readDouble()
+            let incumbentMillis = try r.read(Int64.self)
             let delta = try r.readDelta()
             request = .solve(SolveRequest(
                 model: model, delta: delta, full: full,
-                limits: SolveLimits(seconds: seconds > 0 ? seconds : nil, iterations: iterations > 0 ? Int(iterations) : nil)))
+                limits: SolveLimits(seconds: seconds > 0 ? seconds : nil, iterations: iterations > 0 ? Int(iterations) : nil,
+                                    mipGap: gap, incumbentMillis: Int(incumbentMillis))))
         case .drop:
             request = .drop(model: try r.read(UInt32.self))
         case .shutdown:
             request = .shutdown
+        case .stop:
+            request = .stop(model: try r.read(UInt32.self))
         }
         guard r.isAtEnd else { throw FrameError("unexpected bytes after a \(tag) request") }
         return request

@@ -21,7 +21,7 @@ struct WorkerCommand: ParsableCommand {
         // Ctrl-C in a terminal reaches the whole process group; the server decides when workers
         // stop (a shutdown frame, or EOF on stdin when the server is gone).
         signal(SIGINT, SIG_IGN)
-        let code = WorkerService<ClpSolver>().run()
+        let code = WorkerService<ModelSolver>().run()
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -19,6 +19,14 @@ public struct ServerConfiguration: Sendable {
     public var solveTimeLimit = 60.0
     /// `solve.grace` — seconds past the time limit before a silent worker is killed.
     public var solveGrace = 5.0
+    /// `solve.mipGap` — the relative gap at which an integer model's branch and cut stops.
+    public var mipGap = 1e-4
+    /// `solve.incumbentMillis` — the least time between two improving incumbents sent while a
+    /// solve runs.
+    public var incumbentMillis = 100
+    /// `solve.preempt` — whether an update stops its integer model's running solve, which then
+    /// starts again from the newest state.
+    public var preempt = true
     /// `limits.messageBytes` — the largest WebSocket message or REST body, except models.
     public var maxMessageBytes = 1 << 20
     /// `limits.modelBytes` — the largest model document (WebSocket `create` or `POST /v1/models`).
@@ -117,12 +125,14 @@ public struct ServerConfiguration: Sendable {
         /// One of a few words.
         case choice(String, WritableKeyPath<ServerConfiguration, String>, [String])
         case bool(String, WritableKeyPath<ServerConfiguration, Bool>)
+        /// A number from 0 to 1.
+        case fraction(String, WritableKeyPath<ServerConfiguration, Double>)
         /// Several values: a YAML list, a comma-separated variable, a flag with several values.
         case list(String, WritableKeyPath<ServerConfiguration, [String]>)
 
         var key: String {
             switch self {
-            case .string(let key, _), .int(let key, _, _), .seconds(let key, _, _), .choice(let key, _, _), .bool(let key, _), .list(let key, _): key
+            case .string(let key, _), .int(let key, _, _), .seconds(let key, _, _), .choice(let key, _, _), .bool(let key, _), .list(let key, _), .fraction(let key, _): key
             }
         }
 
@@ -165,6 +175,9 @@ public struct ServerConfiguration: Sendable {
                     throw invalid(allowsZero ? "seconds ≥ 0" : "seconds > 0")
                 }
                 configuration[keyPath: path] = value
+            case .fraction(_, let path):
+                guard let value = reader.double(forKey: configKey), value >= 0, value <= 1 else { throw invalid("a number from 0 to 1") }
+                configuration[keyPath: path] = value
             case .choice(_, let path, let words):
                 guard words.contains(text) else { throw invalid(words.joined(separator: ", ")) }
                 configuration[keyPath: path] = text
@@ -185,6 +198,9 @@ public struct ServerConfiguration: Sendable {
         .string("workers.executable", \.workerExecutable),
         .seconds("solve.timeLimit", \.solveTimeLimit, allowsZero: false),
         .seconds("solve.grace", \.solveGrace, allowsZero: true),
+        .fraction("solve.mipGap", \.mipGap),
+        .int("solve.incumbentMillis", \.incumbentMillis, 0...3_600_000),
+        .bool("solve.preempt", \.preempt),
         .int("limits.messageBytes", \.maxMessageBytes, 1...Int.max),
         .int("limits.modelBytes", \.maxModelBytes, 1...Int.max),
         .seconds("websocket.idleTimeout", \.idleTimeout, allowsZero: false),

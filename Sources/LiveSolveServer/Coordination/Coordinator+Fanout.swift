@@ -10,8 +10,8 @@ extension Coordinator {
     /// what the rest of that pass sends; another pass then follows for those visited earlier.
     func publish(_ record: ModelRecord) {
         guard let newest = record.history.newest else { return }
-        let ready = record.waiters.filter { newest.seq >= $0.minSeq }
-        record.waiters.removeAll { newest.seq >= $0.minSeq }
+        let ready = newest.isFinal ? record.waiters.filter { newest.seq >= $0.minSeq } : []
+        if !ready.isEmpty { record.waiters.removeAll { newest.seq >= $0.minSeq } }
         for waiter in ready { waiter.continuation.resume(returning: .success(newest)) }
         if let pass = record.fanout {
             pass.hasNewerVersion = true

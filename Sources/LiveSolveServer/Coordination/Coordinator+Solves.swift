@@ -26,6 +26,9 @@ extension Coordinator {
                 pool?.kill(worker)
             case .drop(let worker):
                 pool?.send(.drop(model: record.number), to: worker)
+            case .stop(let worker):
+                pool?.send(.stop(model: record.number), to: worker)
+                metrics.solvesPreempted.increment()
             }
         }
     }
@@ -41,7 +44,8 @@ extension Coordinator {
             // The coordinator's model already includes every accepted update: load it whole, solve it as is.
             pool.send(.load(model: record.number, program: record.model.program, basis: record.basis), to: worker)
         }
-        let limits = SolveLimits(seconds: configuration.solveTimeLimit)
+        let limits = SolveLimits(seconds: configuration.solveTimeLimit, mipGap: configuration.mipGap,
+                                 incumbentMillis: configuration.incumbentMillis)
         pool.send(.solve(model: record.number, delta: dispatch.delta, full: !dispatch.isWarm, limits: limits), to: worker)
         armWatchdog(for: deadline)
         metrics.solvesStarted.increment()
@@ -61,16 +65,26 @@ extension Coordinator {
         }
     }
 
-    /// Installs a worker's answer as the model's newest version and fans it out.
+    /// Installs a worker's answer (or an integer model's incumbent) as the model's newest version
+    /// and fans it out.
     func install(_ answer: AnswerFrame, _ outcome: ModelState.Outcome, for record: ModelRecord) {
-        record.basis = Basis(statuses: answer.basis.array)
+        // An incumbent carries no basis: the root's comes with the solve's answer.
+        if answer.basis.count > 0 { record.basis = Basis(statuses: answer.basis.array) }
+        var mip = answer.mip
+        if outcome.wasStopped, answer.status != .optimal {
+            // Stopped for a newer update: the next solve has the last word. Without an incumbent
+            // there is nothing to show; the history still takes the worker's changes.
+            guard answer.status == .feasible else { return record.history.absorb(answer.changes) }
+            mip?.isFinal = false
+        }
         let version = SolutionVersion(
             number: (record.history.newest?.number ?? 0) + 1, seq: outcome.seq, status: answer.status,
             message: answer.message, objective: answer.objective, iterations: answer.iterations,
             isWarmStart: answer.isWarmStart, algorithm: answer.algorithm, solveMicros: answer.solveMicros,
-            updatesMerged: outcome.updatesMerged, hasMaps: answer.status.hasSolution, changes: [])
+            updatesMerged: outcome.updatesMerged, hasMaps: answer.status.hasSolution, mip: mip, changes: [])
         record.history.install(version, changes: answer.changes)
         publish(record)
+        guard !outcome.isIncumbent else { return metrics.incumbents.increment() }
         // After the subscribers' writes: the metrics are not what they wait for.
         metrics.solved(micros: answer.solveMicros, since: NIODeadline.uptimeNanoseconds(outcome.oldestUpdate.nanoseconds),
                        merged: outcome.updatesMerged)
@@ -81,7 +95,7 @@ extension Coordinator {
         let version = SolutionVersion(
             number: (record.history.newest?.number ?? 0) + 1, seq: failure.seq,
             status: failure.status, message: failure.message, objective: 0, iterations: 0, isWarmStart: false, algorithm: .cold,
-            solveMicros: 0, updatesMerged: failure.updatesMerged, hasMaps: false, changes: [])
+            solveMicros: 0, updatesMerged: failure.updatesMerged, hasMaps: false, mip: nil, changes: [])
         record.history.install(version)
         publish(record)
     }

@@ -16,8 +16,8 @@ extension Coordinator {
         nextModelNumber = max(nextModelNumber, nextNumber)
         for model in restored {
             let id = "m\(model.number)"
-            let record = ModelRecord(id: id, number: model.number, model: model.model, history: configuration.history)
-            record.state = ModelState(restoredSeq: model.seq)
+            let record = ModelRecord(id: id, number: model.number, model: model.model, history: configuration.history,
+                                     preempt: configuration.preempt, seq: model.seq)
             record.basis = model.basis
             record.storedSeq = durability == .sync ? model.seq : .max
             models[id] = record

@@ -41,6 +41,8 @@ extension Coordinator {
             let notices = pool.solveEnded(id)
             if let record = modelsByNumber[model] { perform(record.state.solved(by: id), for: record, answer: answer) }
             handle(notices)
+        case let .improved(model, answer):
+            if let record = modelsByNumber[model] { perform(record.state.improved(by: id), for: record, answer: answer) }
         case let .solveFailed(model, message):
             let notices = pool.solveEnded(id)
             if let record = modelsByNumber[model] { perform(record.state.solveFailed(by: id, message: message), for: record) }

@@ -91,10 +91,6 @@ public actor Coordinator {
         case .success(let (m, d)): (model, document) = (m, d)
         case .failure(let e): throw RequestError(e)
         }
-        let count = model.program.integerCount
-        guard count == 0 else {
-            throw RequestError(.invalidModel, "the model has \(count) integer variable\(count == 1 ? "" : "s"); this server solves linear programs only and will not report an LP relaxation as the answer")
-        }
         let number = nextModelNumber
         let id = "m\(number)"
         if let name, !name.isEmpty { model.name = name } else if model.name.isEmpty { model.name = id }
@@ -102,7 +98,7 @@ public actor Coordinator {
             throw RequestError(.forbidden, "name: the token may not create a model named \(JSONWriter.quoted(model.name)); name it as its models allow")
         }
         nextModelNumber += 1
-        let record = ModelRecord(id: id, number: number, model: model, history: configuration.history)
+        let record = ModelRecord(id: id, number: number, model: model, history: configuration.history, preempt: configuration.preempt)
         models[id] = record
         modelsByNumber[number] = record
         metrics.models.increment()
@@ -240,7 +236,7 @@ public actor Coordinator {
 
     /// `solution(of:minSeq:)` for a record in hand, which may be one only `modelsByNumber` knows.
     func solution(of record: ModelRecord, minSeq: Int) async throws(RequestError) -> SolutionVersion {
-        if let newest = record.history.newest, newest.seq >= minSeq { return newest }  // installed means stored
+        if let newest = record.history.newest, newest.seq >= minSeq, newest.isFinal { return newest }  // installed means stored
         if isGoingAway { throw Self.stopping(record.id, minSeq: minSeq) }
         let limit = configuration.waitLimit
         nextWaiterNumber += 1

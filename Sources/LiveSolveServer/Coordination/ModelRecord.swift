@@ -35,11 +35,15 @@ final class ModelRecord {
     /// Updates logged since the model's last snapshot.
     var updatesSinceSnapshot = 0
 
-    init(id: String, number: UInt32, model: Model, history: Int) {
+    /// `preempt`: `solve.preempt`, which applies to integer models only (a linear solve is short);
+    /// `seq`: the newest, for a model brought back from the store.
+    init(id: String, number: UInt32, model: Model, history: Int, preempt: Bool = false, seq: Int = 0) {
+        state = ModelState(restoredSeq: seq)
         self.id = id
         self.number = number
         self.model = model
         self.history = SolutionHistory(limit: history)
+        state.preemptsSolves = preempt && model.program.integerCount > 0
     }
 
     /// The newest accepted update.

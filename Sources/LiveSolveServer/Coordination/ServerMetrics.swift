@@ -11,6 +11,8 @@ final class ServerMetrics: Sendable {
     let updatesAccepted: Counter
     let solvesStarted: Counter
     let solves: Counter
+    let incumbents: Counter
+    let solvesPreempted: Counter
     let updatesMerged: Counter
     let workerRestarts: Counter
     let deliveries: Counter
@@ -30,6 +32,8 @@ final class ServerMetrics: Sendable {
         updatesAccepted = registry.makeCounter(descriptor: Self.d("updates_accepted_total", "Updates accepted."))
         solvesStarted = registry.makeCounter(descriptor: Self.d("solves_started_total", "Solves dispatched to workers."))
         solves = registry.makeCounter(descriptor: Self.d("solves_total", "Solves answered by workers."))
+        incumbents = registry.makeCounter(descriptor: Self.d("incumbents_total", "Improving incumbents of integer models sent while their solves ran."))
+        solvesPreempted = registry.makeCounter(descriptor: Self.d("solves_preempted_total", "Integer models' solves asked to stop for a newer update."))
         updatesMerged = registry.makeCounter(descriptor: Self.d("updates_merged_total", "Updates folded into another update's solve by conflation."))
         workerRestarts = registry.makeCounter(descriptor: Self.d("worker_restarts_total", "Worker processes that exited and were replaced."))
         deliveries = registry.makeCounter(descriptor: Self.d("deliveries_total", "Solution messages written to subscribers."))

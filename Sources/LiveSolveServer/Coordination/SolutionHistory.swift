@@ -26,9 +26,7 @@ struct SolutionHistory {
     /// vector is copied. Otherwise whole vectors are compared.
     mutating func install<Values, Indices>(_ version: SolutionVersion, changes: [Change<Values, Indices>]) {
         guard version.hasMaps else {
-            var worker = workerVectors ?? vectors
-            for f in 0..<4 { changes[f].apply(to: &worker[f]) }
-            workerVectors = worker
+            absorb(changes)
             return append(version)
         }
         var version = version
@@ -51,6 +49,14 @@ struct SolutionHistory {
             workerVectors = nil
         }
         append(version)
+    }
+
+    /// Takes a worker's changes that no version shows (a stopped solve's without an incumbent),
+    /// so that its next answer's changes apply.
+    mutating func absorb<Values, Indices>(_ changes: [Change<Values, Indices>]) {
+        var worker = workerVectors ?? vectors
+        for f in 0..<4 { changes[f].apply(to: &worker[f]) }
+        workerVectors = worker
     }
 
     /// Installs a version with no answer behind it (a failed or overrun solve): maps unchanged.

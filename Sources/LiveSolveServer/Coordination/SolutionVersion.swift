@@ -3,6 +3,9 @@ import LiveSolveWorkerIPC
 
 /// One installed solution of a model: what every subscriber is converging to.
 struct SolutionVersion {
+    /// Whether this is a solve's last word: `get` and `?wait=true` answer only with one.
+    var isFinal: Bool { mip?.isFinal ?? true }
+
     /// 1, 2, 3… per model, one per installed solve.
     var number: Int
     /// The newest accepted update this solution includes.
@@ -17,6 +20,8 @@ struct SolutionVersion {
     var updatesMerged: Int
     /// Whether it carries maps (a solution exists); a version without them leaves maps as they were.
     var hasMaps: Bool
+    /// An integer model's bound, nodes and incumbents, and whether this is its solve's last word.
+    var mip: MIPStats?
     /// Per field, the entries that changed against the previous version with maps: (index, old value).
     var changes: [[(index: Int, old: Double)]]
 }

@@ -56,6 +56,10 @@ enum ServerMessage {
         out.write(version.seq)
         out.write(#","full":"#)
         out.write(full)
+        if let mip = version.mip {
+            out.write(#","final":"#)
+            out.write(mip.isFinal)
+        }
         out.write(#","status":""#)
         out.write(version.status.rawValue)
         out.write("\"")
@@ -66,7 +70,14 @@ enum ServerMessage {
         if let maps {
             out.write(#","objective":"#)
             out.write(number: version.objective)
-            for (field, entries) in maps {
+            if let mip = version.mip, mip.bound.isFinite {
+                out.write(#","bound":"#)
+                out.write(number: mip.bound)
+                out.write(#","gap":"#)
+                out.write(number: mip.gap(objective: version.objective))
+            }
+            // An integer model has no duals or reduced costs: subscribing to them is accepted, and they stay absent.
+            for (field, entries) in maps where version.mip == nil || field.isPrimal {
                 let names = field.isByColumn ? model.model.columns : model.model.rows
                 out.write(",\"")
                 out.write(field.rawValue)
@@ -90,6 +101,12 @@ enum ServerMessage {
         out.write(version.solveMicros)
         out.write(#","updatesMerged":"#)
         out.write(version.updatesMerged)
+        if let mip = version.mip {
+            out.write(#","nodes":"#)
+            out.write(mip.nodes)
+            out.write(#","incumbents":"#)
+            out.write(mip.incumbents)
+        }
         out.write("}}")
         return out.buffer
     }

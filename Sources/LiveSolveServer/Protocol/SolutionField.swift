@@ -4,6 +4,8 @@ public enum SolutionField: String, Sendable, CaseIterable, Hashable {
 
     /// Whether the field is indexed by columns (else by rows).
     var isByColumn: Bool { self == .values || self == .reducedCosts }
+    /// Whether an integer model has it: the incumbent's values and row activities (no duals).
+    var isPrimal: Bool { self == .values || self == .rowActivities }
     var index: Int {
         switch self {
         case .values: 0
