@@ -55,10 +55,10 @@ run: release
 example: release
 	.build/release/livesolve solve Public/examples/refinery.json --values
 
-## test: every test: Swift (real CLP, workers, sockets), the LP reader against HiGHS's, then the dashboard in headless Chromium.
+## test: every test: Swift (real CLP and CBC, workers, sockets), the LP reader and small MIPs against HiGHS, then the dashboard in headless Chromium.
 test: build browser-deps highs-deps fuzz-build
 	$(SWIFT) test
-	python3 -m pytest -q Tests/lp Tests/browser
+	python3 -m pytest -q Tests/lp Tests/mip Tests/browser
 	Fuzz/run $(TEST_FUZZ_SECONDS)
 
 ## fuzz: each libFuzzer target (Fuzz/Targets) for SECONDS (default 60) from its corpus;

@@ -108,7 +108,7 @@ let refineryObjective = 2448.332500000001
         (#"{"op":"subscribe","model":"M","fields":[]}"#, "invalid_value"),
         (#"{"op":"create","model":{"variables":[{"name":"x"},{"name":"x"}]}}"#, "invalid_model"),
         (#"{"op":"create","format":"lp","text":"min\n obj: x\nst\n c: x y >= 1\nend\n"}"#, "invalid_model"),
-        (#"{"op":"create","model":{"variables":[{"name":"n","integer":true}]}}"#, "invalid_model"),
+        (#"{"op":"create","model":{"variables":[{"name":"n","integer":1}]}}"#, "invalid_model"),
         (#"{"op":"create","format":"xls","text":""}"#, "invalid_value"),
     ])
     func badMessagesGetTheirCodeAndChangeNothing(message: String, code: String) async throws {
