@@ -29,7 +29,7 @@ private func everyKindOfDelta() -> ModelDelta {
 }
 
 @Test func theOtherRequestsDecodeToWhatWasSent() throws {
-    for request in [WorkerRequest.drop(model: 9), .shutdown] {
+    for request in [WorkerRequest.drop(model: 9), .shutdown, .stop(model: 4)] {
         #expect(try WorkerRequest.decode(payload(request.frame())) == request)
     }
 }
@@ -59,6 +59,24 @@ private func everyKindOfDelta() -> ModelDelta {
     }
 }
 
+@Test func anIncumbentAndItsLimitsDecodeToWhatWasSent() throws {
+    let stats = MIPStats(isFinal: false, bound: 41.5, nodes: 1_200, incumbents: 3)
+    let outcome = SolveOutcome(status: .feasible, message: nil, objective: 40, iterations: 900, algorithm: .branchAndCut,
+                               isWarmStart: true, solveMicros: 52_000, mip: stats)
+    let answer = SolveAnswer(
+        model: 2, outcome: outcome, values: .sparse(indices: [3], values: [1]), duals: .sparse(indices: [], values: []),
+        reducedCosts: .sparse(indices: [], values: []), rowActivities: .full([7, 8]), basis: Basis(statuses: []))
+    #expect(try WorkerReply.decode(payload(WorkerReply.solved(answer).frame())) == .solved(answer))
+    guard case .solved(let frame) = try ReceivedReply.decode(payload(WorkerReply.solved(answer).frame())) else {
+        Issue.record("a solved reply was not read as one")
+        return
+    }
+    #expect(frame.mip == stats && frame.status == .feasible && frame.basis.count == 0)
+    let limits = SolveLimits(seconds: 2, mipGap: 0.01, incumbentMillis: 250)
+    let request = WorkerRequest.solve(model: 2, delta: ModelDelta(), full: true, limits: limits)
+    #expect(try WorkerRequest.decode(payload(request.frame())) == request)
+}
+
 @Test func everyTruncationOfASolvedReplyIsAnErrorNotATrap() throws {
     let outcome = SolveOutcome(status: .optimal, message: "m", objective: 1, iterations: 3, algorithm: .dual,
                                isWarmStart: true, solveMicros: 26)
@@ -82,8 +100,9 @@ private func everyKindOfDelta() -> ModelDelta {
     var delta = ModelDelta()
     delta.objective = [0: 1, 1: 2]
     var bytes = payload(WorkerRequest.solve(model: 1, delta: delta, full: false, limits: SolveLimits()).frame())
-    // tag, model, full, seconds, iterations, has-constant, constant: then the objective's key count.
-    let keyCount = 1 + 4 + 1 + 8 + 8 + 1 + 8
+    // tag, model, full, seconds, iterations, gap, incumbent millis, has-constant, constant: then
+    // the objective's key count.
+    let keyCount = 1 + 4 + 1 + 8 + 8 + 8 + 8 + 1 + 8
     #expect(bytes[keyCount] == 2)
     bytes[keyCount] = 1
     // The frame is one index short of its claim elsewhere too; either way it must be refused.

@@ -75,14 +75,34 @@ public enum TestData {
 
     /// A stream's steps: each an `update` object (objective only) and its expected objective.
     public static func stream(_ name: String) throws -> (source: String, steps: [(update: JSON, expect: Double)]) {
-        let lines = try text(streams.appendingPathComponent("\(name).jsonl.gz")).split(separator: "\n")
-        guard let first = lines.first else { throw UnreadableFile(path: "\(name).jsonl.gz", reason: "empty") }
+        try stream(at: streams.appendingPathComponent("\(name).jsonl.gz"))
+    }
+
+    /// A MIP benchmark's price stream, `Benchmarks/mip/NAME.jsonl`.
+    public static func mipStream(_ name: String) throws -> (source: String, steps: [(update: JSON, expect: Double)]) {
+        try stream(at: benchmarks.appendingPathComponent("mip/\(name).jsonl"))
+    }
+
+    /// A MIP benchmark's model, `Benchmarks/mip/NAME.lp`.
+    public static func mipModel(_ name: String) throws -> Model {
+        try LPReader.read(text(benchmarks.appendingPathComponent("mip/\(name).lp")))
+    }
+
+    /// One of the small MIPs of `Tests/mip/models/`, in the format its suffix names.
+    public static func smallMIP(_ name: String, _ format: ModelFormat) throws -> Model {
+        try format.read(text(repositoryRoot.appendingPathComponent("Tests/mip/models/\(name).\(format.rawValue)")))
+    }
+
+    private static func stream(at url: URL) throws -> (source: String, steps: [(update: JSON, expect: Double)]) {
+        let name = url.lastPathComponent
+        let lines = try text(url).split(separator: "\n")
+        guard let first = lines.first else { throw UnreadableFile(path: name, reason: "empty") }
         let header = try JSONParser.parse(String(first))
-        guard case .string(let source)? = header["source"] else { throw UnreadableFile(path: "\(name).jsonl.gz", reason: "no source in the header") }
+        guard case .string(let source)? = header["source"] else { throw UnreadableFile(path: name, reason: "no source in the header") }
         let steps = try lines.dropFirst().map { line in
             let json = try JSONParser.parse(String(line))
             guard let objective = json["objective"], case .number(let expect)? = json["expect"] else {
-                throw UnreadableFile(path: "\(name).jsonl.gz", reason: "a step without objective and expect")
+                throw UnreadableFile(path: name, reason: "a step without objective and expect")
             }
             return (JSON.object([("objective", objective)]), expect)
         }
