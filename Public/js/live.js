@@ -237,7 +237,14 @@ class LiveView {
   render() {
     const s = this.solution;
     if (s) {
-      document.getElementById('status').textContent = s.status + (s.message ? ` (${s.message})` : '');
+      // An integer model's incumbents arrive with final: false while its solve runs.
+      const running = s.final === false ? ' (improving…)' : '';
+      document.getElementById('status').textContent = s.status + running + (s.message ? ` (${s.message})` : '');
+      document.getElementById('gap-item').hidden = s.final === undefined;
+      if (s.final !== undefined) {
+        document.getElementById('gap').textContent = s.gap === undefined ? '–'
+          : `${(100 * s.gap).toPrecision(3)} % (bound ${format(s.bound)}, ${s.stats.nodes} nodes)`;
+      }
       document.getElementById('seq').textContent = s.seq;
       const objective = document.getElementById('objective');
       objective.textContent = s.objective === undefined ? '–' : format(s.objective);

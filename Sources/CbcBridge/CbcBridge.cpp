@@ -31,6 +31,9 @@ struct CbcBridge {
     void *context = nullptr;
     double shownObjective = DBL_MAX;
     int found = 0;
+    bool startUsed = false;
+    /// The root LP's optimum: a lower bound for the whole search.
+    double rootBound = -DBL_MAX;
     std::vector<double> scratchValues, scratchActivities;
 };
 
@@ -102,7 +105,10 @@ public:
             progress.values = bridge_->scratchValues.data();
             progress.rowActivities = bridge_->scratchActivities.data();
         }
-        progress.bound = model_->getBestPossibleObjValue();
+        // Never looser than the root's bound, never past the incumbent: the gap only narrows.
+        progress.bound = std::max(model_->getBestPossibleObjValue(), bridge_->rootBound);
+        if (progress.hasIncumbent) progress.bound = std::min(progress.bound, progress.objective);
+        progress.startUsed = bridge_->startUsed ? 1 : 0;
         progress.nodes = model_->getNodeCount();
         progress.incumbents = bridge_->found;
         return bridge_->callback(bridge_->context, &progress) ? stop : noAction;
@@ -207,6 +213,7 @@ CbcBridgeResult cbcb_solve(CbcBridge *bridge, double secondsLimit, double gap, i
     bridge->context = context;
     bridge->found = 0;
     bridge->shownObjective = DBL_MAX;
+    bridge->startUsed = start;
     ProgressHandler handler(bridge);
     model.passInEventHandler(&handler);
 
@@ -225,6 +232,9 @@ CbcBridgeResult cbcb_solve(CbcBridge *bridge, double secondsLimit, double gap, i
     if (OsiClpSolverInterface *clp = dynamic_cast<OsiClpSolverInterface *>(root)) {
         if (clp->getModelPtr()->statusArray()) bridge->master.getModelPtr()->copyinStatus(clp->getModelPtr()->statusArray());
     }
+    bool search = false;
+    double &rootBound = bridge->rootBound;
+    rootBound = -DBL_MAX;
     if (root->isProvenPrimalInfeasible()) {
         result.status = CBCB_INFEASIBLE;
     } else if (root->isProvenDualInfeasible()) {
@@ -232,6 +242,28 @@ CbcBridgeResult cbcb_solve(CbcBridge *bridge, double secondsLimit, double gap, i
     } else if (!root->isProvenOptimal()) {
         result.status = root->isIterationLimitReached() || model.isSecondsLimitReached() ? CBCB_STOPPED : CBCB_ERROR;
     } else {
+        search = true;
+        rootBound = root->getObjValue();
+    }
+    // The previous incumbent is an answer already: shown at once, with the root LP's bound,
+    // before branch and cut looks for a better one.
+    if (search && start && callback) {
+        CbcBridgeProgress progress;
+        std::memset(&progress, 0, sizeof progress);
+        progress.hasIncumbent = 1;
+        progress.isNewIncumbent = 1;
+        progress.startUsed = 1;
+        progress.objective = bridge->shownObjective;
+        progress.bound = std::min(rootBound, progress.objective);
+        progress.values = bridge->incumbent.data();
+        progress.rowActivities = bridge->activities.data();
+        if (callback(context, &progress)) {
+            result.status = CBCB_STOPPED;
+            result.stoppedByCallback = 1;
+            search = false;
+        }
+    }
+    if (search) {
         model.branchAndBound();
         if (model.isProvenOptimal() && model.bestSolution()) result.status = CBCB_OPTIMAL;
         else if (model.isProvenInfeasible()) result.status = CBCB_INFEASIBLE;
@@ -249,12 +281,12 @@ CbcBridgeResult cbcb_solve(CbcBridge *bridge, double secondsLimit, double gap, i
         activitiesOf(bridge->master, best, bridge->activities);
         result.hasIncumbent = 1;
         result.objective = model.getObjValue();
-        result.bound = std::min(model.getBestPossibleObjValue(), result.objective);
+        result.bound = std::min(std::max(model.getBestPossibleObjValue(), rootBound), result.objective);
     } else {
         bridge->hasIncumbent = false;
         std::fill(bridge->incumbent.begin(), bridge->incumbent.end(), 0.0);
         bridge->activities.assign(rows, 0.0);
-        result.bound = model.getBestPossibleObjValue();
+        result.bound = std::max(model.getBestPossibleObjValue(), rootBound);
         if (result.status == CBCB_OPTIMAL) result.status = CBCB_STOPPED;
     }
     result.nodes = model.getNodeCount();

@@ -135,7 +135,7 @@ public final class CbcSolver: Solver {
         let stats = MIPStats(isFinal: false, bound: modelSense(heard.bound), nodes: Int(heard.nodes), incumbents: Int(heard.incumbents))
         let outcome = SolveOutcome(
             status: .feasible, message: nil, objective: modelSense(heard.objective), iterations: 0, algorithm: .branchAndCut,
-            isWarmStart: false, solveMicros: monotonicMicros() - start, mip: stats)
+            isWarmStart: heard.startUsed != 0, solveMicros: monotonicMicros() - start, mip: stats)
         return SolveProgress(
             outcome: outcome, isNewIncumbent: heard.isNewIncumbent != 0,
             values: UnsafeBufferPointer(start: values, count: program.columnCount),

@@ -127,6 +127,24 @@ def test_a_bad_lp_upload_names_the_line(server, browser):
     browser.save_screenshot(str(ARTIFACTS / "models.png"))
 
 
+def test_an_uploaded_integer_model_shows_its_incumbent_and_gap(server, browser):
+    browser.get(server + "/#/")
+    browser.find_element(By.ID, "upload-input").send_keys(str(ROOT / "Tests" / "mip" / "models" / "knapsack.lp"))
+    wait(browser, lambda b: b.current_url.split("#")[-1].startswith("/model/"))
+    model = browser.current_url.split("/model/")[-1]
+    wait(browser, lambda b: b.find_element(By.ID, "status").text == "optimal")
+    solution = rest(f"{server}/v1/models/{model}/solution")
+    assert solution["final"] is True
+    assert float(browser.find_element(By.ID, "objective").get_attribute("data-value")) == solution["objective"] == 36
+    gap = browser.find_element(By.ID, "gap")
+    assert gap.is_displayed()
+    assert gap.text.startswith("0.00 %") and "bound 36" in gap.text
+    values = browser.execute_script("""
+        return Object.fromEntries([...document.querySelectorAll('#grid-rows .r')].map(
+            (row) => [row.children[0].textContent, Number(row.children[1].dataset.value)]));""")
+    assert {name: value for name, value in values.items() if value} == {name: value for name, value in solution["values"].items() if value}
+
+
 def test_a_server_with_tokens_asks_for_one_and_keeps_it_for_the_tab(browser, tmp_path):
     """The page asks when the server answers `unauthorized`, then lists, creates and streams."""
     token = "dashboard-test-token-0123456789abcdefghijkl"

@@ -40,6 +40,7 @@ typedef struct {
 typedef struct {
     int hasIncumbent;
     int isNewIncumbent;    // 1 when this incumbent was not shown before
+    int startUsed;         // 1 when the solve started from the previous incumbent
     double objective;
     double bound;
     int nodes;
