@@ -52,6 +52,51 @@ import Testing
         #expect(state.solved(by: w1) == [.install(.init(seq: 3, updatesMerged: 2, oldestUpdate: t1))])
     }
 
+    @Test func anIntegerModelsIncumbentsInstallWithoutEndingTheSolve() {
+        var state = ModelState()
+        state.preemptsSolves = true
+        _ = state.create(at: t0)
+        _ = state.assigned(w1, deadline: deadline)
+        let incumbent = ModelState.Action.install(.init(seq: 0, updatesMerged: 0, oldestUpdate: t0, isIncumbent: true))
+        #expect(state.improved(by: w1) == [incumbent])
+        #expect(state.improved(by: w1) == [incumbent])
+        #expect(state.improved(by: w2) == [])  // not its solve
+        #expect(!state.isSettled)
+        #expect(state.solved(by: w1) == [.install(.init(seq: 0, updatesMerged: 0, oldestUpdate: t0))])
+    }
+
+    @Test func anUpdateStopsAPreemptibleSolveOnceAndTheNextSolveTakesTheNewestState() {
+        var state = ModelState()
+        state.preemptsSolves = true
+        _ = state.create(at: t0)
+        _ = state.assigned(w1, deadline: deadline)
+        #expect(state.accept(objective(0, 1), at: t1) == [.stop(w1)])
+        // Once per solve: the stop is on its way.
+        #expect(state.accept(objective(1, 2), at: t1) == [])
+        // The stopped solve's end says so; the model is solved again at once, warm, with both updates.
+        #expect(state.solved(by: w1) == [
+            .install(.init(seq: 0, updatesMerged: 0, oldestUpdate: t0, wasStopped: true)), .requestWorker(preferring: w1),
+        ])
+        var merged = objective(0, 1)
+        merged.merge(objective(1, 2))
+        #expect(state.assigned(w1, deadline: deadline) == .init(delta: merged, isWarm: true, dropFrom: nil))
+        #expect(state.solved(by: w1) == [.install(.init(seq: 2, updatesMerged: 2, oldestUpdate: t1))])
+    }
+
+    @Test func aSolveThatIsNotPreemptibleIsNeverStopped() {
+        var state = ModelState()
+        _ = state.create(at: t0)
+        _ = state.assigned(w1, deadline: deadline)
+        #expect(state.accept(objective(0, 1), at: t1) == [])
+        // A solve past its deadline is being killed: no stop either.
+        var overrun = ModelState()
+        overrun.preemptsSolves = true
+        _ = overrun.create(at: t0)
+        _ = overrun.assigned(w1, deadline: deadline)
+        #expect(overrun.checkDeadline(at: deadline) == [.kill(w1)])
+        #expect(overrun.accept(objective(0, 1), at: t1) == [])
+    }
+
     @Test func movingToAnotherWorkerLoadsWholeAndDropsTheOldCopy() {
         var state = solvedOnce()
         _ = state.accept(objective(0, 1), at: t0)

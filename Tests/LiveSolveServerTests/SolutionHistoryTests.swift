@@ -38,6 +38,7 @@ struct SolutionHistoryTests {
         var fromFrames = SolutionHistory(limit: 8)
         var reference = Reference()
         var sent: [[Double]]?  // the worker's last answer: its changes are against this
+        var vectorsAt: [Int: [[Double]]] = [:]  // the reference's newest vectors after each step
         for step in 1...300 {
             // The worker answers full after a (re)load, else with what changed since its last answer.
             if walk.next(25) == 0 { sent = nil }
@@ -51,6 +52,14 @@ struct SolutionHistoryTests {
             history.install(version(step, hasMaps: hasMaps), changes: changes)
             fromFrames.install(version(step, hasMaps: hasMaps), changes: try answerFrame(changes).changes)
             let expected = reference.install(hasMaps: hasMaps, changes: changes)
+            vectorsAt[step] = reference.vectors
+            // Any version still held can be rebuilt whole (a wait's answer when newer incumbents came).
+            let back = step - walk.next(8)
+            // (Before the first version with maps there is nothing to rebuild.)
+            for f in 0..<4 where back >= 1 && !vectorsAt[back]![f].isEmpty {
+                let field = SolutionField.allCases.first { $0.index == f }!
+                #expect(history.full(field, at: back)?.map { $0.1.bitPattern } == vectorsAt[back]![f].map(\.bitPattern), "seed \(seed), step \(step), back to \(back)")
+            }
             #expect(history.vectors.map { $0.map(\.bitPattern) } == reference.vectors.map { $0.map(\.bitPattern) }, "seed \(seed), step \(step)")
             if let expected, let newest = history.newest {
                 for f in 0..<4 {

@@ -117,6 +117,24 @@ extension Coordinator {
         return ServerMessage.solution(model: record, version: newest, full: true, id: id, maps: maps)
     }
 
+    /// The answer to a wait (`get`, `GET …/solution`, `?wait=true`) that `version` ended: the
+    /// newest version when it is final too, else `version` itself, since an integer model's
+    /// next solve may already have sent an incumbent, and a wait answers with a final solution.
+    func answer(_ record: ModelRecord, waitedFor version: SolutionVersion, fields: FieldSet, id: EchoedID?) -> ByteBuffer {
+        guard let newest = record.history.newest, !newest.isFinal, newest.number != version.number else {
+            return snapshot(record, fields: fields, id: id)
+        }
+        var maps: [(SolutionField, [(Int, Double)])]?
+        if version.hasMaps {
+            maps = []
+            for field in fields.fields {
+                guard let entries = record.history.full(field, at: version.number) else { return snapshot(record, fields: fields, id: id) }
+                maps!.append((field, entries))
+            }
+        }
+        return ServerMessage.solution(model: record, version: version, full: true, id: id, maps: maps)
+    }
+
     private func sendSnapshot(_ record: ModelRecord, to subscription: Subscription) {
         guard record.history.newest != nil else { return }
         subscription.connection.send(message: snapshot(record, fields: subscription.fields, id: nil))

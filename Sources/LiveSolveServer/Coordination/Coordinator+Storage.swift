@@ -91,8 +91,8 @@ extension Coordinator {
         let past = try past(of: id, at: seq)
         guard case .stored(_, _, let at, _) = past else {
             // The newest seq asked for by number: its solution, once there is one.
-            _ = try await solution(of: id, minSeq: seq ?? 0)
-            return snapshot(try record(id), fields: fields, id: echo)
+            let version = try await solution(of: id, minSeq: seq ?? 0)
+            return answer(try record(id), waitedFor: version, fields: fields, id: echo)
         }
         // Solved under a number of its own, seen by no one but this request.
         nextPastNumber &-= 1

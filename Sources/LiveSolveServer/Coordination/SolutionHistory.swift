@@ -93,4 +93,15 @@ struct SolutionHistory {
     func full(_ field: SolutionField) -> [(Int, Double)] {
         vectors[field.index].enumerated().map { ($0.offset, $0.element) }
     }
+
+    /// Every entry of `field` as it was at version `number`: the newest vectors with the changes
+    /// of every later version undone. Nil when that version has left the history.
+    func full(_ field: SolutionField, at number: Int) -> [(Int, Double)]? {
+        guard versions.contains(where: { $0.number == number }) else { return nil }
+        var vector = vectors[field.index]
+        for version in versions.reversed() where version.number > number && version.hasMaps {
+            for change in version.changes[field.index] { vector[change.index] = change.old }
+        }
+        return vector.enumerated().map { ($0.offset, $0.element) }
+    }
 }

@@ -259,8 +259,7 @@ struct RESTRoutes {
 extension Coordinator {
     /// The newest full solution with every field, as a JSON value for REST.
     func fullSolution(of id: String, minSeq: Int) async throws(RequestError) -> String {
-        _ = try await solution(of: id, minSeq: minSeq)
-        let record = try record(id)
-        return String(buffer: snapshot(record, fields: .all, id: nil))
+        let version = try await solution(of: id, minSeq: minSeq)
+        return String(buffer: answer(try record(id), waitedFor: version, fields: .all, id: nil))
     }
 }
