@@ -31,7 +31,8 @@ final class InProcessWorker: WorkerTransport {
     func send(_ request: WorkerRequest) {
         matcher.sent(request)
         let frame = service.handle(try! ReceivedRequest.decode(Array(request.frame().dropFirst(4))))
-        guard let event = matcher.received(try! ReceivedReply.decode(Array(frame.dropFirst(4)))) else { return }
+        // A stop has no reply.
+        guard !frame.isEmpty, let event = matcher.received(try! ReceivedReply.decode(Array(frame.dropFirst(4)))) else { return }
         deliver(event)
     }
 
