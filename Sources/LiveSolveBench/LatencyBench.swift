@@ -56,7 +56,8 @@ enum BenchOutput {
             Swift.print(JSONWriter.string(.object([("bench", .string(name))] + figures.map { ($0.0, JSON.number(rounded($0.1, 1))) })))
         } else {
             Swift.print(name)
-            for (key, value) in figures { Swift.print("  \(key.padding(toLength: 20, withPad: " ", startingAt: 0)) \(rounded(value, 1))") }
+            let width = max(20, figures.map(\.0.count).max() ?? 0)
+            for (key, value) in figures { Swift.print("  \(key.padding(toLength: width, withPad: " ", startingAt: 0)) \(rounded(value, 1))") }
         }
     }
 }

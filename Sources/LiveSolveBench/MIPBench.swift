@@ -9,8 +9,9 @@ import LiveSolveModel
 /// Closed loop, one step at a time: each update's time to the first solution within 1 % of its
 /// final objective and to its final solution, warm (the model kept, solved from its incumbent)
 /// beside cold (the same state created as a new model, so CBC starts from nothing). Then open
-/// loop at `--rate`: the latency of each update to the first final solution that includes it,
-/// on a server that preempts stale solves and on one that does not.
+/// loop at `--rate`: the latency of each update to the first solution that includes it (an
+/// incumbent or the final one) and to the first final one, on a server that preempts stale
+/// solves and on one that does not.
 struct MIPBench: NetworkBench {
     static let configuration = CommandConfiguration(
         commandName: "mip",
@@ -79,9 +80,12 @@ struct MIPBench: NetworkBench {
         server.stop()
         if rate > 0 {
             for preempt in [true, false] {
-                let latencies = try await openLoop(updates: chosen.map(\.update), preempt: preempt, extraArguments: gap)
+                let (first, final) = try await openLoop(updates: chosen.map(\.update), preempt: preempt, extraArguments: gap)
                 let name = preempt ? "preempt" : "no_preempt"
-                figures += [("\(name)_p50_ms", percentile(latencies, 50)), ("\(name)_max_ms", percentile(latencies, 100))]
+                figures += [
+                    ("\(name)_first_p50_ms", percentile(first, 50)), ("\(name)_first_max_ms", percentile(first, 100)),
+                    ("\(name)_final_p50_ms", percentile(final, 50)), ("\(name)_final_max_ms", percentile(final, 100)),
+                ]
             }
         }
         BenchOutput.print(name: "MIP \(stream.name)", figures: figures, json: json)
@@ -129,9 +133,9 @@ struct MIPBench: NetworkBench {
         return times
     }
 
-    /// Sends every update at `rate` on a fresh server, and times each to the first final
-    /// solution whose seq includes it (in milliseconds).
-    private func openLoop(updates: [JSON], preempt: Bool, extraArguments: [String]) async throws -> [Double] {
+    /// Sends every update at `rate` on a fresh server, and times each to the first solution
+    /// whose seq includes it and to the first final one (in milliseconds).
+    private func openLoop(updates: [JSON], preempt: Bool, extraArguments: [String]) async throws -> (first: [Double], final: [Double]) {
         let server = try BenchServer(url: nil, workers: 1, extraArguments: extraArguments + ["--solve-preempt", "\(preempt)"])
         defer { server.stop() }
         let client = try await server.connect()
@@ -147,21 +151,20 @@ struct MIPBench: NetworkBench {
                 client.send(ClosedLoop.message(model: id, update: update))
             }
         }
-        var answered = 0
-        var latencies: [Double] = []
-        while answered < updates.count, let message = await client.next(within: 600) {
-            guard case .string("solution")? = message["type"], message["final"] != .bool(false),
+        var first: [Double] = [], final: [Double] = []
+        func sentAt(_ i: Int) -> Date { start.addingTimeInterval(Double(i) / rate) }
+        while final.count < updates.count, let message = await client.next(within: 600) {
+            guard case .string("solution")? = message["type"], message["model"] == .string(id),
                   case .number(let s)? = message["seq"] else { continue }
-            let now = Date()
-            while answered < Int(s) {
-                latencies.append(now.timeIntervalSince(start.addingTimeInterval(Double(answered) / rate)) * 1000)
-                answered += 1
-            }
+            let now = Date(), seq = min(Int(s), updates.count)
+            while first.count < seq { first.append(now.timeIntervalSince(sentAt(first.count)) * 1000) }
+            guard message["final"] != .bool(false) else { continue }
+            while final.count < seq { final.append(now.timeIntervalSince(sentAt(final.count)) * 1000) }
         }
         try await sender.value
         client.close()
-        guard answered == updates.count else { throw ModelFile.Failure(description: "only \(answered) of \(updates.count) updates were answered") }
-        return latencies
+        guard final.count == updates.count else { throw ModelFile.Failure(description: "only \(final.count) of \(updates.count) updates were answered") }
+        return (first, final)
     }
 
     /// A final objective is right when the optimum is within the gap of it.

@@ -17,7 +17,9 @@ import LiveSolveModel
 ///
 /// An integer model's solve reports improving incumbents (`improved`) before it ends; with
 /// `preemptsSolves`, the first update accepted while it runs asks its worker to stop it, and
-/// the next solve takes the newest state, warm from the incumbent.
+/// the next solve takes the newest state, warm from the incumbent. That next solve is not
+/// stopped in turn: it runs to its end, so a feed faster than the solves still gets a final
+/// solution every other solve instead of none until it pauses.
 public struct ModelState: Sendable, Equatable {
     public enum Phase: Sendable, Equatable {
         /// Nothing to solve: the newest solution includes every accepted update.
@@ -124,6 +126,8 @@ public struct ModelState: Sendable, Equatable {
     public private(set) var crashes = 0
     /// Whether an update stops a running solve (an integer model's, with `solve.preempt`).
     public var preemptsSolves = false
+    /// A solve was stopped since the last one that ran to its end: the running one may not be.
+    private var stoppedSinceEnd = false
     private var pending: (delta: ModelDelta, count: Int, oldest: Moment)?
 
     public init() {}
@@ -165,8 +169,9 @@ public struct ModelState: Sendable, Equatable {
             pending!.delta.merge(delta)
             pending!.count += 1
         }
-        if preemptsSolves, case .solving(var solve) = phase, !solve.stopRequested, !solve.timedOut {
+        if preemptsSolves, !stoppedSinceEnd, case .solving(var solve) = phase, !solve.stopRequested, !solve.timedOut {
             solve.stopRequested = true
+            stoppedSinceEnd = true
             phase = .solving(solve)
             return [.stop(solve.worker)]
         }
@@ -190,6 +195,7 @@ public struct ModelState: Sendable, Equatable {
         guard case .solving(let solve) = phase, solve.worker == worker else { return [] }
         phase = .idle
         crashes = 0
+        if !solve.stopRequested { stoppedSinceEnd = false }
         if solve.isStale { return requestIfPending() }
         let outcome = Outcome(seq: solve.seq, updatesMerged: solve.updatesMerged, oldestUpdate: solve.oldestUpdate,
                               wasStopped: solve.stopRequested)

@@ -80,7 +80,12 @@ import Testing
         var merged = objective(0, 1)
         merged.merge(objective(1, 2))
         #expect(state.assigned(w1, deadline: deadline) == .init(delta: merged, isWarm: true, dropFrom: nil))
-        #expect(state.solved(by: w1) == [.install(.init(seq: 2, updatesMerged: 2, oldestUpdate: t1))])
+        // The re-solve runs to its end, whatever arrives meanwhile: a fast feed still gets final solutions.
+        #expect(state.accept(objective(0, 3), at: t1) == [])
+        #expect(state.solved(by: w1) == [.install(.init(seq: 2, updatesMerged: 2, oldestUpdate: t1)), .requestWorker(preferring: w1)])
+        // After a solve that ended on its own, the next one may be stopped again.
+        _ = state.assigned(w1, deadline: deadline)
+        #expect(state.accept(objective(0, 4), at: t1) == [.stop(w1)])
     }
 
     @Test func aSolveThatIsNotPreemptibleIsNeverStopped() {
