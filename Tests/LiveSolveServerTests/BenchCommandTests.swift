@@ -29,6 +29,26 @@ private func benchFigures(_ output: String) throws -> JSON {
     await server.stop()
 }
 
+/// The MIP bench on its own servers: every final objective right, each figure there, and the
+/// orders that hold whatever the machine (a solution within 1 % comes no later than the final
+/// one; an update's first solution no later than its first final one).
+@Test func benchMIPReportsWarmColdAndPreemptionWithEveryObjectiveRight() async throws {
+    let mip = TestData.benchmarks.appendingPathComponent("mip")
+    let (status, output) = try await runLivesolve(["bench", "mip", "--model", mip.appendingPathComponent("knapsack30.lp").path,
+                                                   "--stream", mip.appendingPathComponent("knapsack30.jsonl").path,
+                                                   "--steps", "3", "--rate", "20", "--json"], seconds: 120)
+    #expect(status == 0, "\(output)")
+    let figures = try benchFigures(output)
+    #expect(figures["steps"]?.number == 3 && figures["wrong"]?.number == 0)
+    func figure(_ key: String) -> Double { figures[key]?.number ?? .nan }
+    for start in ["warm", "cold"] { #expect(figure("\(start)_1pct_p50_ms") <= figure("\(start)_final_p50_ms"), "\(output)") }
+    for server in ["preempt", "no_preempt"] {
+        #expect(figure("\(server)_first_p50_ms") <= figure("\(server)_final_p50_ms"), "\(output)")
+        #expect(figure("\(server)_final_p50_ms") <= figure("\(server)_final_max_ms"), "\(output)")
+    }
+    #expect(figure("warm_over_cold") > 0)
+}
+
 @Test func benchW3ReachesEverySubscriberWithTheLastUpdate() async throws {
     let server = try await TestServer.start(workers: 1)
     let (status, output) = try await runLivesolve(["bench", "w3", "--subscribers", "20", "--rate", "20", "--seconds", "1", "--json",
@@ -67,6 +87,8 @@ private func benchFigures(_ output: String) throws -> JSON {
     (["w3", "--subscribers=-5"], 64, "--subscribers must be at least 1"),
     (["w4", "--steps", "0"], 64, "--steps must be at least 1"),
     (["w1", "--url", "ws://127.0.0.1:1"], 1, "cannot connect to ws://127.0.0.1:1/v1/stream"),
+    (["mip", "--model", TestData.benchmarks.appendingPathComponent("mip/knapsack30.lp").path, "--rate=-1"], 64, "--rate must be a number ≥ 0"),
+    (["mip", "--model", TestData.netlib.appendingPathComponent("afiro.mps.gz").path], 64, "has no integer variable: use w1 for linear programs"),
 ])
 func benchRefusesBadOptionsAndAMissingServerCleanly(arguments: [String], status expected: Int32, message: String) async throws {
     let stream = TestData.streams.appendingPathComponent("afiro.jsonl.gz").path
