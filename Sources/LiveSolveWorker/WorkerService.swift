@@ -182,9 +182,14 @@ public final class WorkerService<Engine: Solver> {
                 channel.write(WorkerReply.error(model: nil, message: "malformed frame").frame())
                 continue
             }
-            if case .stop(let m) = request {
+            switch request {
+            case .stop(let m):
                 if m == model { stop = true }
-            } else {
+            case .shutdown:
+                // The server is stopping: the solve answers as it stands, then the worker exits.
+                stop = true
+                deferred.append(request)
+            default:
                 deferred.append(request)
             }
         }

@@ -128,6 +128,30 @@ import Glibc
         #expect(preempted.stopsCounted == 1 && waited.stopsCounted == 0)
     }
 
+    /// A time limit ends a MIP solve with its incumbent, `feasible` and final, with the gap left
+    /// (or `time_limit` and no maps, on a machine too slow for a first incumbent).
+    @Test func aTimeLimitEndsAnIntegerSolveFeasibleAndFinal() async throws {
+        let server = try await TestServer.start(workers: 1) {
+            $0.solveTimeLimit = 0.2
+            $0.mipGap = 0
+        }
+        let client = try await server.connect()
+        let model = try await createSlowKnapsack(on: client)
+        let solution = try #require(await client.request(#"{"op":"get","id":1,"model":"\#(model)"}"#))
+        #expect(solution["final"] == .bool(true))
+        switch solution["status"]?.string {
+        case "feasible":
+            let gap = try #require(solution["gap"]?.number)
+            #expect(gap > 0 && solution["values"] != nil && (solution["bound"]?.number ?? 0) >= 1322 - 1e-6)
+        case "time_limit":
+            #expect(solution["values"] == nil)
+        default:
+            Issue.record("a 0.2 s limit on a search of seconds ended \(solution)")
+        }
+        client.close()
+        await server.stop()
+    }
+
     /// A worker killed in the middle of a MIP solve is replaced, and the model solved to the end.
     @Test func aWorkerKilledMidSolveIsReplacedAndTheModelSolved() async throws {
         let server = try await TestServer.start(workers: 1) {

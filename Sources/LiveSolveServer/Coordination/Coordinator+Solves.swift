@@ -92,10 +92,13 @@ extension Coordinator {
 
     /// Installs a version without maps for a solve that ended without an answer.
     func installFailure(_ failure: ModelState.Failure, for record: ModelRecord) {
+        // An integer model's every solution carries `final`: this one is its solve's last word.
+        let isInteger = record.model.program.integerCount > 0
         let version = SolutionVersion(
             number: (record.history.newest?.number ?? 0) + 1, seq: failure.seq,
-            status: failure.status, message: failure.message, objective: 0, iterations: 0, isWarmStart: false, algorithm: .cold,
-            solveMicros: 0, updatesMerged: failure.updatesMerged, hasMaps: false, mip: nil, changes: [])
+            status: failure.status, message: failure.message, objective: 0, iterations: 0, isWarmStart: false,
+            algorithm: isInteger ? .branchAndCut : .cold, solveMicros: 0, updatesMerged: failure.updatesMerged, hasMaps: false,
+            mip: isInteger ? MIPStats(isFinal: true, bound: .nan, nodes: 0, incumbents: 0) : nil, changes: [])
         record.history.install(version)
         publish(record)
     }

@@ -2,6 +2,10 @@ import LiveSolveCoordination
 import LiveSolveWorkerIPC
 import NIOCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension Coordinator {
     /// Starts the pool with the given transport; returns once every worker has started or
     /// failed to (which is logged and retried).
@@ -17,11 +21,17 @@ extension Coordinator {
         await withCheckedContinuation { pool.start(started: $0) }
     }
 
-    /// Asks every worker to exit, and kills those that have not after a moment.
+    /// Asks every worker to exit, kills those that have not after a moment, and waits (a
+    /// bounded while) until each is reaped: a worker left to exit after the server would stay a
+    /// zombie where nothing reaps orphans (a container's first process often does not).
     func stopWorkers() async {
-        pool?.stop()
-        try? await Task.sleep(for: .milliseconds(200))
-        pool?.killAll()
+        guard let pool else { return }
+        let processes = pool.processIDs
+        pool.stop()
+        func allGone() -> Bool { processes.allSatisfy { kill($0, 0) != 0 } }
+        for _ in 0..<20 where !allGone() { try? await Task.sleep(for: .milliseconds(10)) }
+        pool.killAll()
+        for _ in 0..<100 where !allGone() { try? await Task.sleep(for: .milliseconds(10)) }
     }
 
     /// What a worker's transport reports: the pool's slot moves on, and the model it concerns

@@ -135,6 +135,9 @@ final class WorkerPool {
     /// Whether any worker is up (started, not yet gone).
     var hasLiveWorker: Bool { slots.contains(where: Self.isUp) }
 
+    /// The process ids of every worker process still held, in whatever state.
+    var processIDs: [Int32] { transports.values.compactMap(\.pid) }
+
     /// The process ids of the workers that are up (tests kill them to prove recovery).
     var pids: [Int32] { slots.filter(Self.isUp).compactMap { $0.worker.flatMap { transports[$0]?.pid } } }
 
