@@ -133,9 +133,12 @@ func warmFollowsColdThroughInfeasibleAndUnbounded(rowBounds: [String]) throws {
     #expect(result.status == .iterationLimit)
 }
 
-@Test func integerModelsAreRefusedNotRelaxed() throws {
+/// CLP never solves an integer model as its LP relaxation; `ModelSolver` gives it to CBC.
+@Test func integerModelsAreNeverRelaxed() throws {
     let model = try LPReader.read("max\n obj: x\nst\n c: x <= 2.5\ngeneral\n x\nend\n")
     #expect(throws: SolverError.self) { try ClpSolver(program: model.program) }
+    let result = try ModelSolver(program: model.program).solve(limits: SolveLimits())
+    #expect(result.status == .optimal && result.objective == 2)
 }
 
 /// What CLP refuses comes back as an `error` whose message says why in words. (The server never
