@@ -2,7 +2,7 @@
 # Each installs the system packages it needs first (as root, or through sudo).
 
 SWIFT ?= swift
-APT_PACKAGES := coinor-libclp-dev coinor-libcbc-dev pkg-config zlib1g-dev libsqlite3-dev openssl curl
+APT_PACKAGES := coinor-libclp-dev coinor-libcbc-dev librabbitmq-dev rabbitmq-server pkg-config zlib1g-dev libsqlite3-dev openssl curl
 BROWSER_PACKAGES := chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STREAMS ?= Benchmarks/streams
@@ -10,7 +10,7 @@ LADDER := afiro adlittle ship12l 80bau3b d2q06c dfl001
 
 .PHONY: deps browser-deps highs-deps build release run example test fuzz fuzz-build bench bench-server clean
 
-## deps: install CLP, CBC, zlib and pkg-config from Debian when missing.
+## deps: install CLP, CBC, rabbitmq-c, RabbitMQ (for the remote-worker tests), zlib and pkg-config from Debian when missing.
 deps:
 	@dpkg -s $(APT_PACKAGES) >/dev/null 2>&1 || { \
 		echo "installing $(APT_PACKAGES)"; \

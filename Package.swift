@@ -51,6 +51,23 @@ let package = Package(
             name: "CbcBridge",
             dependencies: ["CCbc"]
         ),
+        // rabbitmq-c, from Debian's librabbitmq-dev: the broker vendor's AMQP 0-9-1 client.
+        .systemLibrary(
+            name: "CRabbitMQ",
+            pkgConfig: "librabbitmq",
+            providers: [.apt(["librabbitmq-dev"])]
+        ),
+        // rabbitmq-c in the few blocking calls LiveSolve needs (its login is variadic: no Swift call).
+        .target(
+            name: "AMQPBridge",
+            dependencies: ["CRabbitMQ"]
+        ),
+        // A blocking broker connection for remote workers and the server's broker threads.
+        .target(
+            name: "LiveSolveBroker",
+            dependencies: ["AMQPBridge"],
+            swiftSettings: swiftSettings
+        ),
         // posix_spawn with closefrom and gzip reading: what Glibc's Swift module lacks.
         .target(
             name: "CSupport",
@@ -86,10 +103,10 @@ let package = Package(
             dependencies: ["LiveSolveModel", "CSupport"],
             swiftSettings: swiftSettings
         ),
-        // The worker's serve loop: frames in, solves, frames out.
+        // The worker's serve loop: frames in, solves, frames out; on pipes, or through a broker.
         .target(
             name: "LiveSolveWorker",
-            dependencies: ["LiveSolveModel", "LiveSolveSolver", "LiveSolveWorkerIPC"],
+            dependencies: ["LiveSolveModel", "LiveSolveSolver", "LiveSolveWorkerIPC", "LiveSolveBroker"],
             swiftSettings: swiftSettings
         ),
         // The streaming server: one event loop, WebSocket + REST, coordinator, worker pool, fan-out.
@@ -97,7 +114,7 @@ let package = Package(
         .target(
             name: "LiveSolveServer",
             dependencies: [
-                "LiveSolveModel", "LiveSolveCoordination", "LiveSolveStore", "LiveSolveWorkerIPC", "CSupport",
+                "LiveSolveModel", "LiveSolveCoordination", "LiveSolveStore", "LiveSolveWorkerIPC", "LiveSolveBroker", "CSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -110,6 +127,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -206,7 +224,7 @@ let package = Package(
             name: "LiveSolveServerTests",
             dependencies: [
                 "LiveSolveModel", "LiveSolveCoordination", "LiveSolveServer", "LiveSolveClient", "LiveSolveWorker",
-                "LiveSolveWorkerIPC", "LiveSolveSolver", "TestSupport", "CSupport",
+                "LiveSolveWorkerIPC", "LiveSolveSolver", "LiveSolveBroker", "TestSupport", "CSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

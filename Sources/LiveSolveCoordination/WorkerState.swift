@@ -9,7 +9,9 @@
 /// ```
 ///
 /// A slot whose processes fail to start, or exit before answering anything, waits longer each
-/// time (0.1 s doubling to 5 s); the first exit after an answer respawns at once.
+/// time (0.1 s doubling to 5 s); the first exit after an answer respawns at once. A remote
+/// worker's slot (`respawns` false) is not respawned: it ends `exited`, and starts again when
+/// the worker announces itself again.
 public struct WorkerState: Sendable, Equatable {
     public enum Phase: Sendable, Equatable {
         case starting(WorkerID)
@@ -36,13 +38,19 @@ public struct WorkerState: Sendable, Equatable {
     }
 
     public let slot: Int
+    /// Whether the pool starts the process again when it exits (a local child), or waits for it
+    /// to come back on its own (a remote worker).
+    public let respawns: Bool
     public private(set) var phase: Phase = .exited
     /// Failed starts and exits since the slot's last answer.
     public private(set) var failures = 0
     private var generation = 0
     private var isStopped = false
 
-    public init(slot: Int) { self.slot = slot }
+    public init(slot: Int, respawns: Bool = true) {
+        self.slot = slot
+        self.respawns = respawns
+    }
 
     /// The live process's id, if there is one.
     public var worker: WorkerID? {
@@ -131,7 +139,7 @@ public struct WorkerState: Sendable, Equatable {
     }
 
     private mutating func backOff() -> [Action] {
-        guard !isStopped else {
+        guard !isStopped, respawns else {
             phase = .exited
             return []
         }

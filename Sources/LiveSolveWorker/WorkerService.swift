@@ -33,7 +33,10 @@ public final class WorkerService<Engine: Solver> {
     }
 
     private var models: [UInt32: HeldModel] = [:]
-    private let channel: FrameChannel
+    /// Stdin and stdout, for `run`; nil for a worker that reads its requests elsewhere.
+    private let channel: FrameChannel?
+    /// Where incumbents go while a solve runs, and where a stop can arrive.
+    private let link: any FrameLink
     /// Solved replies are written here, from the solver's own buffers; its room is kept.
     private var reply = ByteWriter(capacity: 4096)
     private var changed: [Int32] = []
@@ -44,10 +47,19 @@ public final class WorkerService<Engine: Solver> {
 
     public init(channel: FrameChannel = FrameChannel(input: 0, output: 1)) {
         self.channel = channel
+        self.link = channel
+    }
+
+    /// A worker whose requests come from elsewhere (a broker) and go through `handle`; what a
+    /// solve sends while it runs goes to `link`.
+    public init(link: some FrameLink) {
+        self.channel = nil
+        self.link = link
     }
 
     /// Serves until stdin closes or a shutdown request arrives. Returns the exit code.
     public func run() -> Int32 {
+        guard let channel else { preconditionFailure("run() serves stdin; this worker was made for handle()") }
         signal(SIGPIPE, SIG_IGN)
         while true {
             if !deferred.isEmpty {
@@ -84,7 +96,7 @@ public final class WorkerService<Engine: Solver> {
 
     /// Writes a reply; an empty one (a `stop` has none) writes nothing.
     private func send(_ frame: [UInt8]) -> Bool {
-        frame.isEmpty || channel.write(frame)
+        frame.isEmpty || channel?.write(frame) == true
     }
 
     /// Carries out one request; returns the reply's frame (empty for a `stop`).
@@ -166,7 +178,7 @@ public final class WorkerService<Engine: Solver> {
         // The basis of an incumbent is the root's, which the final answer carries: none here.
         reply.append(count: 0) { _ in }
         reply.patchLength()
-        channel.write(reply.bytes)
+        link.write(reply.bytes)
     }
 
     /// Whether a `stop` for `model` has arrived, reading whatever requests have arrived whole;
@@ -177,9 +189,9 @@ public final class WorkerService<Engine: Solver> {
         guard now - lastCheck >= 1000 else { return false }
         lastCheck = now
         var stop = false
-        while let payload = try? channel.frameIfArrived() {
+        while let payload = try? link.frameIfArrived() {
             guard let request = try? ReceivedRequest.decode(payload) else {
-                channel.write(WorkerReply.error(model: nil, message: "malformed frame").frame())
+                link.write(WorkerReply.error(model: nil, message: "malformed frame").frame())
                 continue
             }
             switch request {

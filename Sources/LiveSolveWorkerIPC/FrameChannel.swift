@@ -2,11 +2,21 @@
 import Glibc
 #endif
 
+/// Where a worker's solve sends what it has while it runs, and looks for a stop: its pipes,
+/// or a broker.
+public protocol FrameLink {
+    /// Sends one whole frame (length prefix first). False when the peer is gone.
+    @discardableResult
+    func write(_ bytes: [UInt8]) -> Bool
+    /// A frame that has arrived whole, without waiting; nil when none has.
+    func frameIfArrived() throws(FrameChannel.ReadError) -> [UInt8]?
+}
+
 /// Blocking, length-prefixed frames over a pair of file descriptors (a pipe's ends).
 /// Used by the worker on stdin/stdout and by blocking clients such as the bench.
 ///
 /// Reads are buffered: a frame and its length usually arrive in one `read`, not two.
-public struct FrameChannel {
+public struct FrameChannel: FrameLink {
     public let input: Int32
     public let output: Int32
     private let received = FrameBuffer()

@@ -90,4 +90,18 @@ import Testing
         #expect(state.backoffElapsed() == [])
         #expect(state.phase == .exited)
     }
+
+    @Test func aRemoteSlotIsNotRespawnedButStartsAgainWhenItsWorkerComesBack() {
+        var state = WorkerState(slot: 3, respawns: false)
+        guard case .spawn(let first)? = state.start().first else { Issue.record("no spawn"); return }
+        _ = state.started(first)
+        #expect(state.assign(model: 7) == first)
+        // Gone mid-solve: the model is lost to it, and nothing respawns.
+        #expect(state.exited(first) == [.lost(model: 7, worker: first)])
+        #expect(state.phase == .exited)
+        #expect(state.backoffElapsed() == [])
+        // It announced itself again: a new generation, whose replies are not the old one's.
+        guard case .spawn(let second)? = state.start().first else { Issue.record("no second spawn"); return }
+        #expect(second != first && second.slot == 3)
+    }
 }

@@ -38,7 +38,11 @@ import Testing
     @Test(arguments: [
         (["--http-port", "abc"], #"http.port (HTTP_PORT, --http-port): expected an integer from 0 to 65535, found "abc""#),
         (["--http-port", "70000"], "http.port"),
-        (["--workers-count", "0"], "workers.count"),
+        (["--workers-count", "0"], "workers.count (WORKERS_COUNT, --workers-count): 0 leaves no worker to solve; it needs broker.url"),
+        (["--workers-count", "1025"], "workers.count (WORKERS_COUNT, --workers-count): expected an integer from 0 to 1024"),
+        (["--solve-mip-gap", "2"], "solve.mipGap (SOLVE_MIP_GAP, --solve-mip-gap): expected a number from 0 to 1, found \"2\""),
+        (["--solve-incumbent-millis=-5"], "solve.incumbentMillis (SOLVE_INCUMBENT_MILLIS, --solve-incumbent-millis)"),
+        (["--solve-preempt", "yes"], "solve.preempt (SOLVE_PREEMPT, --solve-preempt): expected true or false"),
         (["--solve-time-limit", "-1"], "solve.timeLimit (SOLVE_TIME_LIMIT, --solve-time-limit): expected seconds > 0"),
         (["--websocket-send-buffer-bytes", "-1"], "websocket.sendBufferBytes"),
         (["--limits-message-bytes=12x"], "limits.messageBytes (LIMITS_MESSAGE_BYTES, --limits-message-bytes)"),

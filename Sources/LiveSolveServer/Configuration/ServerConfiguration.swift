@@ -19,6 +19,9 @@ public struct ServerConfiguration: Sendable {
     public var solveTimeLimit = 60.0
     /// `solve.grace` — seconds past the time limit before a silent worker is killed.
     public var solveGrace = 5.0
+    /// `broker.url` — a RabbitMQ broker (amqp://USER:PASS@HOST:PORT/VHOST) through which remote
+    /// workers (`livesolve worker --broker`) take solves too; empty: the local pool only.
+    public var brokerURL = ""
     /// `solve.mipGap` — the relative gap at which an integer model's branch and cut stops.
     public var mipGap = 1e-4
     /// `solve.incumbentMillis` — the least time between two improving incumbents sent while a
@@ -109,6 +112,9 @@ public struct ServerConfiguration: Sendable {
 
     public init(reader: ConfigReader) throws(ConfigurationError) {
         for setting in Self.settings { try setting.read(from: reader, into: &self) }
+        if workerCount == 0, brokerURL.isEmpty {
+            throw ConfigurationError(description: "workers.count (WORKERS_COUNT, --workers-count): 0 leaves no worker to solve; it needs broker.url (remote workers)")
+        }
     }
 
     /// A key whose value cannot be used, or a flag that names no key.
@@ -194,11 +200,12 @@ public struct ServerConfiguration: Sendable {
     private static var settings: [Setting] {[
         .string("http.host", \.host),
         .int("http.port", \.port, 0...65535),
-        .int("workers.count", \.workerCount, 1...1024),
+        .int("workers.count", \.workerCount, 0...1024),
         .string("workers.executable", \.workerExecutable),
         .seconds("solve.timeLimit", \.solveTimeLimit, allowsZero: false),
         .seconds("solve.grace", \.solveGrace, allowsZero: true),
         .fraction("solve.mipGap", \.mipGap),
+        .string("broker.url", \.brokerURL),
         .int("solve.incumbentMillis", \.incumbentMillis, 0...3_600_000),
         .bool("solve.preempt", \.preempt),
         .int("limits.messageBytes", \.maxMessageBytes, 1...Int.max),

@@ -18,6 +18,7 @@ extension Coordinator {
             report: { [weak self] id, event in self?.assumeIsolated { $0.workerReported(id, event) } },
             wake: { [weak self] slot in self?.assumeIsolated { $0.pool?.backoffElapsed(slot: slot) } })
         self.pool = pool
+        if !configuration.brokerURL.isEmpty { startBroker(url: configuration.brokerURL, pool: pool) }
         await withCheckedContinuation { pool.start(started: $0) }
     }
 
@@ -25,6 +26,7 @@ extension Coordinator {
     /// bounded while) until each is reaped: a worker left to exit after the server would stay a
     /// zombie where nothing reaps orphans (a container's first process often does not).
     func stopWorkers() async {
+        remote?.link.stop()
         guard let pool else { return }
         let processes = pool.processIDs
         pool.stop()
@@ -67,6 +69,7 @@ extension Coordinator {
                 metrics.workerRestarts.increment()
                 logger.warning("worker exited", metadata: ["worker": "\(id)"])
             }
+            remote?.exited(id)
             handle(pool.exited(id))
         }
     }

@@ -29,6 +29,8 @@ public actor Coordinator {
     let flushes: PendingFlushes
     /// Set by `startWorkers`: it needs the coordinator to report to.
     var pool: WorkerPool?
+    /// The workers behind `broker.url`, when there is one.
+    var remote: RemoteWorkers?
     /// Shutdown has begun: waits for solutions end at once (see `goAway`).
     var isGoingAway = false
     /// Subscribers skipped because their sockets were full, checked on a short timer.

@@ -13,6 +13,8 @@ final class ServerMetrics: Sendable {
     let solves: Counter
     let incumbents: Counter
     let solvesPreempted: Counter
+    let remoteWorkers: Gauge
+    let remoteRepliesDropped: Counter
     let updatesMerged: Counter
     let workerRestarts: Counter
     let deliveries: Counter
@@ -33,6 +35,8 @@ final class ServerMetrics: Sendable {
         solvesStarted = registry.makeCounter(descriptor: Self.d("solves_started_total", "Solves dispatched to workers."))
         solves = registry.makeCounter(descriptor: Self.d("solves_total", "Solves answered by workers."))
         incumbents = registry.makeCounter(descriptor: Self.d("incumbents_total", "Improving incumbents of integer models sent while their solves ran."))
+        remoteWorkers = registry.makeGauge(descriptor: Self.d("remote_workers", "Remote workers up, through broker.url."))
+        remoteRepliesDropped = registry.makeCounter(descriptor: Self.d("remote_replies_dropped_total", "Replies from remote workers already declared gone, dropped."))
         solvesPreempted = registry.makeCounter(descriptor: Self.d("solves_preempted_total", "Integer models' solves asked to stop for a newer update."))
         updatesMerged = registry.makeCounter(descriptor: Self.d("updates_merged_total", "Updates folded into another update's solve by conflation."))
         workerRestarts = registry.makeCounter(descriptor: Self.d("worker_restarts_total", "Worker processes that exited and were replaced."))

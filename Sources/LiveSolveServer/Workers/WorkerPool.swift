@@ -7,6 +7,9 @@ import NIOCore
 /// It knows processes, not models: it spawns and respawns with backoff, hands out idle workers,
 /// and carries requests to them through their transports. What the coordinator must act on
 /// comes back as `Notice`s. Owned by the coordinator, on its loop.
+///
+/// The first `count` slots are local children; remote workers get slots of their own when they
+/// announce themselves (`addRemote`), started through the remote launcher and never respawned.
 final class WorkerPool {
     enum Notice: Equatable {
         /// A worker is free: give it a waiting model.
@@ -20,6 +23,10 @@ final class WorkerPool {
     /// Models with work and no worker yet, oldest first, each with the worker holding it warm.
     private var waiting: [(model: UInt32, home: WorkerID?)] = []
     private let launcher: any WorkerLauncher
+    /// Starts the transports of remote slots, once a broker is configured.
+    var remoteLauncher: (any WorkerLauncher)?
+    /// The remote workers' slots by name.
+    private(set) var remoteSlots: [String: Int] = [:]
     private let loop: any EventLoop
     private let report: WorkerReport
     /// Calls `backoffElapsed(slot:)` back on the loop: a timer cannot hold the pool itself.
@@ -27,7 +34,7 @@ final class WorkerPool {
 
     init(count: Int, launcher: any WorkerLauncher, loop: any EventLoop, report: @escaping WorkerReport,
          wake: @escaping @Sendable (Int) -> Void) {
-        self.slots = (0..<count).map(WorkerState.init(slot:))
+        self.slots = (0..<count).map { WorkerState(slot: $0) }
         self.launcher = launcher
         self.loop = loop
         self.report = report
@@ -36,6 +43,7 @@ final class WorkerPool {
 
     /// Spawns every slot; `started` runs once each has started or failed to.
     func start(started: CheckedContinuation<Void, Never>) {
+        guard !slots.isEmpty else { return started.resume() }  // remote workers only
         firstReports = (Set(slots.indices), started)
         for slot in slots.indices { perform(slots[slot].start(), slot: slot) }
     }
@@ -67,6 +75,29 @@ final class WorkerPool {
     func killAll() {
         for transport in transports.values { transport.kill() }
     }
+
+    /// A remote worker announced itself: its slot (a new one for a new name) starts, unless it
+    /// is up already. Returns whether it was new or back.
+    @discardableResult
+    func addRemote(name: String) -> Bool {
+        let slot: Int
+        if let known = remoteSlots[name] {
+            slot = known
+            guard slots[slot].phase == .exited else { return false }
+        } else {
+            slot = slots.count
+            slots.append(WorkerState(slot: slot, respawns: false))
+            remoteSlots[name] = slot
+        }
+        perform(slots[slot].start(), slot: slot)
+        return true
+    }
+
+    /// The name of a remote slot.
+    func remoteName(of slot: Int) -> String? { remoteSlots.first { $0.value == slot }?.key }
+
+    /// How many remote workers are up.
+    var remoteWorkersUp: Int { remoteSlots.values.filter { Self.isUp(slots[$0]) }.count }
 
     // MARK: what transports report
 
@@ -156,6 +187,7 @@ final class WorkerPool {
         for action in actions {
             switch action {
             case .spawn(let id):
+                let launcher = remoteSlots.values.contains(slot) ? (remoteLauncher ?? self.launcher) : self.launcher
                 transports[id] = launcher.launch(id, on: loop, report: report)
             case .scheduleRespawn(let delay):
                 let wake = self.wake

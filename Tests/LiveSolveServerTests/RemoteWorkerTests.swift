@@ -1,0 +1,164 @@
+import Foundation
+import LiveSolveClient
+import LiveSolveModel
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Remote workers through a real RabbitMQ node and real `livesolve worker --broker` processes.
+/// The node's start and stop block (seconds): they run on threads of their own, not on the
+/// tests' two cooperative threads, which the servers' tasks need.
+@Suite(.serialized) struct RemoteWorkerTests {
+    /// W1 traffic on afiro through two remote workers and no local pool: every objective right.
+    @Test func aFeedThroughTwoRemoteWorkersAndNoLocalPoolIsSolvedRight() async throws {
+        let node = try await onOwnThread { try RabbitNode() }
+        let server = try await TestServer.start(workers: 0) { $0.brokerURL = node.url }
+        let workers = [try RemoteWorkerProcess(broker: node.url, name: "a"), try RemoteWorkerProcess(broker: node.url, name: "b")]
+        try await waitForRemoteWorkers(2, on: server)
+        let (health, _) = try await server.http("GET", "/healthz")
+        #expect(health == 200)
+        let client = try await server.connect()
+        let model = try await createAfiro(on: client)
+        let steps = try TestData.stream("afiro").steps.prefix(100)
+        let wrong = await feedClosedLoop(Array(steps), model: model, on: client, from: 1)
+        #expect(wrong == 0)
+        client.close()
+        await server.stop()
+        withExtendedLifetime(workers) {}
+    }
+
+    /// The worker holding the model is SIGKILLed mid-feed: the other takes it (model and basis),
+    /// and the final solution includes every acknowledged update.
+    @Test func aKilledRemoteWorkersModelMovesToTheOtherWithNothingLost() async throws {
+        let node = try await onOwnThread { try RabbitNode() }
+        let server = try await TestServer.start(workers: 0) { $0.brokerURL = node.url }
+        let workers = [try RemoteWorkerProcess(broker: node.url, name: "a"), try RemoteWorkerProcess(broker: node.url, name: "b")]
+        try await waitForRemoteWorkers(2, on: server)
+        let client = try await server.connect()
+        let model = try await createAfiro(on: client)
+        let steps = Array(try TestData.stream("afiro").steps.prefix(60))
+        #expect(await feedClosedLoop(Array(steps.prefix(30)), model: model, on: client, from: 1) == 0)
+        _ = await client.request(#"{"op":"subscribe","model":"\#(model)"}"#)
+        let holder = try #require(await server.server.coordinator.remoteHome(of: model))
+        workers.first { $0.name == holder }!.signal(SIGKILL)
+        // Sent at once, without waiting: they are acked while the holder is still thought alive.
+        for (i, step) in steps.dropFirst(30).enumerated() {
+            guard case .object(let fields) = step.update else { continue }
+            client.send(JSONWriter.string(.object([("op", .string("update")), ("id", .number(Double(31 + i))), ("model", .string(model))] + fields)))
+        }
+        var final: JSON?
+        while final == nil, let message = await client.next(within: 30) {
+            if message["type"] == .string("solution"), message["seq"] == .number(60) { final = message }
+        }
+        #expect(final.map { TestData.matches($0["objective"]?.number ?? .nan, steps[59].expect) } == true)
+        let other = workers.first { $0.name != holder }!.name
+        #expect(await server.server.coordinator.remoteHome(of: model) == other)
+        client.close()
+        await server.stop()
+    }
+
+    /// A worker frozen (SIGSTOP) past the heartbeat limit is declared gone and its model solved
+    /// elsewhere; thawed, it answers the request it held, and that late reply is dropped.
+    @Test func aReplyFromAWorkerDeclaredGoneIsDropped() async throws {
+        let node = try await onOwnThread { try RabbitNode() }
+        let server = try await TestServer.start(workers: 0) { $0.brokerURL = node.url }
+        let first = try RemoteWorkerProcess(broker: node.url, name: "first")
+        try await waitForRemoteWorkers(1, on: server)
+        let client = try await server.connect()
+        let model = try await createAfiro(on: client)
+        _ = await client.request(#"{"op":"subscribe","model":"\#(model)"}"#)
+        _ = await client.next(within: 30)
+        let second = try RemoteWorkerProcess(broker: node.url, name: "second")
+        try await waitForRemoteWorkers(2, on: server)
+        first.signal(SIGSTOP)
+        let step = try TestData.stream("afiro").steps[0]
+        guard case .object(let fields) = step.update else { return }
+        client.send(JSONWriter.string(.object([("op", .string("update")), ("model", .string(model))] + fields)))
+        var answered: JSON?
+        while answered == nil, let message = await client.next(within: 30) {
+            if message["type"] == .string("solution"), message["seq"] == .number(1) { answered = message }
+        }
+        #expect(answered.map { TestData.matches($0["objective"]?.number ?? .nan, step.expect) } == true)
+        #expect(await server.server.coordinator.remoteHome(of: model) == "second")
+        first.signal(SIGCONT)
+        var dropped = false
+        for _ in 0..<100 where !dropped {
+            try await Task.sleep(for: .milliseconds(100))
+            dropped = try await metric("livesolve_remote_replies_dropped_total", on: server) >= 1
+        }
+        #expect(dropped)
+        // Nothing more reached the subscriber: the late answer was not published.
+        #expect(await client.next(within: 1) == nil)
+        client.close()
+        await server.stop()
+        withExtendedLifetime(second) {}
+    }
+
+    /// The broker stops mid-feed: the local pool goes on solving, nothing is lost; it comes
+    /// back, and so do the remote workers.
+    @Test func aBrokerRestartMidFeedLosesNothingAndTheWorkersComeBack() async throws {
+        let node = try await onOwnThread { try RabbitNode() }
+        let server = try await TestServer.start(workers: 1) { $0.brokerURL = node.url }
+        let workers = [try RemoteWorkerProcess(broker: node.url, name: "a"), try RemoteWorkerProcess(broker: node.url, name: "b")]
+        try await waitForRemoteWorkers(2, on: server)
+        let client = try await server.connect()
+        let model = try await createAfiro(on: client)
+        let steps = Array(try TestData.stream("afiro").steps.prefix(60))
+        #expect(await feedClosedLoop(Array(steps.prefix(20)), model: model, on: client, from: 1) == 0)
+        try await onOwnThread { node.stop() }
+        #expect(await feedClosedLoop(Array(steps[20..<40]), model: model, on: client, from: 21) == 0)
+        try await onOwnThread { try node.start() }
+        try await waitForRemoteWorkers(2, on: server, within: 30)
+        #expect(await feedClosedLoop(Array(steps[40...]), model: model, on: client, from: 41) == 0)
+        client.close()
+        await server.stop()
+        withExtendedLifetime(workers) {}
+    }
+}
+
+private func createAfiro(on client: QueuedStreamClient) async throws -> String {
+    let text = try TestData.benchmarkText("data/netlib/afiro.mps.gz")
+    let created = await client.request(#"{"op":"create","format":"mps","text":\#(JSONWriter.quoted(text))}"#)
+    return try #require(created?["model"]?.string)
+}
+
+/// Sends each update and waits for the solution with its seq (`from` is the first's, a `get`
+/// asking for it); returns how many objectives differ from the stream's `expect`.
+private func feedClosedLoop(_ steps: [(update: JSON, expect: Double)], model: String, on client: QueuedStreamClient, from first: Int) async -> Int {
+    var wrong = 0
+    for (i, step) in steps.enumerated() {
+        guard case .object(let fields) = step.update else { continue }
+        let seq = first + i
+        client.send(JSONWriter.string(.object([("op", .string("update")), ("model", .string(model))] + fields)))
+        client.send(#"{"op":"get","id":\#(seq),"model":"\#(model)","seq":\#(seq)}"#)
+        var answer: JSON?
+        while answer == nil, let message = await client.next(within: 30) {
+            if message["id"] == .number(Double(seq)) { answer = message }
+        }
+        guard let answer, answer["type"] == .string("solution"), answer["seq"] == .number(Double(seq)),
+              TestData.matches(answer["objective"]?.number ?? .nan, step.expect) else {
+            wrong += 1
+            continue
+        }
+    }
+    return wrong
+}
+
+/// Waits until `count` remote workers are up, as `/metrics` counts them.
+private func waitForRemoteWorkers(_ count: Int, on server: TestServer, within seconds: Double = 20) async throws {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try await metric("livesolve_remote_workers", on: server) == Double(count) { return }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    throw TestFailure(description: "\(count) remote workers did not join within \(seconds) s")
+}
+
+private func metric(_ name: String, on server: TestServer) async throws -> Double {
+    let (_, text) = try await server.http("GET", "/metrics")
+    let line = text.split(separator: "\n").first { $0.hasPrefix(name + " ") }
+    return line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? -1
+}
