@@ -20,12 +20,41 @@ struct LatencyBench: NetworkBench {
     @Option(help: "Run only the first N steps.")
     var steps: Int?
 
+    @Option(help: "Then run W1 again on a server with no local pool and --broker-workers remote workers through this RabbitMQ broker (amqp://USER:PASS@HOST:PORT/VHOST).")
+    var broker: String?
+
+    @Option(help: "With --broker: how many `livesolve worker --broker` processes to start.")
+    var brokerWorkers = 1
+
     func validate() throws {
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+        if broker != nil, network.url != nil { throw ValidationError("--broker starts servers of its own: it does not take --url") }
+        guard brokerWorkers >= 1 else { throw ValidationError("--broker-workers must be at least 1") }
     }
 
     func measure() async throws {
-        let bench = try await setUp(streamPath: stream, modelPath: model, network: network)
+        try await measure(label: "")
+        guard let broker else { return }
+        // The same run through remote workers: a server with no local pool, and workers that
+        // join it through the broker (the first solve waits for the first of them).
+        let workers = try (0..<brokerWorkers).map { index in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try WorkerRunner.ownExecutable())
+            process.arguments = ["worker", "--broker", broker, "--name", "bench-\(getpid())-\(index)"]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        defer {
+            // SIGTERM: each ends after its current request.
+            workers.forEach { $0.terminate() }
+            workers.forEach { $0.waitUntilExit() }
+        }
+        try await measure(label: " remote×\(brokerWorkers)", workers: 0, extraArguments: ["--broker-url", broker])
+    }
+
+    private func measure(label: String, workers: Int = 2, extraArguments: [String] = []) async throws {
+        let bench = try await setUp(streamPath: stream, modelPath: model, network: network, workers: workers, extraArguments: extraArguments)
         defer { bench.server.stop() }
         let (stream, server, client, id) = (bench.stream, bench.server, bench.client, bench.model)
         let chosen = Array(stream.steps.prefix(steps ?? stream.steps.count))
@@ -44,7 +73,7 @@ struct LatencyBench: NetworkBench {
             ("solve_p50_us", percentile(solves, 50)), ("overhead_p50_us", percentile(overheads, 50)),
             ("overhead_p99_us", percentile(overheads, 99)),
         ]
-        BenchOutput.print(name: "W1 \(stream.name)", figures: figures, json: network.json)
+        BenchOutput.print(name: "W1 \(stream.name)\(label)", figures: figures, json: network.json)
         if wrong > 0 { throw ExitCode(4) }
     }
 }

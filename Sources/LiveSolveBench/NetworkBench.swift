@@ -48,10 +48,11 @@ struct BenchSetup {
 extension NetworkBench {
     /// Reads the stream, starts a server (or takes `--url`) and creates the stream's model
     /// (`modelPath`, or the stream header's source). The caller stops the server.
-    func setUp(streamPath: String, modelPath: String? = nil, network: NetworkBenchOptions) async throws -> BenchSetup {
+    func setUp(streamPath: String, modelPath: String? = nil, network: NetworkBenchOptions, workers: Int = 2,
+               extraArguments: [String] = []) async throws -> BenchSetup {
         let stream = try PriceStream.read(streamPath)
-        let server = try BenchServer(url: network.url, workers: 2, token: network.token, withTokens: network.auth,
-                                     extraArguments: ["--storage-durability", network.storageDurability])
+        let server = try BenchServer(url: network.url, workers: workers, token: network.token, withTokens: network.auth,
+                                     extraArguments: ["--storage-durability", network.storageDurability] + extraArguments)
         do {
             let client = try await server.connect()
             let path = modelPath ?? SolverBench.defaultModelPath(source: stream.source, stream: streamPath)

@@ -30,6 +30,12 @@ public final class RemoteWorker: Sendable {
     public func run() -> Int32 {
         signal(SIGPIPE, SIG_IGN)
         ls_remote_worker_stopping = 0
+        // A parent's threads may have blocked these (a process inherits its spawner's mask).
+        var stops = sigset_t()
+        sigemptyset(&stops)
+        sigaddset(&stops, SIGTERM)
+        sigaddset(&stops, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &stops, nil)
         signal(SIGTERM) { _ in ls_remote_worker_stopping = 1 }
         signal(SIGINT) { _ in ls_remote_worker_stopping = 1 }
         let heartbeat = Thread { [self] in announceUntilStopped() }

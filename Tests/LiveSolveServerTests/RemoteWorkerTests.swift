@@ -119,6 +119,22 @@ import Glibc
     }
 }
 
+extension RemoteWorkerTests {
+    /// `bench w1 --broker`: the pipe pool's run, then the same through a remote worker, every
+    /// objective right in both (timings are the bench's business, not the test's).
+    @Test func benchW1RunsThroughTheBrokerBesideThePipePool() async throws {
+        let node = try await onOwnThread { try RabbitNode() }
+        let stream = TestData.streams.appendingPathComponent("afiro.jsonl.gz").path
+        let (status, output) = try await runLivesolve(["bench", "w1", "--stream", stream, "--steps", "40", "--json", "--broker", node.url],
+                                                      seconds: 120)
+        #expect(status == 0, "\(output)")
+        let runs = output.split(separator: "\n").filter { $0.hasPrefix("{") }.compactMap { try? JSONParser.parse(String($0)) }
+        #expect(runs.map { $0["bench"]?.string } == ["W1 afiro", "W1 afiro remote×1"])
+        #expect(runs.allSatisfy { $0["steps"]?.number == 40 && $0["wrong"]?.number == 0 })
+        withExtendedLifetime(node) {}
+    }
+}
+
 private func createAfiro(on client: QueuedStreamClient) async throws -> String {
     let text = try TestData.benchmarkText("data/netlib/afiro.mps.gz")
     let created = await client.request(#"{"op":"create","format":"mps","text":\#(JSONWriter.quoted(text))}"#)

@@ -7,7 +7,8 @@ extension Coordinator {
     func startBroker(url: String, pool: WorkerPool) {
         let loop = self.loop
         let link = BrokerLink(url: url) { [weak self] event in
-            loop.execute { self?.assumeIsolated { $0.brokerReported(event) } }
+            guard let coordinator = self else { return }
+            loop.execute { coordinator.assumeIsolated { $0.brokerReported(event) } }
         }
         let remote = RemoteWorkers(link: link)
         remote.nameOfSlot = { [weak pool] slot in pool?.remoteName(of: slot) }
