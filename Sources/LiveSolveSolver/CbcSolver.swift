@@ -91,19 +91,12 @@ public final class CbcSolver: Solver {
     }
 
     private func apply(_ delta: some DeltaSource) {
-        program.apply(delta)
-        delta.forEachObjective { col, _ in cbcb_set_objective(bridge, col, sign * program.objective[Int(col)]) }
-        let setColumn = { (col: Int32, _: Double) in
-            cbcb_set_col_bounds(self.bridge, col, self.program.columnLower[Int(col)], self.program.columnUpper[Int(col)])
-        }
-        delta.forEachColumnLower(setColumn)
-        delta.forEachColumnUpper(setColumn)
-        let setRow = { (row: Int32, _: Double) in
-            cbcb_set_row_bounds(self.bridge, row, self.program.rowLower[Int(row)], self.program.rowUpper[Int(row)])
-        }
-        delta.forEachRowLower(setRow)
-        delta.forEachRowUpper(setRow)
-        delta.forEachCoefficient { row, col, value in cbcb_set_coefficient(bridge, row, col, value) }
+        let (bridge, sign) = (self.bridge, self.sign)
+        LiveSolveSolver.apply(delta, to: &program, sign: sign,
+                              objective: { cbcb_set_objective(bridge, $0, $1) },
+                              columnBounds: { cbcb_set_col_bounds(bridge, $0, $1, $2) },
+                              rowBounds: { cbcb_set_row_bounds(bridge, $0, $1, $2) },
+                              coefficient: { cbcb_set_coefficient(bridge, $0, $1, $2) })
     }
 
     /// An objective or bound in CBC's minimising sense, in the model's, with its constant.

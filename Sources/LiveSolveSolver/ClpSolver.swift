@@ -88,22 +88,13 @@ public final class ClpSolver: Solver {
         clpb_get_basis(bridge, buffer.baseAddress?.assumingMemoryBound(to: UInt8.self))
     }
 
-    /// Each bound is set on its own, once per entry: a column or row given both bounds is set
-    /// twice, which is cheaper than collecting the touched indices first.
     private func apply(_ delta: some DeltaSource) {
-        program.apply(delta)
-        delta.forEachObjective { col, _ in clpb_set_objective(bridge, col, sign * program.objective[Int(col)]) }
-        let setColumn = { (col: Int32, _: Double) in
-            clpb_set_col_bounds(self.bridge, col, self.program.columnLower[Int(col)], self.program.columnUpper[Int(col)])
-        }
-        delta.forEachColumnLower(setColumn)
-        delta.forEachColumnUpper(setColumn)
-        let setRow = { (row: Int32, _: Double) in
-            clpb_set_row_bounds(self.bridge, row, self.program.rowLower[Int(row)], self.program.rowUpper[Int(row)])
-        }
-        delta.forEachRowLower(setRow)
-        delta.forEachRowUpper(setRow)
-        delta.forEachCoefficient { row, col, value in clpb_set_coefficient(bridge, row, col, value) }
+        let (bridge, sign) = (self.bridge, self.sign)
+        LiveSolveSolver.apply(delta, to: &program, sign: sign,
+                              objective: { clpb_set_objective(bridge, $0, $1) },
+                              columnBounds: { clpb_set_col_bounds(bridge, $0, $1, $2) },
+                              rowBounds: { clpb_set_row_bounds(bridge, $0, $1, $2) },
+                              coefficient: { clpb_set_coefficient(bridge, $0, $1, $2) })
     }
 
     private func run(_ algorithm: Algorithm, limits: SolveLimits, since start: Int) -> SolveOutcome {
@@ -155,7 +146,7 @@ public final class ClpSolver: Solver {
 }
 
 /// Microseconds on the monotonic clock.
-func monotonicMicros() -> Int {
+public func monotonicMicros() -> Int {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return ts.tv_sec * 1_000_000 + ts.tv_nsec / 1000

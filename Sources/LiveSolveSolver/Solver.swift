@@ -67,3 +67,20 @@ public struct SolverError: Error, Equatable, CustomStringConvertible {
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
+
+/// Applies a delta to a solver's copy of the program and, entry by entry, to the solver itself
+/// (through CLP's or CBC's bridge): each objective coefficient times `sign` (the solver
+/// minimises), each bound with the other bound of its column or row, each coefficient as given.
+/// A column or row given both bounds is set twice, which is cheaper than collecting the
+/// touched indices first.
+func apply(_ delta: some DeltaSource, to program: inout LinearProgram, sign: Double,
+           objective: (Int32, Double) -> Void, columnBounds: (Int32, Double, Double) -> Void,
+           rowBounds: (Int32, Double, Double) -> Void, coefficient: (Int32, Int32, Double) -> Void) {
+    program.apply(delta)
+    delta.forEachObjective { col, _ in objective(col, sign * program.objective[Int(col)]) }
+    delta.forEachColumnLower { col, _ in columnBounds(col, program.columnLower[Int(col)], program.columnUpper[Int(col)]) }
+    delta.forEachColumnUpper { col, _ in columnBounds(col, program.columnLower[Int(col)], program.columnUpper[Int(col)]) }
+    delta.forEachRowLower { row, _ in rowBounds(row, program.rowLower[Int(row)], program.rowUpper[Int(row)]) }
+    delta.forEachRowUpper { row, _ in rowBounds(row, program.rowLower[Int(row)], program.rowUpper[Int(row)]) }
+    delta.forEachCoefficient(coefficient)
+}
