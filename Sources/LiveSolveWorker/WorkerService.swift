@@ -123,8 +123,8 @@ public final class WorkerService<Engine: Solver> {
         }
     }
 
-    /// Applies the delta from its frame, solves, and writes the answer's changes straight from
-    /// CLP's vectors: the same frame as `WorkerReply.solved(…).frame()`, with no vector built.
+    /// Applies the delta from its frame, solves (sending incumbents as they come), and writes
+    /// the answer.
     private func solve(_ request: ReceivedRequest.SolveRequest) -> [UInt8] {
         let model = request.model
         guard let held = models[model] else { return WorkerReply.error(model: model, message: "model \(model) is not loaded").frame() }
@@ -144,12 +144,36 @@ public final class WorkerService<Engine: Solver> {
             }
             return false
         }
-        let vectors = held.solver.vectors
+        // After an incumbent, this answer's changes are against that incumbent.
+        writeSolved(model: model, outcome: outcome, vectors: held.solver.vectors, of: held, full: request.full && shown.micros < 0) {
+            held.solver.writeBasis(into: $0)
+        }
+        return reply.bytes
+    }
+
+    /// Writes an incumbent as a solved reply that is not final, its changes against what was
+    /// last sent for the model. An integer model has no duals or reduced costs: zeros stand in.
+    private func showIncumbent(_ progress: SolveProgress, of held: HeldModel, model: UInt32, full: Bool) {
+        if zeros.count < max(held.columns, held.rows) { zeros = Array(repeating: 0, count: max(held.columns, held.rows)) }
+        zeros.withUnsafeBufferPointer { zeros in
+            let vectors = SolutionVectors(
+                values: progress.values, duals: UnsafeBufferPointer(rebasing: zeros[..<held.rows]),
+                reducedCosts: UnsafeBufferPointer(rebasing: zeros[..<held.columns]), rowActivities: progress.rowActivities, dualSign: 1)
+            // The basis of an incumbent is the root's, which the final answer carries: none here.
+            writeSolved(model: model, outcome: progress.outcome, vectors: vectors, of: held, full: full, basis: nil)
+        }
+        link.write(reply.bytes)
+    }
+
+    /// Writes a solved reply into `reply` straight from the solver's vectors: the same frame as
+    /// `WorkerReply.solved(…).frame()`, with no vector built. Each vector goes as its change
+    /// against what was last sent for the model (whole when `full`); `basis` fills the basis's
+    /// columns + rows bytes, and nil sends none.
+    private func writeSolved(model: UInt32, outcome: SolveOutcome, vectors: SolutionVectors, of held: HeldModel, full: Bool,
+                             basis: ((UnsafeMutableRawBufferPointer) -> Void)?) {
         reply.reset()
         reply.append(UInt32(0))
         reply.appendSolvedHeader(model: model, outcome: outcome)
-        // After an incumbent, this answer's changes are against that incumbent.
-        let full = request.full && shown.micros < 0
         func change(_ i: Int, _ vector: UnsafeBufferPointer<Double>, times sign: Double) {
             reply.appendChange(of: vector, times: sign, since: &held.lastSent[i], full: full, changed: &changed)
         }
@@ -157,28 +181,12 @@ public final class WorkerService<Engine: Solver> {
         change(1, vectors.duals, times: vectors.dualSign)
         change(2, vectors.reducedCosts, times: vectors.dualSign)
         change(3, vectors.rowActivities, times: 1)
-        reply.append(count: held.columns + held.rows) { held.solver.writeBasis(into: $0) }
-        reply.patchLength()
-        return reply.bytes
-    }
-
-    /// Writes an incumbent as a solved reply that is not final, its changes against what was
-    /// last sent for the model.
-    private func showIncumbent(_ progress: SolveProgress, of held: HeldModel, model: UInt32, full: Bool) {
-        if zeros.count < max(held.columns, held.rows) { zeros = Array(repeating: 0, count: max(held.columns, held.rows)) }
-        reply.reset()
-        reply.append(UInt32(0))
-        reply.appendSolvedHeader(model: model, outcome: progress.outcome)
-        zeros.withUnsafeBufferPointer { zeros in
-            reply.appendChange(of: progress.values, times: 1, since: &held.lastSent[0], full: full, changed: &changed)
-            reply.appendChange(of: UnsafeBufferPointer(rebasing: zeros[..<held.rows]), times: 1, since: &held.lastSent[1], full: full, changed: &changed)
-            reply.appendChange(of: UnsafeBufferPointer(rebasing: zeros[..<held.columns]), times: 1, since: &held.lastSent[2], full: full, changed: &changed)
-            reply.appendChange(of: progress.rowActivities, times: 1, since: &held.lastSent[3], full: full, changed: &changed)
+        if let basis {
+            reply.append(count: held.columns + held.rows, filledBy: basis)
+        } else {
+            reply.append(UInt32(0))
         }
-        // The basis of an incumbent is the root's, which the final answer carries: none here.
-        reply.append(count: 0) { _ in }
         reply.patchLength()
-        link.write(reply.bytes)
     }
 
     /// Whether a `stop` for `model` has arrived, reading whatever requests have arrived whole;
@@ -226,12 +234,6 @@ public final class WorkerService<Engine: Solver> {
             if problem == nil, r < 0 || Int(r) >= rows || c < 0 || Int(c) >= columns { problem = "coefficient (\(r), \(c)) out of range" }
         }
         return problem
-    }
-
-    private func monotonicMicros() -> Int {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return ts.tv_sec * 1_000_000 + ts.tv_nsec / 1000
     }
 
     private func log(_ message: String) {
