@@ -34,7 +34,7 @@ final class RemoteWorkers {
 
     /// The broker is gone: so is every remote worker.
     func declareAllGone() {
-        for name in Array(lastHeard.keys) { declareGone(name) }
+        lastHeard = [:]
         for transport in transports.values { transport.kill() }
     }
 
