@@ -219,9 +219,7 @@ private func latencyOfAnUpdateDuringTheFirstSolve(preempt: Bool) async throws ->
     let seconds = Date().timeIntervalSince(sent)
     #expect(answer?["status"] == .string("optimal"))
     let solve = (answer?["stats"]?["solveMicros"]?.number ?? .infinity) / 1e6
-    let (_, metrics) = try await server.http("GET", "/metrics")
-    let stops = metrics.split(separator: "\n").first { $0.hasPrefix("livesolve_solves_preempted_total ") }
-        .flatMap { Int($0.split(separator: " ").last ?? "") } ?? -1
+    let stops = Int(try await metric("livesolve_solves_preempted_total", port: server.port) ?? -1)
     client.close()
     await server.stop()
     return Preemption(waited: seconds - solve, sawFinalOfFirstSolve: sawFinalOfFirstSolve, stopsCounted: stops)

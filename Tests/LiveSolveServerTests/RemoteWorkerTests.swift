@@ -174,7 +174,5 @@ private func waitForRemoteWorkers(_ count: Int, on server: TestServer, within se
 }
 
 private func metric(_ name: String, on server: TestServer) async throws -> Double {
-    let (_, text) = try await server.http("GET", "/metrics")
-    let line = text.split(separator: "\n").first { $0.hasPrefix(name + " ") }
-    return line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? -1
+    try await metric(name, port: server.port) ?? -1
 }

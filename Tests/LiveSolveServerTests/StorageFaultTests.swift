@@ -89,11 +89,7 @@ import Glibc
             #expect(await client.request(price(value, model))?["seq"] == .number(Double(i + 2)))
         }
         // Wait (bounded) until a commit has failed, then make room and wait for the snapshot.
-        func metric(_ name: String) async throws -> Double {
-            let (_, text) = try await httpResponse(port: port, "GET", "/metrics")
-            let line = text.split(separator: "\n").first { $0.hasPrefix(name + " ") }
-            return line.flatMap { Double($0.split(separator: " ").last!) } ?? 0
-        }
+        func metric(_ name: String) async throws -> Double { try await LiveSolveServerTests.metric(name, port: port) ?? 0 }
         for _ in 0..<400 where try await metric("livesolve_store_failures_total") == 0 { try await Task.sleep(for: .milliseconds(50)) }
         #expect(try await metric("livesolve_store_failures_total") > 0)
         disk.empty()

@@ -103,6 +103,13 @@ func runTool(_ executable: String, _ arguments: [String]) throws -> String {
     return text
 }
 
+/// One unlabelled metric of a server on `port`, from `/metrics`; nil when it is not there.
+func metric(_ name: String, port: Int) async throws -> Double? {
+    let (_, text) = try await httpResponse(port: port, "GET", "/metrics")
+    let line = text.split(separator: "\n").first { $0.hasPrefix(name + " ") }
+    return line.flatMap { Double($0.split(separator: " ").last ?? "") }
+}
+
 /// A GET to a server on `port`: its status and its body as JSON (null when it is not).
 func httpResponseJSON(port: Int, _ path: String) async throws -> (Int, JSON) {
     let (response, text) = try await httpResponse(port: port, "GET", path)
