@@ -2,7 +2,7 @@
 # Each installs the system packages it needs first (as root, or through sudo).
 
 SWIFT ?= swift
-APT_PACKAGES := coinor-libclp-dev coinor-libcbc-dev librabbitmq-dev rabbitmq-server pkg-config zlib1g-dev libsqlite3-dev openssl curl
+APT_PACKAGES := coinor-libclp-dev coinor-libcbc-dev librabbitmq-dev rabbitmq-server iproute2 pkg-config zlib1g-dev libsqlite3-dev openssl curl
 BROWSER_PACKAGES := chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STREAMS ?= Benchmarks/streams

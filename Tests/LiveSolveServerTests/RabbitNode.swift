@@ -17,16 +17,25 @@ final class RabbitNode: @unchecked Sendable {
     private let distributionPort: Int
     private let epmdPort: Int
     private var process: Process?
+    /// Where it runs: this namespace's loopback, or a test host of its own.
+    private let host: (hosts: NetworkHosts, name: String)?
+    private let address: String
 
     /// The broker's address as `broker.url` and `--broker` take it.
-    var url: String { "amqp://guest:guest@127.0.0.1:\(port)/" }
+    var url: String { "amqp://guest:guest@\(address):\(port)/" }
 
-    init() throws {
+    /// A node on loopback, or on `host` of `hosts` (reached on its address, `guest` let in from
+    /// other hosts too).
+    init(on host: (hosts: NetworkHosts, name: String)? = nil) throws {
+        self.host = host
+        address = host.map { $0.hosts.address($0.name) } ?? "127.0.0.1"
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("livesolve-rabbit-\(UUID().uuidString)")
         for sub in ["mnesia", "log"] {
             try FileManager.default.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
         (port, distributionPort, epmdPort) = (try freeTCPPort(), try freeTCPPort(), try freeTCPPort())
+        // RabbitMQ lets `guest` in from loopback only, unless told otherwise.
+        try "loopback_users = none\n".write(to: folder.appendingPathComponent("rabbitmq.conf"), atomically: true, encoding: .utf8)
         try start()
     }
 
@@ -34,7 +43,7 @@ final class RabbitNode: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         let path = folder.path
         for (key, value) in [
-            "HOME": path, "RABBITMQ_NODENAME": "livesolve\(port)@localhost", "RABBITMQ_NODE_IP_ADDRESS": "127.0.0.1",
+            "HOME": path, "RABBITMQ_NODENAME": "livesolve\(port)@localhost", "RABBITMQ_NODE_IP_ADDRESS": address,
             "RABBITMQ_NODE_PORT": "\(port)", "RABBITMQ_DIST_PORT": "\(distributionPort)", "ERL_EPMD_PORT": "\(epmdPort)",
             "RABBITMQ_MNESIA_BASE": "\(path)/mnesia", "RABBITMQ_LOG_BASE": "\(path)/log", "RABBITMQ_CONFIG_FILE": "\(path)/rabbitmq",
             "RABBITMQ_ENABLED_PLUGINS_FILE": "\(path)/enabled_plugins", "RABBITMQ_PLUGINS_EXPAND_DIR": "\(path)/plugins-expand",
@@ -44,9 +53,7 @@ final class RabbitNode: @unchecked Sendable {
 
     /// Starts the node and waits (up to 60 s) until it takes an AMQP login.
     func start() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/lib/rabbitmq/bin/rabbitmq-server")
-        process.environment = environment
+        let process = self.process(["/usr/lib/rabbitmq/bin/rabbitmq-server"])
         let log = FileHandle(forWritingAtPath: folder.appendingPathComponent("out.log").path)
             ?? { FileManager.default.createFile(atPath: folder.appendingPathComponent("out.log").path, contents: nil)
                  return FileHandle(forWritingAtPath: folder.appendingPathComponent("out.log").path)! }()
@@ -79,15 +86,22 @@ final class RabbitNode: @unchecked Sendable {
 
     deinit {
         stop()
-        let epmd = Process()
-        epmd.executableURL = URL(fileURLWithPath: "/usr/bin/epmd")
-        epmd.arguments = ["-kill"]
-        epmd.environment = environment
+        let epmd = process(["/usr/bin/epmd", "-kill"])
         epmd.standardOutput = FileHandle.nullDevice
         epmd.standardError = FileHandle.nullDevice
         try? epmd.run()
         epmd.waitUntilExit()
         try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// A process running `arguments` where the node runs, in its environment.
+    private func process(_ arguments: [String]) -> Process {
+        let command = host.map { $0.hosts.command(on: $0.name, arguments) } ?? arguments
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        process.environment = environment
+        return process
     }
 }
 
@@ -97,10 +111,13 @@ final class RemoteWorkerProcess: @unchecked Sendable {
     let name: String
     let process = Process()
 
-    init(broker: String, name: String) throws {
+    /// A worker here, or on `host` of `hosts`.
+    init(broker: String, name: String, models: Int? = nil, on host: (hosts: NetworkHosts, name: String)? = nil) throws {
         self.name = name
-        process.executableURL = URL(fileURLWithPath: TestData.livesolveExecutable)
-        process.arguments = ["worker", "--broker", broker, "--name", name]
+        let arguments = [TestData.livesolveExecutable, "worker", "--broker", broker, "--name", name] + (models.map { ["--models", "\($0)"] } ?? [])
+        let command = host.map { $0.hosts.command(on: $0.name, arguments) } ?? arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.standardError
         try process.run()

@@ -36,28 +36,37 @@ import Glibc
         let node = try await onOwnThread { try RabbitNode() }
         let server = try await TestServer.start(workers: 0) { $0.brokerURL = node.url }
         let workers = [try RemoteWorkerProcess(broker: node.url, name: "a"), try RemoteWorkerProcess(broker: node.url, name: "b")]
-        try await waitForRemoteWorkers(2, on: server)
-        let client = try await server.connect()
-        let model = try await createAfiro(on: client)
-        let steps = Array(try TestData.stream("afiro").steps.prefix(60))
-        #expect(await feedClosedLoop(Array(steps.prefix(30)), model: model, on: client, from: 1) == 0)
-        _ = await client.request(#"{"op":"subscribe","model":"\#(model)"}"#)
-        let holder = try #require(await server.server.coordinator.remoteHome(of: model))
-        workers.first { $0.name == holder }!.signal(SIGKILL)
-        // Sent at once, without waiting: they are acked while the holder is still thought alive.
-        for (i, step) in steps.dropFirst(30).enumerated() {
-            guard case .object(let fields) = step.update else { continue }
-            client.send(JSONWriter.string(.object([("op", .string("update")), ("id", .number(Double(31 + i))), ("model", .string(model))] + fields)))
-        }
-        var final: JSON?
-        while final == nil, let message = await client.next(within: 30) {
-            if message["type"] == .string("solution"), message["seq"] == .number(60) { final = message }
-        }
-        #expect(final.map { TestData.matches($0["objective"]?.number ?? .nan, steps[59].expect) } == true)
-        let other = workers.first { $0.name != holder }!.name
-        #expect(await server.server.coordinator.remoteHome(of: model) == other)
-        client.close()
+        try await feedAcrossTheLoss(of: workers, on: server) { $0.signal(SIGKILL) }
         await server.stop()
+    }
+
+    /// The kill test across a network: the broker and each worker on a host of its own
+    /// (network namespaces joined by veth), the server on this one.
+    @Test func aKilledWorkersModelMovesAcrossTheNetwork() async throws {
+        let (hosts, node) = try await brokerOnItsOwnHost()
+        let server = try await TestServer.start(workers: 0) { $0.brokerURL = node.url }
+        let workers = try ["a", "b"].map { name in
+            try hosts.add(name)
+            return try RemoteWorkerProcess(broker: node.url, name: name, on: (hosts, name))
+        }
+        try await feedAcrossTheLoss(of: workers, on: server) { $0.signal(SIGKILL) }
+        await server.stop()
+        withExtendedLifetime((hosts, node)) {}
+    }
+
+    /// The holder's host is cut off the network (`ip link set … down`) mid-feed: its heartbeats
+    /// stop, it is declared gone, and the other worker takes the model with nothing lost.
+    @Test func aWorkerWhoseHostIsCutOffLosesItsModelsWithNothingLost() async throws {
+        let (hosts, node) = try await brokerOnItsOwnHost()
+        let server = try await TestServer.start(workers: 0) { $0.brokerURL = node.url }
+        let workers = try ["a", "b"].map { name in
+            try hosts.add(name)
+            return try RemoteWorkerProcess(broker: node.url, name: name, on: (hosts, name))
+        }
+        try await feedAcrossTheLoss(of: workers, on: server) { try hosts.cut($0.name) }
+        #expect(try await metric("livesolve_remote_workers", on: server) == 1)
+        await server.stop()
+        withExtendedLifetime((hosts, node)) {}
     }
 
     /// A worker frozen (SIGSTOP) past the heartbeat limit is declared gone and its model solved
@@ -133,6 +142,45 @@ extension RemoteWorkerTests {
         #expect(runs.allSatisfy { $0["steps"]?.number == 40 && $0["wrong"]?.number == 0 })
         withExtendedLifetime(node) {}
     }
+}
+
+/// A broker on a test host of its own.
+private func brokerOnItsOwnHost() async throws -> (NetworkHosts, RabbitNode) {
+    try await onOwnThread {
+        let hosts = try NetworkHosts()
+        try hosts.add("broker")
+        return (hosts, try RabbitNode(on: (hosts, "broker")))
+    }
+}
+
+/// With two remote workers up: 30 updates closed-loop, then the worker holding the model is
+/// taken away (`lose`) and 30 more sent at once, acked while it is still thought alive. The
+/// final solution includes all 60 and the other worker holds the model.
+private func feedAcrossTheLoss(of workers: [RemoteWorkerProcess], on server: TestServer,
+                               lose: (RemoteWorkerProcess) throws -> Void) async throws {
+    try await waitForRemoteWorkers(2, on: server)
+    let client = try await server.connect()
+    let model = try await createAfiro(on: client)
+    let steps = Array(try TestData.stream("afiro").steps.prefix(60))
+    #expect(await feedClosedLoop(Array(steps.prefix(30)), model: model, on: client, from: 1) == 0)
+    _ = await client.request(#"{"op":"subscribe","model":"\#(model)"}"#)
+    let holder = try #require(await server.server.coordinator.remoteHome(of: model))
+    try lose(workers.first { $0.name == holder }!)
+    var acked = 0
+    for (i, step) in steps.dropFirst(30).enumerated() {
+        guard case .object(let fields) = step.update else { continue }
+        client.send(JSONWriter.string(.object([("op", .string("update")), ("id", .number(Double(31 + i))), ("model", .string(model))] + fields)))
+    }
+    var final: JSON?
+    while final == nil, let message = await client.next(within: 30) {
+        if message["type"] == .string("ack") { acked += 1 }
+        if message["type"] == .string("solution"), message["seq"] == .number(60) { final = message }
+    }
+    #expect(acked == 30)
+    #expect(final.map { TestData.matches($0["objective"]?.number ?? .nan, steps[59].expect) } == true)
+    let other = workers.first { $0.name != holder }!.name
+    #expect(await server.server.coordinator.remoteHome(of: model) == other)
+    client.close()
 }
 
 private func createAfiro(on client: QueuedStreamClient) async throws -> String {

@@ -82,8 +82,6 @@ func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async 
     }
 }
 
-/// Runs the `livesolve` executable, as a user would, for at most `seconds` (then it is stopped);
-/// returns its exit status and what it printed.
 /// Runs a tool (openssl, curl, mount) to its end; its output, or an error naming the command
 /// and what it printed when it exits non-zero.
 @discardableResult
@@ -116,6 +114,8 @@ func httpResponseJSON(port: Int, _ path: String) async throws -> (Int, JSON) {
     return (response.statusCode, (try? JSONParser.parse(text)) ?? .null)
 }
 
+/// Runs the `livesolve` executable, as a user would, for at most `seconds` (then it is stopped);
+/// returns its exit status and what it printed.
 func runLivesolve(_ arguments: [String], seconds: Double = 30, environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: TestData.livesolveExecutable)
