@@ -219,8 +219,9 @@ public struct ModelState: Sendable, Equatable {
             + requestIfPending()
     }
 
-    /// The worker could not load the model; the solve that follows the load reports the error.
-    public mutating func loadFailed(by worker: WorkerID) {
+    /// The worker no longer holds the model: it could not load it (the solve that follows the
+    /// load reports the error), or was told to drop it to make room for another.
+    public mutating func forgotten(by worker: WorkerID) {
         if home == worker { home = nil }
     }
 

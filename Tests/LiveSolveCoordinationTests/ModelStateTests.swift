@@ -132,14 +132,17 @@ import Testing
         #expect(state.assigned(w1, deadline: deadline)?.isWarm == false)
     }
 
-    @Test func aLoadFailureForgetsTheHome() {
+    @Test func aWorkerThatForgetsTheModelIsNoLongerItsHome() {
         var state = ModelState()
         _ = state.create(at: t0)
         _ = state.assigned(w1, deadline: deadline)
-        state.loadFailed(by: w2)
+        state.forgotten(by: w2)
         #expect(state.home == w1)
-        state.loadFailed(by: w1)
+        state.forgotten(by: w1)
         #expect(state.home == nil)
+        _ = state.solved(by: w1)
+        _ = state.accept(ModelDelta(), at: t0)
+        #expect(state.assigned(w1, deadline: deadline)?.isWarm == false)
     }
 
     @Test func aCrashMidSolveReDispatchesEveryUpdateElsewhere() {

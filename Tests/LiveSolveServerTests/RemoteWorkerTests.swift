@@ -129,6 +129,30 @@ import Glibc
 }
 
 extension RemoteWorkerTests {
+    /// A worker that offers to hold one model (`--models 1`) is never given two: each time the
+    /// other model loads there, the one it held is dropped, and every objective stays right.
+    @Test func aWorkerHoldsNoMoreModelsThanItOffers() async throws {
+        let node = try await onOwnThread { try RabbitNode() }
+        let server = try await TestServer.start(workers: 0) { $0.brokerURL = node.url }
+        let worker = try RemoteWorkerProcess(broker: node.url, name: "small", models: 1)
+        try await waitForRemoteWorkers(1, on: server)
+        let client = try await server.connect()
+        let models = [try await createAfiro(on: client), try await createAfiro(on: client)]
+        let steps = Array(try TestData.stream("afiro").steps.prefix(10))
+        var wrong = 0
+        for (i, step) in steps.enumerated() {
+            for model in models { wrong += await feedClosedLoop([step], model: model, on: client, from: i + 1) }
+        }
+        #expect(wrong == 0)
+        // One dispatch per create and per update, each but the first loading in place of the other.
+        let dispatched = try await metric("livesolve_solves_started_total", on: server)
+        #expect(dispatched == 22)
+        #expect(try await metric("livesolve_models_evicted_total", on: server) == dispatched - 1)
+        client.close()
+        await server.stop()
+        withExtendedLifetime(worker) {}
+    }
+
     /// `bench w1 --broker`: the pipe pool's run, then the same through a remote worker, every
     /// objective right in both (timings are the bench's business, not the test's).
     @Test func benchW1RunsThroughTheBrokerBesideThePipePool() async throws {

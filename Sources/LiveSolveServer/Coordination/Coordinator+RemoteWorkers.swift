@@ -23,9 +23,9 @@ extension Coordinator {
         switch event {
         case .connected:
             logger.info("connected to the broker; remote workers may join", metadata: ["broker": "\(redacted(configuration.brokerURL))"])
-        case let .announced(name, _):
+        case let .announced(name, models):
             remote.heard(name, at: .now())
-            if pool.addRemote(name: name) { logger.info("remote worker joined", metadata: ["worker": "\(name)"]) }
+            if pool.addRemote(name: name, models: models) { logger.info("remote worker joined", metadata: ["worker": "\(name)"]) }
         case .gone(let name):
             logger.info("remote worker left", metadata: ["worker": "\(name)"])
             remote.declareGone(name)

@@ -40,7 +40,9 @@ extension Coordinator {
         let deadline = NIODeadline.now() + .nanoseconds(Int64((configuration.solveTimeLimit + configuration.solveGrace) * 1e9))
         guard let dispatch = record.state.assigned(worker, deadline: Moment(nanoseconds: deadline.uptimeNanoseconds)) else { return false }
         if let old = dispatch.dropFrom { pool.send(.drop(model: record.number), to: old) }
+        record.lastDispatch = Moment(nanoseconds: deadline.uptimeNanoseconds)
         if !dispatch.isWarm {
+            makeRoom(on: worker, for: record)
             // The coordinator's model already includes every accepted update: load it whole, solve it as is.
             pool.send(.load(model: record.number, program: record.model.program, basis: record.basis), to: worker)
         }
@@ -50,6 +52,19 @@ extension Coordinator {
         armWatchdog(for: deadline)
         metrics.solvesStarted.increment()
         return true
+    }
+
+    /// A remote worker holds at most the models it offered (`--models`): before another is loaded
+    /// there, those it was given least recently are dropped, and load wherever they go next.
+    private func makeRoom(on worker: WorkerID, for record: ModelRecord) {
+        guard let capacity = pool?.capacity(of: worker) else { return }
+        let held = modelsByNumber.values.filter { $0 !== record && $0.state.home == worker }
+        guard held.count >= capacity else { return }
+        for evicted in held.sorted(by: { $0.lastDispatch < $1.lastDispatch }).prefix(held.count - capacity + 1) {
+            pool?.send(.drop(model: evicted.number), to: worker)
+            evicted.state.forgotten(by: worker)
+            metrics.modelsEvicted.increment()
+        }
     }
 
     /// Installs a solve's end now if every change it includes is committed, else once they are.

@@ -61,7 +61,7 @@ extension Coordinator {
             handle(notices)
         case let .loadFailed(model, message):
             logger.error("worker could not load model", metadata: ["model": "m\(model)", "error": "\(message)"])
-            modelsByNumber[model]?.state.loadFailed(by: id)
+            modelsByNumber[model]?.state.forgotten(by: id)
         case .exited:
             if pool.isStopping {
                 logger.debug("worker stopped", metadata: ["worker": "\(id)"])

@@ -10,6 +10,8 @@ final class ModelRecord {
     /// When to solve: the seq, the pending updates, the solve in flight, the warm worker.
     var state = ModelState()
     var basis: Basis?
+    /// When its last solve was dispatched: a worker with no room left drops the oldest.
+    var lastDispatch = Moment(nanoseconds: 0)
     var history: SolutionHistory
     /// Keyed by the subscribing connection; changed through `add` and `remove`.
     private(set) var subscribers: [ObjectIdentifier: Subscription] = [:]

@@ -15,6 +15,7 @@ final class ServerMetrics: Sendable {
     let solvesPreempted: Counter
     let remoteWorkers: Gauge
     let remoteRepliesDropped: Counter
+    let modelsEvicted: Counter
     let updatesMerged: Counter
     let workerRestarts: Counter
     let deliveries: Counter
@@ -37,6 +38,7 @@ final class ServerMetrics: Sendable {
         incumbents = registry.makeCounter(descriptor: Self.d("incumbents_total", "Improving incumbents of integer models sent while their solves ran."))
         remoteWorkers = registry.makeGauge(descriptor: Self.d("remote_workers", "Remote workers up, through broker.url."))
         remoteRepliesDropped = registry.makeCounter(descriptor: Self.d("remote_replies_dropped_total", "Replies from remote workers already declared gone, dropped."))
+        modelsEvicted = registry.makeCounter(descriptor: Self.d("models_evicted_total", "Models a remote worker was told to drop to stay within the models it offered (--models)."))
         solvesPreempted = registry.makeCounter(descriptor: Self.d("solves_preempted_total", "Integer models' solves asked to stop for a newer update."))
         updatesMerged = registry.makeCounter(descriptor: Self.d("updates_merged_total", "Updates folded into another update's solve by conflation."))
         workerRestarts = registry.makeCounter(descriptor: Self.d("worker_restarts_total", "Worker processes that exited and were replaced."))

@@ -27,6 +27,8 @@ final class WorkerPool {
     var remoteLauncher: (any WorkerLauncher)?
     /// The remote workers' slots by name.
     private(set) var remoteSlots: [String: Int] = [:]
+    /// How many models each remote slot's worker offered to hold (`--models`).
+    private var capacities: [Int: Int] = [:]
     private let loop: any EventLoop
     private let report: WorkerReport
     /// Calls `backoffElapsed(slot:)` back on the loop: a timer cannot hold the pool itself.
@@ -76,22 +78,27 @@ final class WorkerPool {
         for transport in transports.values { transport.kill() }
     }
 
-    /// A remote worker announced itself: its slot (a new one for a new name) starts, unless it
-    /// is up already. Returns whether it was new or back.
+    /// A remote worker announced itself, offering to hold `models`: its slot (a new one for a
+    /// new name) starts, unless it is up already. Returns whether it was new or back.
     @discardableResult
-    func addRemote(name: String) -> Bool {
+    func addRemote(name: String, models: Int) -> Bool {
         let slot: Int
         if let known = remoteSlots[name] {
             slot = known
+            capacities[slot] = models
             guard slots[slot].phase == .exited else { return false }
         } else {
             slot = slots.count
             slots.append(WorkerState(slot: slot, respawns: false))
             remoteSlots[name] = slot
+            capacities[slot] = models
         }
         perform(slots[slot].start(), slot: slot)
         return true
     }
+
+    /// How many models a worker holds at most; nil for a local one (as many as it is given).
+    func capacity(of id: WorkerID) -> Int? { capacities[id.slot] }
 
     /// The name of a remote slot.
     func remoteName(of slot: Int) -> String? { remoteSlots.first { $0.value == slot }?.key }
