@@ -128,7 +128,8 @@ int amqpb_declare_queue(amqpb_connection *c, const char *name, int exclusive, in
 }
 
 int amqpb_publish(amqpb_connection *c, const char *queue, const void *body, size_t length,
-                  const char *correlation_id, const char *reply_to, int persistent, char *error, size_t error_size) {
+                  const char *correlation_id, const char *reply_to, int persistent, int await_confirm,
+                  char *error, size_t error_size) {
     amqp_basic_properties_t properties;
     memset(&properties, 0, sizeof properties);
     properties._flags = AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_CONTENT_TYPE_FLAG;
@@ -150,8 +151,14 @@ int amqpb_publish(amqpb_connection *c, const char *queue, const void *body, size
     }
     if (!c->confirms) return 0;
     c->published++;
+    return await_confirm ? amqpb_await_confirms(c, error, error_size) : 0;
+}
+
+int amqpb_await_confirms(amqpb_connection *c, char *error, size_t error_size) {
+    if (!c->confirms) return 0;
     // The broker acks in order on this channel; nothing else arrives on a publishing connection.
     for (;;) {
+        int status;
         amqp_frame_t frame;
         struct timeval timeout = { 10, 0 };
         status = amqp_simple_wait_frame_noblock(c->state, &frame, &timeout);
@@ -162,9 +169,7 @@ int amqpb_publish(amqpb_connection *c, const char *queue, const void *body, size
         if (frame.frame_type != AMQP_FRAME_METHOD) continue;
         if (frame.payload.method.id == AMQP_BASIC_ACK_METHOD) {
             amqp_basic_ack_t *ack = (amqp_basic_ack_t *)frame.payload.method.decoded;
-            if (ack->delivery_tag >= c->published || ack->multiple) {
-                if (ack->delivery_tag >= c->published) return 0;
-            }
+            if (ack->delivery_tag >= c->published) return 0;
         } else if (frame.payload.method.id == AMQP_BASIC_NACK_METHOD) {
             fail(error, error_size, "publish", "the broker refused the message (nack)");
             return -1;
@@ -175,10 +180,12 @@ int amqpb_publish(amqpb_connection *c, const char *queue, const void *body, size
     }
 }
 
-int amqpb_consume(amqpb_connection *c, const char *queue, int prefetch, char *error, size_t error_size) {
-    amqp_basic_qos(c->state, 1, 0, (uint16_t)prefetch, 0);
-    if (check(c, "qos", error, error_size)) return -1;
-    amqp_basic_consume(c->state, 1, amqp_cstring_bytes(queue), amqp_empty_bytes, 0, 0, 0, amqp_empty_table);
+int amqpb_consume(amqpb_connection *c, const char *queue, int prefetch, int acks, char *error, size_t error_size) {
+    if (acks) {
+        amqp_basic_qos(c->state, 1, 0, (uint16_t)prefetch, 0);
+        if (check(c, "qos", error, error_size)) return -1;
+    }
+    amqp_basic_consume(c->state, 1, amqp_cstring_bytes(queue), amqp_empty_bytes, 0, acks ? 0 : 1, 0, amqp_empty_table);
     return check(c, "consume", error, error_size);
 }
 

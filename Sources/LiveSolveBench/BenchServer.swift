@@ -1,4 +1,5 @@
 import CommandSupport
+import CSupport
 import Crypto
 import Foundation
 import LiveSolveClient
@@ -146,6 +147,34 @@ final class BenchServer {
         guard let process, process.isRunning else { return }
         process.terminate()
         process.waitUntilExit()
+    }
+
+    /// Waits (at most `seconds`) until an unlabelled metric of `/metrics` reads `value`.
+    func waitForMetric(_ name: String, toReach value: Double, seconds: Double = 30) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if metric(name) == value { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ModelFile.Failure(description: "\(name) did not reach \(value) within \(seconds) s")
+    }
+
+    /// One unlabelled metric, read with a plain HTTP/1.1 GET; nil when it cannot be read.
+    private func metric(_ name: String) -> Double? {
+        let fd = ls_connect_loopback(Int32(port), 5)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        let request = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+            + (token.map { "Authorization: Bearer \($0)\r\n" } ?? "") + "\r\n"
+        guard Array(request.utf8).withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == request.utf8.count else { return nil }
+        var response: [UInt8] = [], buffer = [UInt8](repeating: 0, count: 16 << 10)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { break }
+            response += buffer[0..<n]
+        }
+        let line = String(decoding: response, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix(name + " ") }
+        return line.flatMap { Double($0.split(separator: " ").last ?? "") }
     }
 
     /// Creates a model from a file over `client`; returns its id.

@@ -37,19 +37,8 @@ struct LatencyBench: NetworkBench {
         guard let broker else { return }
         // The same run through remote workers: a server with no local pool, and workers that
         // join it through the broker (the first solve waits for the first of them).
-        let workers = try (0..<brokerWorkers).map { index in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try WorkerRunner.ownExecutable())
-            process.arguments = ["worker", "--broker", broker, "--name", "bench-\(getpid())-\(index)"]
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return process
-        }
-        defer {
-            // SIGTERM: each ends after its current request.
-            workers.forEach { $0.terminate() }
-            workers.forEach { $0.waitUntilExit() }
-        }
+        let workers = try RemoteWorkerProcesses(broker: broker, count: brokerWorkers)
+        defer { workers.stop() }
         try await measure(label: " remote×\(brokerWorkers)", workers: 0, extraArguments: ["--broker-url", broker])
     }
 

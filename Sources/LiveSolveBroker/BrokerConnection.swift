@@ -25,17 +25,28 @@ public final class BrokerConnection {
         return Self.text(out)
     }
 
-    /// Publishes to a queue through the default exchange.
+    /// Publishes to a queue through the default exchange. With confirms, it returns once the
+    /// broker has taken this message and every one before it, unless `awaitConfirm` is false
+    /// (then `awaitConfirms` waits for them all at once).
     public func publish(_ body: [UInt8], to queue: String, correlationID: String = "", replyTo: String = "",
-                        persistent: Bool = false) throws(BrokerError) {
+                        persistent: Bool = false, awaitConfirm: Bool = true) throws(BrokerError) {
         try call { error, size in
-            body.withUnsafeBytes { amqpb_publish(connection, queue, $0.baseAddress, $0.count, correlationID, replyTo, persistent ? 1 : 0, error, size) }
+            body.withUnsafeBytes {
+                amqpb_publish(connection, queue, $0.baseAddress, $0.count, correlationID, replyTo, persistent ? 1 : 0,
+                              awaitConfirm ? 1 : 0, error, size)
+            }
         }
     }
 
-    /// Consumes a queue with manual acks and at most `prefetch` messages unacked.
-    public func consume(_ queue: String, prefetch: Int = 1) throws(BrokerError) {
-        try call { amqpb_consume(connection, queue, Int32(prefetch), $0, $1) }
+    /// With confirms, waits until the broker has taken every message published so far.
+    public func awaitConfirms() throws(BrokerError) {
+        try call { amqpb_await_confirms(connection, $0, $1) }
+    }
+
+    /// Consumes a queue with manual acks and at most `prefetch` messages unacked, or, with
+    /// `acks` false, with none: every message counts as delivered once the broker sends it.
+    public func consume(_ queue: String, prefetch: Int = 1, acks: Bool = true) throws(BrokerError) {
+        try call { amqpb_consume(connection, queue, Int32(prefetch), acks ? 1 : 0, $0, $1) }
     }
 
     /// The next delivery, waiting at most `timeoutMillis`; nil on timeout.

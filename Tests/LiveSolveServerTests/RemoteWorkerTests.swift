@@ -166,6 +166,20 @@ extension RemoteWorkerTests {
         #expect(runs.allSatisfy { $0["steps"]?.number == 40 && $0["wrong"]?.number == 0 })
         withExtendedLifetime(node) {}
     }
+
+    /// `bench throughput`: the pipe pool's run, then 1 and 2 remote workers, every solution
+    /// checked against the stream by the bench itself (a wrong one fails it).
+    @Test func benchThroughputRunsThroughOneAndTwoRemoteWorkers() async throws {
+        let node = try await onOwnThread { try RabbitNode() }
+        let stream = TestData.streams.appendingPathComponent("afiro.jsonl.gz").path
+        let (status, output) = try await runLivesolve(["bench", "throughput", "--broker", node.url, "--stream", stream, "--copies", "20",
+                                                       "--rounds", "3", "--max-workers", "2", "--json"], seconds: 120)
+        #expect(status == 0, "\(output)")
+        let runs = output.split(separator: "\n").filter { $0.hasPrefix("{") }.compactMap { try? JSONParser.parse(String($0)) }
+        #expect(runs.map { $0["bench"]?.string } == ["throughput afiro ×20 pipes×2", "throughput afiro ×20 remote×1", "throughput afiro ×20 remote×2"])
+        #expect(runs.allSatisfy { $0["solves"]?.number == 60 && ($0["solves_per_s"]?.number ?? 0) > 0 })
+        withExtendedLifetime(node) {}
+    }
 }
 
 /// A broker on a test host of its own.

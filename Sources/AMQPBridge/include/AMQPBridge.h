@@ -33,13 +33,20 @@ void amqpb_close(amqpb_connection *connection);
 int amqpb_declare_queue(amqpb_connection *connection, const char *name, int exclusive, int auto_delete, int durable,
                         char *name_out, size_t name_size, char *error, size_t error_size);
 
-/// Publishes `body` to `queue` through the default exchange; with confirms, waits for the
-/// broker's ack. Returns 0, or -1 with `error`.
+/// Publishes `body` to `queue` through the default exchange; with confirms and
+/// `await_confirm`, waits for the broker's ack of it and of every message before it. Returns 0,
+/// or -1 with `error`.
 int amqpb_publish(amqpb_connection *connection, const char *queue, const void *body, size_t length,
-                  const char *correlation_id, const char *reply_to, int persistent, char *error, size_t error_size);
+                  const char *correlation_id, const char *reply_to, int persistent, int await_confirm,
+                  char *error, size_t error_size);
 
-/// Starts consuming `queue` with manual acks, at most `prefetch` unacked at once.
-int amqpb_consume(amqpb_connection *connection, const char *queue, int prefetch, char *error, size_t error_size);
+/// With confirms, waits for the broker's ack of every message published so far. Returns 0, or
+/// -1 with `error` (a nack, or the connection failed).
+int amqpb_await_confirms(amqpb_connection *connection, char *error, size_t error_size);
+
+/// Starts consuming `queue`: with `acks`, manual acks and at most `prefetch` unacked at once;
+/// without, the broker counts a message delivered once it is sent (`prefetch` is ignored).
+int amqpb_consume(amqpb_connection *connection, const char *queue, int prefetch, int acks, char *error, size_t error_size);
 
 /// Waits up to `timeout_millis` for a delivery: 1 with `message` filled, 0 on timeout, -1 when
 /// the connection failed (with `error`).
