@@ -15,6 +15,7 @@ struct amqpb_connection {
     amqp_envelope_t envelope;
     int has_envelope;
     char correlation_id[256];
+    char message_id[256];
     char reply_to[256];
     char routing_key[256];
 };
@@ -128,7 +129,7 @@ int amqpb_declare_queue(amqpb_connection *c, const char *name, int exclusive, in
 }
 
 int amqpb_publish(amqpb_connection *c, const char *queue, const void *body, size_t length,
-                  const char *correlation_id, const char *reply_to, int persistent, int await_confirm,
+                  const char *correlation_id, const char *message_id, const char *reply_to, int persistent, int await_confirm,
                   char *error, size_t error_size) {
     amqp_basic_properties_t properties;
     memset(&properties, 0, sizeof properties);
@@ -138,6 +139,10 @@ int amqpb_publish(amqpb_connection *c, const char *queue, const void *body, size
     if (correlation_id && *correlation_id) {
         properties._flags |= AMQP_BASIC_CORRELATION_ID_FLAG;
         properties.correlation_id = amqp_cstring_bytes(correlation_id);
+    }
+    if (message_id && *message_id) {
+        properties._flags |= AMQP_BASIC_MESSAGE_ID_FLAG;
+        properties.message_id = amqp_cstring_bytes(message_id);
     }
     if (reply_to && *reply_to) {
         properties._flags |= AMQP_BASIC_REPLY_TO_FLAG;
@@ -207,11 +212,13 @@ int amqpb_next(amqpb_connection *c, int timeout_millis, amqpb_message *message, 
         c->has_envelope = 1;
         amqp_basic_properties_t *p = &c->envelope.message.properties;
         copy_bytes(c->correlation_id, sizeof c->correlation_id, (p->_flags & AMQP_BASIC_CORRELATION_ID_FLAG) ? p->correlation_id : amqp_empty_bytes);
+        copy_bytes(c->message_id, sizeof c->message_id, (p->_flags & AMQP_BASIC_MESSAGE_ID_FLAG) ? p->message_id : amqp_empty_bytes);
         copy_bytes(c->reply_to, sizeof c->reply_to, (p->_flags & AMQP_BASIC_REPLY_TO_FLAG) ? p->reply_to : amqp_empty_bytes);
         copy_bytes(c->routing_key, sizeof c->routing_key, c->envelope.routing_key);
         message->body = c->envelope.message.body.bytes;
         message->length = c->envelope.message.body.len;
         message->correlation_id = c->correlation_id;
+        message->message_id = c->message_id;
         message->reply_to = c->reply_to;
         message->routing_key = c->routing_key;
         message->delivery_tag = c->envelope.delivery_tag;

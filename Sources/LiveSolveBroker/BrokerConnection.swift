@@ -28,11 +28,11 @@ public final class BrokerConnection {
     /// Publishes to a queue through the default exchange. With confirms, it returns once the
     /// broker has taken this message and every one before it, unless `awaitConfirm` is false
     /// (then `awaitConfirms` waits for them all at once).
-    public func publish(_ body: [UInt8], to queue: String, correlationID: String = "", replyTo: String = "",
+    public func publish(_ body: [UInt8], to queue: String, correlationID: String = "", messageID: String = "", replyTo: String = "",
                         persistent: Bool = false, awaitConfirm: Bool = true) throws(BrokerError) {
         try call { error, size in
             body.withUnsafeBytes {
-                amqpb_publish(connection, queue, $0.baseAddress, $0.count, correlationID, replyTo, persistent ? 1 : 0,
+                amqpb_publish(connection, queue, $0.baseAddress, $0.count, correlationID, messageID, replyTo, persistent ? 1 : 0,
                               awaitConfirm ? 1 : 0, error, size)
             }
         }
@@ -56,7 +56,8 @@ public final class BrokerConnection {
         switch amqpb_next(connection, Int32(timeoutMillis), &message, &error, error.count) {
         case 1:
             let body = message.body.map { Array(UnsafeRawBufferPointer(start: $0, count: message.length)) } ?? []
-            return Delivery(body: body, correlationID: String(cString: message.correlation_id), replyTo: String(cString: message.reply_to),
+            return Delivery(body: body, correlationID: String(cString: message.correlation_id), messageID: String(cString: message.message_id),
+                            replyTo: String(cString: message.reply_to),
                             queue: String(cString: message.routing_key), tag: message.delivery_tag)
         case 0:
             return nil
@@ -84,6 +85,7 @@ public final class BrokerConnection {
     public struct Delivery: Sendable {
         public var body: [UInt8]
         public var correlationID: String
+        public var messageID: String
         public var replyTo: String
         /// The queue it was published to.
         public var queue: String
@@ -103,4 +105,7 @@ public enum BrokerQueues {
     public static let announce = "livesolve.announce"
     /// A remote worker's own queue: the requests for the models it holds.
     public static func worker(_ name: String) -> String { "livesolve.worker.\(name)" }
+    /// Where a remote worker hears, mid-solve, that the server wants that solve stopped: its own
+    /// queue delivers nothing more until the solve is answered.
+    public static func stops(_ name: String) -> String { "livesolve.worker.\(name).stop" }
 }

@@ -183,7 +183,7 @@ private func createSlowKnapsack(on client: QueuedStreamClient) async throws -> S
     return try #require(created?["model"]?.string)
 }
 
-private struct Preemption {
+struct Preemption {
     /// From the update to its final solution, less that solution's solve: the wait for a worker.
     var waited: Double
     var sawFinalOfFirstSolve: Bool
@@ -191,13 +191,16 @@ private struct Preemption {
 }
 
 /// Creates knapsack40, waits for the first incumbent of its first solve, sends an objective
-/// update, and measures how long that update waits for its final solution.
-private func latencyOfAnUpdateDuringTheFirstSolve(preempt: Bool) async throws -> Preemption {
-    let server = try await TestServer.start(workers: 1) {
+/// update, and measures how long that update waits for its final solution. With `broker`, the
+/// server has no local pool and one remote worker solves, through that broker.
+func latencyOfAnUpdateDuringTheFirstSolve(preempt: Bool, broker: String? = nil) async throws -> Preemption {
+    let server = try await TestServer.start(workers: broker == nil ? 1 : 0) {
+        $0.brokerURL = broker ?? ""
         $0.preempt = preempt
         $0.incumbentMillis = 0
         $0.mipGap = 0
     }
+    let worker = try broker.map { try RemoteWorkerProcess(broker: $0, name: "mip-\(UUID().uuidString.prefix(8))") }
     let client = try await server.connect()
     let model = try await createSlowKnapsack(on: client)
     _ = await client.request(#"{"op":"subscribe","model":"\#(model)"}"#)
@@ -222,5 +225,6 @@ private func latencyOfAnUpdateDuringTheFirstSolve(preempt: Bool) async throws ->
     let stops = Int(try await metric("livesolve_solves_preempted_total", port: server.port) ?? -1)
     client.close()
     await server.stop()
+    withExtendedLifetime(worker) {}
     return Preemption(waited: seconds - solve, sawFinalOfFirstSolve: sawFinalOfFirstSolve, stopsCounted: stops)
 }

@@ -153,6 +153,16 @@ extension RemoteWorkerTests {
         withExtendedLifetime(worker) {}
     }
 
+    /// An integer model's solve on a remote worker is stopped for a newer update, as on a pipe
+    /// worker: the stop reaches it mid-solve on a queue of its own.
+    @Test func anUpdateStopsAnIntegerSolveOnARemoteWorker() async throws {
+        let node = try await onOwnThread { try RabbitNode() }
+        let preempted = try await latencyOfAnUpdateDuringTheFirstSolve(preempt: true, broker: node.url)
+        #expect(!preempted.sawFinalOfFirstSolve)
+        #expect(preempted.stopsCounted == 1)
+        withExtendedLifetime(node) {}
+    }
+
     /// `bench w1 --broker`: the pipe pool's run, then the same through a remote worker, every
     /// objective right in both (timings are the bench's business, not the test's).
     @Test func benchW1RunsThroughTheBrokerBesideThePipePool() async throws {

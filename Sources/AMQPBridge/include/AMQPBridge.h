@@ -19,6 +19,7 @@ typedef struct {
     const void *body;
     size_t length;
     const char *correlation_id;  // "" when absent
+    const char *message_id;      // "" when absent
     const char *reply_to;        // "" when absent
     const char *routing_key;
     uint64_t delivery_tag;
@@ -37,7 +38,7 @@ int amqpb_declare_queue(amqpb_connection *connection, const char *name, int excl
 /// `await_confirm`, waits for the broker's ack of it and of every message before it. Returns 0,
 /// or -1 with `error`.
 int amqpb_publish(amqpb_connection *connection, const char *queue, const void *body, size_t length,
-                  const char *correlation_id, const char *reply_to, int persistent, int await_confirm,
+                  const char *correlation_id, const char *message_id, const char *reply_to, int persistent, int await_confirm,
                   char *error, size_t error_size);
 
 /// With confirms, waits for the broker's ack of every message published so far. Returns 0, or

@@ -22,6 +22,7 @@ final class BrokerLink: Sendable {
         var queue: String
         var body: [UInt8]
         var correlationID: String
+        var messageID: String
     }
 
     private let url: String
@@ -50,8 +51,8 @@ final class BrokerLink: Sendable {
     }
 
     /// Queues a request for a remote worker's queue.
-    func publish(_ body: [UInt8], to queue: String, correlationID: String) {
-        pending.withLockedValue { $0.append(Outbound(queue: queue, body: body, correlationID: correlationID)) }
+    func publish(_ body: [UInt8], to queue: String, correlationID: String, messageID: String) {
+        pending.withLockedValue { $0.append(Outbound(queue: queue, body: body, correlationID: correlationID, messageID: messageID)) }
         outbound.lock()
         outbound.unlock(withValue: true)
     }
@@ -122,8 +123,8 @@ final class BrokerLink: Sendable {
                 // broker confirms the last batch, so two busy workers are not served one
                 // round trip at a time.
                 for message in batch {
-                    try connection!.publish(message.body, to: message.queue, correlationID: message.correlationID, replyTo: replies,
-                                            awaitConfirm: false)
+                    try connection!.publish(message.body, to: message.queue, correlationID: message.correlationID,
+                                            messageID: message.messageID, replyTo: replies, awaitConfirm: false)
                 }
                 try connection!.awaitConfirms()
             } catch {

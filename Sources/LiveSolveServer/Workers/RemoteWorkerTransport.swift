@@ -16,6 +16,11 @@ final class RemoteWorkerTransport: WorkerTransport {
     private let report: WorkerReport
     private var matcher = ReplyMatcher()
     private(set) var isGone = false
+    /// Names each request (its message id), so a stop names the solve it is for: stops travel
+    /// apart from requests and may arrive after the next solve has begun.
+    private let tag = UInt64.random(in: 0...UInt64.max)
+    private var requestsSent = 0
+    private var lastSolve = ""
 
     init(id: WorkerID, name: String, link: BrokerLink, loop: any EventLoop, report: @escaping WorkerReport) {
         (self.id, self.name, self.link, self.loop, self.report) = (id, name, link, loop, report)
@@ -39,7 +44,14 @@ final class RemoteWorkerTransport: WorkerTransport {
         // A server that stops lets its remote workers be: they serve the next one.
         if case .shutdown = request { return kill() }
         matcher.sent(request)
-        link.publish(Array(request.frame().dropFirst(4)), to: BrokerQueues.worker(name), correlationID: correlationID)
+        let payload = Array(request.frame().dropFirst(4))
+        if case .stop = request {
+            return link.publish(payload, to: BrokerQueues.stops(name), correlationID: correlationID, messageID: lastSolve)
+        }
+        requestsSent += 1
+        let messageID = "\(tag).\(requestsSent)"
+        if case .solve = request { lastSolve = messageID }
+        link.publish(payload, to: BrokerQueues.worker(name), correlationID: correlationID, messageID: messageID)
     }
 
     /// Declares the worker gone: its exit is reported on the next tick, and nothing it sends
