@@ -31,6 +31,17 @@ public struct ModelState: Sendable, Equatable {
         case deleted
     }
 
+    /// How fresh a solve's input is: when the newest update in it was accepted (the model's
+    /// creation for its first solve), and how long that update waited for the solve to begin.
+    public struct Freshness: Sendable, Equatable {
+        public var newestUpdate: Moment
+        public var queuedMicros: Int
+
+        public init(newestUpdate: Moment, queuedMicros: Int) {
+            (self.newestUpdate, self.queuedMicros) = (newestUpdate, queuedMicros)
+        }
+    }
+
     /// The solve in flight.
     public struct Solve: Sendable, Equatable {
         public var worker: WorkerID
@@ -39,6 +50,7 @@ public struct ModelState: Sendable, Equatable {
         public var updatesMerged: Int
         /// When the oldest update in it was accepted, for the update-to-publish latency.
         public var oldestUpdate: Moment
+        public var freshness: Freshness
         /// When its worker is killed if it has not answered: the time limit plus grace.
         public var deadline: Moment
         /// Its worker was killed for overrunning the deadline.
@@ -48,10 +60,19 @@ public struct ModelState: Sendable, Equatable {
         /// Its worker was asked to stop it: a newer update is pending.
         public var stopRequested = false
 
-        public init(worker: WorkerID, seq: Int, updatesMerged: Int, oldestUpdate: Moment, deadline: Moment,
+        public init(worker: WorkerID, seq: Int, updatesMerged: Int, oldestUpdate: Moment, freshness: Freshness, deadline: Moment,
                     timedOut: Bool = false, isStale: Bool = false) {
-            (self.worker, self.seq, self.updatesMerged, self.oldestUpdate, self.deadline, self.timedOut, self.isStale)
-                = (worker, seq, updatesMerged, oldestUpdate, deadline, timedOut, isStale)
+            (self.worker, self.seq, self.updatesMerged, self.oldestUpdate, self.freshness, self.deadline, self.timedOut, self.isStale)
+                = (worker, seq, updatesMerged, oldestUpdate, freshness, deadline, timedOut, isStale)
+        }
+
+        func outcome(isIncumbent: Bool = false) -> Outcome {
+            Outcome(seq: seq, updatesMerged: updatesMerged, oldestUpdate: oldestUpdate, freshness: freshness,
+                    isIncumbent: isIncumbent, wasStopped: !isIncumbent && stopRequested)
+        }
+
+        func failure(_ status: SolveStatus, message: String?) -> Failure {
+            Failure(status: status, message: message, seq: seq, updatesMerged: updatesMerged, freshness: freshness)
         }
     }
 
@@ -60,15 +81,17 @@ public struct ModelState: Sendable, Equatable {
         public var seq: Int
         public var updatesMerged: Int
         public var oldestUpdate: Moment
+        public var freshness: Freshness
         /// An incumbent sent while the solve runs, not its end.
         public var isIncumbent: Bool
         /// The solve was asked to stop for a newer update: its end is not the last word on
         /// this seq, which the next solve's answer supersedes.
         public var wasStopped: Bool
 
-        public init(seq: Int, updatesMerged: Int, oldestUpdate: Moment, isIncumbent: Bool = false, wasStopped: Bool = false) {
-            (self.seq, self.updatesMerged, self.oldestUpdate, self.isIncumbent, self.wasStopped)
-                = (seq, updatesMerged, oldestUpdate, isIncumbent, wasStopped)
+        public init(seq: Int, updatesMerged: Int, oldestUpdate: Moment, freshness: Freshness, isIncumbent: Bool = false,
+                    wasStopped: Bool = false) {
+            (self.seq, self.updatesMerged, self.oldestUpdate, self.freshness, self.isIncumbent, self.wasStopped)
+                = (seq, updatesMerged, oldestUpdate, freshness, isIncumbent, wasStopped)
         }
     }
 
@@ -78,9 +101,10 @@ public struct ModelState: Sendable, Equatable {
         public var message: String?
         public var seq: Int
         public var updatesMerged: Int
+        public var freshness: Freshness
 
-        public init(status: SolveStatus, message: String?, seq: Int, updatesMerged: Int) {
-            (self.status, self.message, self.seq, self.updatesMerged) = (status, message, seq, updatesMerged)
+        public init(status: SolveStatus, message: String?, seq: Int, updatesMerged: Int, freshness: Freshness) {
+            (self.status, self.message, self.seq, self.updatesMerged, self.freshness) = (status, message, seq, updatesMerged, freshness)
         }
     }
 
@@ -128,7 +152,7 @@ public struct ModelState: Sendable, Equatable {
     public var preemptsSolves = false
     /// A solve was stopped since the last one that ran to its end: the running one may not be.
     private var stoppedSinceEnd = false
-    private var pending: (delta: ModelDelta, count: Int, oldest: Moment)?
+    private var pending: (delta: ModelDelta, count: Int, oldest: Moment, newest: Moment)?
 
     public init() {}
 
@@ -138,6 +162,7 @@ public struct ModelState: Sendable, Equatable {
     public static func == (a: ModelState, b: ModelState) -> Bool {
         a.seq == b.seq && a.phase == b.phase && a.home == b.home && a.crashes == b.crashes
             && a.pending?.delta == b.pending?.delta && a.pending?.count == b.pending?.count && a.pending?.oldest == b.pending?.oldest
+            && a.pending?.newest == b.pending?.newest
     }
 
     /// Updates accepted and not yet in a solve.
@@ -155,7 +180,7 @@ public struct ModelState: Sendable, Equatable {
     /// The model was created: its first solve, with no update in it.
     public mutating func create(at now: Moment) -> [Action] {
         guard phase == .idle, pending == nil else { return [] }
-        pending = (ModelDelta(), 0, now)
+        pending = (ModelDelta(), 0, now, now)
         return requestIfPending()
     }
 
@@ -164,10 +189,11 @@ public struct ModelState: Sendable, Equatable {
         guard phase != .deleted else { return [] }
         seq += 1
         if pending == nil {
-            pending = (delta, 1, now)
+            pending = (delta, 1, now, now)
         } else {
             pending!.delta.merge(delta)
             pending!.count += 1
+            pending!.newest = now
         }
         if preemptsSolves, !stoppedSinceEnd, case .solving(var solve) = phase, !solve.stopRequested, !solve.timedOut {
             solve.stopRequested = true
@@ -180,13 +206,14 @@ public struct ModelState: Sendable, Equatable {
 
     /// A worker was found. Nil when there is nothing to send it (the model was deleted, or is
     /// already solving): the caller gives the worker back.
-    public mutating func assigned(_ worker: WorkerID, deadline: Moment) -> Dispatch? {
+    public mutating func assigned(_ worker: WorkerID, at now: Moment, deadline: Moment) -> Dispatch? {
         guard phase == .waitingForWorker, let work = pending else { return nil }
         let isWarm = home == worker
         let dropFrom = isWarm ? nil : home
         home = worker
         pending = nil
-        phase = .solving(Solve(worker: worker, seq: seq, updatesMerged: work.count, oldestUpdate: work.oldest, deadline: deadline))
+        let freshness = Freshness(newestUpdate: work.newest, queuedMicros: Int((now.nanoseconds &- min(now.nanoseconds, work.newest.nanoseconds)) / 1000))
+        phase = .solving(Solve(worker: worker, seq: seq, updatesMerged: work.count, oldestUpdate: work.oldest, freshness: freshness, deadline: deadline))
         return Dispatch(delta: isWarm ? work.delta : ModelDelta(), isWarm: isWarm, dropFrom: dropFrom)
     }
 
@@ -197,15 +224,13 @@ public struct ModelState: Sendable, Equatable {
         crashes = 0
         if !solve.stopRequested { stoppedSinceEnd = false }
         if solve.isStale { return requestIfPending() }
-        let outcome = Outcome(seq: solve.seq, updatesMerged: solve.updatesMerged, oldestUpdate: solve.oldestUpdate,
-                              wasStopped: solve.stopRequested)
-        return [.install(outcome)] + requestIfPending()
+        return [.install(solve.outcome())] + requestIfPending()
     }
 
     /// The worker sent an improving incumbent of the solve it is still running.
     public func improved(by worker: WorkerID) -> [Action] {
         guard case .solving(let solve) = phase, solve.worker == worker, !solve.isStale else { return [] }
-        return [.install(Outcome(seq: solve.seq, updatesMerged: solve.updatesMerged, oldestUpdate: solve.oldestUpdate, isIncumbent: true))]
+        return [.install(solve.outcome(isIncumbent: true))]
     }
 
     /// The worker could not solve (it reported an error): the model reports it, and the worker
@@ -215,8 +240,7 @@ public struct ModelState: Sendable, Equatable {
         phase = .idle
         home = nil
         if solve.isStale { return requestIfPending() }
-        return [.reportFailure(Failure(status: .error, message: "worker: \(message)", seq: solve.seq, updatesMerged: solve.updatesMerged))]
-            + requestIfPending()
+        return [.reportFailure(solve.failure(.error, message: "worker: \(message)"))] + requestIfPending()
     }
 
     /// The worker no longer holds the model: it could not load it (the solve that follows the
@@ -243,22 +267,20 @@ public struct ModelState: Sendable, Equatable {
         // A rolled-back solve's re-solve is already pending, whole.
         if solve.isStale { return requestIfPending() }
         if solve.timedOut {
-            return [.reportFailure(Failure(status: .timeLimit, message: nil, seq: solve.seq, updatesMerged: solve.updatesMerged))]
-                + requestIfPending()
+            return [.reportFailure(solve.failure(.timeLimit, message: nil))] + requestIfPending()
         }
         crashes += 1
         if crashes >= Self.crashesBeforeGivingUp {
             let message = "the solver process exited \(crashes) times while solving this model"
             crashes = 0
-            return [.reportFailure(Failure(status: .error, message: message, seq: solve.seq, updatesMerged: solve.updatesMerged))]
-                + requestIfPending()
+            return [.reportFailure(solve.failure(.error, message: message))] + requestIfPending()
         }
         // The solve's updates go back in front of anything newer; the next solve loads the
         // whole model, which holds them all, so only their count and age matter here.
         if let later = pending {
-            pending = (later.delta, later.count + solve.updatesMerged, solve.oldestUpdate)
+            pending = (later.delta, later.count + solve.updatesMerged, solve.oldestUpdate, later.newest)
         } else {
-            pending = (ModelDelta(), solve.updatesMerged, solve.oldestUpdate)
+            pending = (ModelDelta(), solve.updatesMerged, solve.oldestUpdate, solve.freshness.newestUpdate)
         }
         return requestIfPending()
     }
@@ -278,7 +300,7 @@ public struct ModelState: Sendable, Equatable {
             solve.isStale = true
             phase = .solving(solve)
         }
-        pending = (ModelDelta(), max(pending?.count ?? 0, 1), pending?.oldest ?? now)
+        pending = (ModelDelta(), max(pending?.count ?? 0, 1), pending?.oldest ?? now, pending?.newest ?? now)
         return actions + requestIfPending()
     }
 

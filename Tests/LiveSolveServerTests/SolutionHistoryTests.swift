@@ -1,3 +1,4 @@
+import LiveSolveCoordination
 import LiveSolveModel
 import LiveSolveWorkerIPC
 import Testing
@@ -88,6 +89,7 @@ struct SolutionHistoryTests {
     private func version(_ number: Int, hasMaps: Bool) -> SolutionVersion {
         SolutionVersion(number: number, seq: number, status: hasMaps ? .optimal : .infeasible, message: nil, objective: 0,
                         iterations: 0, isWarmStart: true, algorithm: .primal, solveMicros: 0, updatesMerged: 1,
+                        freshness: .init(newestUpdate: Moment(nanoseconds: 0), queuedMicros: 0),
                         hasMaps: hasMaps, changes: [])
     }
 }

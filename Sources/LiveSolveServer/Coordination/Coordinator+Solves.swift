@@ -37,10 +37,13 @@ extension Coordinator {
     /// the whole model and its basis to any other. False when the model had nothing to send.
     func dispatch(_ record: ModelRecord, to worker: WorkerID) -> Bool {
         guard let pool else { return false }
-        let deadline = NIODeadline.now() + .nanoseconds(Int64((configuration.solveTimeLimit + configuration.solveGrace) * 1e9))
-        guard let dispatch = record.state.assigned(worker, deadline: Moment(nanoseconds: deadline.uptimeNanoseconds)) else { return false }
+        let now = NIODeadline.now()
+        let deadline = now + .nanoseconds(Int64((configuration.solveTimeLimit + configuration.solveGrace) * 1e9))
+        record.lastDispatch = Moment(nanoseconds: now.uptimeNanoseconds)
+        guard let dispatch = record.state.assigned(worker, at: record.lastDispatch, deadline: Moment(nanoseconds: deadline.uptimeNanoseconds)) else {
+            return false
+        }
         if let old = dispatch.dropFrom { pool.send(.drop(model: record.number), to: old) }
-        record.lastDispatch = Moment(nanoseconds: deadline.uptimeNanoseconds)
         if !dispatch.isWarm {
             makeRoom(on: worker, for: record)
             // The coordinator's model already includes every accepted update: load it whole, solve it as is.
@@ -96,9 +99,10 @@ extension Coordinator {
             number: (record.history.newest?.number ?? 0) + 1, seq: outcome.seq, status: answer.status,
             message: answer.message, objective: answer.objective, iterations: answer.iterations,
             isWarmStart: answer.isWarmStart, algorithm: answer.algorithm, solveMicros: answer.solveMicros,
-            updatesMerged: outcome.updatesMerged, hasMaps: answer.status.hasSolution, mip: mip, changes: [])
+            updatesMerged: outcome.updatesMerged, freshness: outcome.freshness, hasMaps: answer.status.hasSolution, mip: mip, changes: [])
         record.history.install(version, changes: answer.changes)
         publish(record)
+        metrics.published(freshness: outcome.freshness)
         guard !outcome.isIncumbent else { return metrics.incumbents.increment() }
         // After the subscribers' writes: the metrics are not what they wait for.
         metrics.solved(micros: answer.solveMicros, since: NIODeadline.uptimeNanoseconds(outcome.oldestUpdate.nanoseconds),
@@ -112,10 +116,12 @@ extension Coordinator {
         let version = SolutionVersion(
             number: (record.history.newest?.number ?? 0) + 1, seq: failure.seq,
             status: failure.status, message: failure.message, objective: 0, iterations: 0, isWarmStart: false,
-            algorithm: isInteger ? .branchAndCut : .cold, solveMicros: 0, updatesMerged: failure.updatesMerged, hasMaps: false,
+            algorithm: isInteger ? .branchAndCut : .cold, solveMicros: 0, updatesMerged: failure.updatesMerged,
+            freshness: failure.freshness, hasMaps: false,
             mip: isInteger ? MIPStats(isFinal: true, bound: .nan, nodes: 0, incumbents: 0) : nil, changes: [])
         record.history.install(version)
         publish(record)
+        metrics.published(freshness: failure.freshness)
     }
 
     /// Sets the one timer that watches every solve's deadline, unless it is already set sooner.

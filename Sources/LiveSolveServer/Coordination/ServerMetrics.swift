@@ -1,3 +1,4 @@
+import LiveSolveCoordination
 import LiveSolveModel
 import NIOCore
 import Prometheus
@@ -21,6 +22,7 @@ final class ServerMetrics: Sendable {
     let deliveries: Counter
     let solveSeconds: ValueHistogram
     let publishSeconds: ValueHistogram
+    let inputAgeSeconds: ValueHistogram
     let storeCommitSeconds: ValueHistogram
     let storeRecords: Counter
     let storeBytes: Counter
@@ -45,6 +47,7 @@ final class ServerMetrics: Sendable {
         deliveries = registry.makeCounter(descriptor: Self.d("deliveries_total", "Solution messages written to subscribers."))
         let buckets = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
         solveSeconds = registry.makeValueHistogram(descriptor: Self.d("solve_seconds", "Solver time per solve."), buckets: buckets)
+        inputAgeSeconds = registry.makeValueHistogram(descriptor: Self.d("input_age_seconds", "Each solution's stats.inputAgeMicros as it was first published: from the acceptance of the newest update it includes."), buckets: buckets)
         publishSeconds = registry.makeValueHistogram(descriptor: Self.d("update_to_publish_seconds", "From an update's acceptance to the publication of the first solution that includes it."), buckets: buckets)
         storeCommitSeconds = registry.makeValueHistogram(descriptor: Self.d("store_commit_seconds", "From a group of records handed to the store's thread to its commit."), buckets: buckets)
         storeRecords = registry.makeCounter(descriptor: Self.d("store_records_total", "Records committed to the store."))
@@ -69,6 +72,12 @@ final class ServerMetrics: Sendable {
         solveSeconds.record(Double(micros) / 1e6)
         publishSeconds.record(Double((NIODeadline.now() - accepted).nanoseconds) / 1e9)
         if merged > 1 { updatesMerged.increment(by: Int64(merged - 1)) }
+    }
+
+    /// A version was installed and its fan-out begun.
+    func published(freshness: ModelState.Freshness) {
+        let now = NIODeadline.now().uptimeNanoseconds
+        inputAgeSeconds.record(Double(now &- min(now, freshness.newestUpdate.nanoseconds)) / 1e9)
     }
 
     /// Each model's log in the store, in the exposition format: gauges read from the file at

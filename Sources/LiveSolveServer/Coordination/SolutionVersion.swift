@@ -1,3 +1,4 @@
+import LiveSolveCoordination
 import LiveSolveModel
 import LiveSolveWorkerIPC
 
@@ -18,6 +19,9 @@ struct SolutionVersion {
     var algorithm: Algorithm
     var solveMicros: Int
     var updatesMerged: Int
+    /// When its newest update was accepted, and how long that waited for the solve: what
+    /// `stats.inputAgeMicros` and `stats.queuedMicros` are written from.
+    var freshness: ModelState.Freshness
     /// Whether it carries maps (a solution exists); a version without them leaves maps as they were.
     var hasMaps: Bool
     /// An integer model's bound, nodes and incumbents, and whether this is its solve's last word.

@@ -1,8 +1,19 @@
 import LiveSolveModel
 import NIOCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Encodes what the server sends, as compact JSON text.
 enum ServerMessage {
+    /// The wall clock, in Unix milliseconds.
+    static func unixMillis() -> Int {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return now.tv_sec * 1000 + now.tv_nsec / 1_000_000
+    }
+
     static func reply(_ type: String, id: EchoedID?, model: String? = nil, extra: [(key: String, value: JSON)] = []) -> String {
         var out = #"{"type":"#
         JSONWriter.appendQuoted(type, to: &out)
@@ -101,6 +112,14 @@ enum ServerMessage {
         out.write(version.solveMicros)
         out.write(#","updatesMerged":"#)
         out.write(version.updatesMerged)
+        // How old what it shows is, as it is written: the same clock the update's receipt read.
+        let now = NIODeadline.now().uptimeNanoseconds
+        out.write(#","inputAgeMicros":"#)
+        out.write(Int((now &- min(now, version.freshness.newestUpdate.nanoseconds)) / 1000))
+        out.write(#","queuedMicros":"#)
+        out.write(version.freshness.queuedMicros)
+        out.write(#","publishedAt":"#)
+        out.write(unixMillis())
         if let mip = version.mip {
             out.write(#","nodes":"#)
             out.write(mip.nodes)
