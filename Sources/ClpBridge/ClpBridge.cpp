@@ -4,7 +4,9 @@
 #include <CoinPackedMatrix.hpp>
 #include <cfloat>
 #include <cmath>
+#include <algorithm>
 #include <cstring>
+#include <vector>
 
 struct ClpBridge {
     ClpSimplex simplex;
@@ -108,6 +110,46 @@ const double *clpb_col_values(const ClpBridge *bridge) { return bridge->simplex.
 const double *clpb_row_activities(const ClpBridge *bridge) { return bridge->simplex.getRowActivity(); }
 const double *clpb_row_duals(const ClpBridge *bridge) { return bridge->simplex.getRowPrice(); }
 const double *clpb_reduced_costs(const ClpBridge *bridge) { return bridge->simplex.getReducedCost(); }
+
+int clpb_ranges(ClpBridge *bridge, double *costDown, double *costUp, double *rhsDown, double *rhsUp) {
+    ClpSimplex &s = bridge->simplex;
+    if (s.status() != 0) return 1;
+    const int cols = s.numberColumns(), rows = s.numberRows();
+    std::vector<int> which(cols + rows), sequence(cols + rows);
+    std::vector<double> increase(cols + rows), decrease(cols + rows);
+    for (int j = 0; j < cols; j++) which[j] = j;
+    // Both rangings start from a fresh factorization and free the work areas after.
+    bridge->mustRefactorize = true;
+    if (s.dualRanging(cols, which.data(), increase.data(), sequence.data(), decrease.data(), sequence.data()) != 0) return 1;
+    const double *cost = s.getObjCoefficients();
+    for (int j = 0; j < cols; j++) {
+        costDown[j] = decrease[j] >= 1e30 ? -INFINITY : cost[j] - decrease[j];
+        costUp[j] = increase[j] >= 1e30 ? INFINITY : cost[j] + increase[j];
+    }
+    // Rows whose slack is nonbasic hold a bound active; the others have no band.
+    int active = 0;
+    for (int i = 0; i < rows; i++) {
+        if (s.getRowStatus(i) != ClpSimplex::basic) which[active++] = cols + i;
+        rhsDown[i] = rhsUp[i] = NAN;
+    }
+    if (active > 0 && s.primalRanging(active, which.data(), increase.data(), sequence.data(), decrease.data(), sequence.data()) != 0) return 1;
+    const double *activity = s.getRowActivity(), *lower = s.getRowLower(), *upper = s.getRowUpper();
+    for (int k = 0; k < active; k++) {
+        const int i = which[k] - cols;
+        double down = decrease[k] >= 1e30 ? -INFINITY : activity[i] - decrease[k];
+        double up = increase[k] >= 1e30 ? INFINITY : activity[i] + increase[k];
+        // Past the row's other bound the row itself is infeasible (the ranging ignores it).
+        // (Which bound is active is read from the activity: CLP's row statuses are the slack's.)
+        if (lower[i] != upper[i]) {
+            bool atLower = std::fabs(activity[i] - lower[i]) <= std::fabs(activity[i] - upper[i]);
+            if (atLower && upper[i] < 1e30) up = std::min(up, upper[i]);
+            if (!atLower && lower[i] > -1e30) down = std::max(down, lower[i]);
+        }
+        rhsDown[i] = down;
+        rhsUp[i] = up;
+    }
+    return 0;
+}
 
 void clpb_get_basis(const ClpBridge *bridge, unsigned char *out) {
     const ClpSimplex &s = bridge->simplex;

@@ -88,6 +88,19 @@ public final class ClpSolver: Solver {
         clpb_get_basis(bridge, buffer.baseAddress?.assumingMemoryBound(to: UInt8.self))
     }
 
+    public func stabilityBands() -> StabilityBands? {
+        let (cols, rows) = (program.columnCount, program.rowCount)
+        var bands = StabilityBands(costDown: Array(repeating: 0, count: cols), costUp: Array(repeating: 0, count: cols),
+                                   rhsDown: Array(repeating: 0, count: rows), rhsUp: Array(repeating: 0, count: rows))
+        let failed = clpb_ranges(bridge, &bands.costDown, &bands.costUp, &bands.rhsDown, &bands.rhsUp) != 0
+        guard !failed else { return nil }
+        if sign < 0 {
+            // CLP minimised the negated objective: its band [d, u] is the model's [-u, -d].
+            (bands.costDown, bands.costUp) = (bands.costUp.map { -$0 }, bands.costDown.map { -$0 })
+        }
+        return bands
+    }
+
     private func apply(_ delta: some DeltaSource) {
         let (bridge, sign) = (self.bridge, self.sign)
         LiveSolveSolver.apply(delta, to: &program, sign: sign,

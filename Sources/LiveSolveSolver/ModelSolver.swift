@@ -54,6 +54,10 @@ public enum ModelSolver: Solver {
     public var vectors: SolutionVectors { solver.vectors }
     public func writeBasis(into buffer: UnsafeMutableRawBufferPointer) { solver.writeBasis(into: buffer) }
 
+    public func stabilityBands() -> StabilityBands? {
+        if case .linear(let s) = self { s.stabilityBands() } else { nil }
+    }
+
     /// Whether it is an integer model's solver.
     public var isInteger: Bool { if case .integer = self { true } else { false } }
 }

@@ -26,6 +26,33 @@ public protocol Solver {
     var vectors: SolutionVectors { get }
     /// The basis's statuses written into `buffer`, which holds columns + rows bytes.
     func writeBasis(into buffer: UnsafeMutableRawBufferPointer)
+    /// The stability bands of the last solve's basis; nil when it did not end optimal or the
+    /// solver has none (an integer model). May refactorize: read `vectors` after it.
+    mutating func stabilityBands() -> StabilityBands?
+}
+
+extension Solver {
+    public mutating func stabilityBands() -> StabilityBands? { nil }
+}
+
+/// PROTOCOL.md's `costRanges` and `rhsRanges` in the model's sense: per column the interval of
+/// its objective coefficient over which the basis stays optimal, per row the interval of its
+/// active bound over which the basis stays feasible. Infinite for an unbounded side; NaN on
+/// both sides for a row with no active bound.
+public struct StabilityBands: Sendable, Equatable {
+    public var costDown: [Double]
+    public var costUp: [Double]
+    public var rhsDown: [Double]
+    public var rhsUp: [Double]
+
+    public init(costDown: [Double], costUp: [Double], rhsDown: [Double], rhsUp: [Double]) {
+        (self.costDown, self.costUp, self.rhsDown, self.rhsUp) = (costDown, costUp, rhsDown, rhsUp)
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        func same(_ x: [Double], _ y: [Double]) -> Bool { x.map(\.bitPattern) == y.map(\.bitPattern) }
+        return same(a.costDown, b.costDown) && same(a.costUp, b.costUp) && same(a.rhsDown, b.rhsDown) && same(a.rhsUp, b.rhsUp)
+    }
 }
 
 extension Solver {

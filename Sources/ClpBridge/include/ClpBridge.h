@@ -56,6 +56,14 @@ const double *clpb_row_activities(const ClpBridge *bridge);
 const double *clpb_row_duals(const ClpBridge *bridge);
 const double *clpb_reduced_costs(const ClpBridge *bridge);
 
+/// Stability bands of the current optimal basis, in CLP's (minimising) sense, as absolute
+/// intervals (+-INFINITY for an unbounded side): per column the objective coefficient's
+/// [costDown, costUp] (`ClpSimplex::dualRanging`); per row the active bound's [rhsDown, rhsUp]
+/// over which the basis stays primal feasible (`ClpSimplex::primalRanging`), NAN for a row with
+/// no active bound. Returns 0, or nonzero (nothing written) when the problem is not optimal.
+/// Ranging re-factorizes and frees CLP's work areas: the next solve builds them again.
+int clpb_ranges(ClpBridge *bridge, double *costDown, double *costUp, double *rhsDown, double *rhsUp);
+
 /// The basis: one CLP status byte per column, then one per row (cols + rows bytes).
 void clpb_get_basis(const ClpBridge *bridge, unsigned char *out);
 void clpb_set_basis(ClpBridge *bridge, const unsigned char *in);
