@@ -153,6 +153,8 @@ public struct ModelState: Sendable, Equatable {
     /// A solve was stopped since the last one that ran to its end: the running one may not be.
     private var stoppedSinceEnd = false
     private var pending: (delta: ModelDelta, count: Int, oldest: Moment, newest: Moment)?
+    /// When the newest update (or the creation) was accepted, for a solve with no update in it.
+    private var newestAccepted: Moment?
 
     public init() {}
 
@@ -181,6 +183,17 @@ public struct ModelState: Sendable, Equatable {
     public mutating func create(at now: Moment) -> [Action] {
         guard phase == .idle, pending == nil else { return [] }
         pending = (ModelDelta(), 0, now, now)
+        newestAccepted = now
+        return requestIfPending()
+    }
+
+    /// The next solve must give something the last one did not (its stability bands): solve
+    /// again with no update in it, after the solve in flight if there is one. Its seq is the
+    /// same; its input is as old as the newest update.
+    public mutating func solveAgain(at now: Moment) -> [Action] {
+        guard phase != .deleted, pending == nil else { return [] }
+        let newest = newestAccepted ?? now
+        pending = (ModelDelta(), 0, newest, newest)
         return requestIfPending()
     }
 
@@ -188,6 +201,7 @@ public struct ModelState: Sendable, Equatable {
     public mutating func accept(_ delta: ModelDelta, at now: Moment) -> [Action] {
         guard phase != .deleted else { return [] }
         seq += 1
+        newestAccepted = now
         if pending == nil {
             pending = (delta, 1, now, now)
         } else {

@@ -22,8 +22,8 @@ public final class WorkerService<Engine: Solver> {
         var solver: Engine
         let columns: Int
         let rows: Int
-        /// Values, duals, reduced costs and row activities as last sent, for sending changes.
-        var lastSent: [[Double]?] = [nil, nil, nil, nil]
+        /// Each `SolutionLane` as last sent, for sending changes.
+        var lastSent: [[Double]?] = Array(repeating: nil, count: SolutionLane.count)
 
         init(solver: Engine, columns: Int, rows: Int) {
             self.solver = solver
@@ -144,8 +144,11 @@ public final class WorkerService<Engine: Solver> {
             }
             return false
         }
+        // Ranging may refactorize and polish the point: the vectors are read after it.
+        let bands = request.bands && outcome.status == .optimal ? held.solver.stabilityBands() : nil
         // After an incumbent, this answer's changes are against that incumbent.
-        writeSolved(model: model, outcome: outcome, vectors: held.solver.vectors, of: held, full: request.full && shown.micros < 0) {
+        writeSolved(model: model, outcome: outcome, vectors: held.solver.vectors, bands: bands, of: held,
+                    full: request.full && shown.micros < 0) {
             held.solver.writeBasis(into: $0)
         }
         return reply.bytes
@@ -160,7 +163,7 @@ public final class WorkerService<Engine: Solver> {
                 values: progress.values, duals: UnsafeBufferPointer(rebasing: zeros[..<held.rows]),
                 reducedCosts: UnsafeBufferPointer(rebasing: zeros[..<held.columns]), rowActivities: progress.rowActivities, dualSign: 1)
             // The basis of an incumbent is the root's, which the final answer carries: none here.
-            writeSolved(model: model, outcome: progress.outcome, vectors: vectors, of: held, full: full, basis: nil)
+            writeSolved(model: model, outcome: progress.outcome, vectors: vectors, bands: nil, of: held, full: full, basis: nil)
         }
         link.write(reply.bytes)
     }
@@ -169,7 +172,8 @@ public final class WorkerService<Engine: Solver> {
     /// `WorkerReply.solved(…).frame()`, with no vector built. Each vector goes as its change
     /// against what was last sent for the model (whole when `full`); `basis` fills the basis's
     /// columns + rows bytes, and nil sends none.
-    private func writeSolved(model: UInt32, outcome: SolveOutcome, vectors: SolutionVectors, of held: HeldModel, full: Bool,
+    private func writeSolved(model: UInt32, outcome: SolveOutcome, vectors: SolutionVectors, bands: StabilityBands?,
+                             of held: HeldModel, full: Bool,
                              basis: ((UnsafeMutableRawBufferPointer) -> Void)?) {
         reply.reset()
         reply.append(UInt32(0))
@@ -181,6 +185,10 @@ public final class WorkerService<Engine: Solver> {
         change(1, vectors.duals, times: vectors.dualSign)
         change(2, vectors.reducedCosts, times: vectors.dualSign)
         change(3, vectors.rowActivities, times: 1)
+        // Without bands, empty lanes: the server then holds none rather than stale ones.
+        for (i, lane) in [bands?.costDown, bands?.costUp, bands?.rhsDown, bands?.rhsUp].enumerated() {
+            (lane ?? []).withUnsafeBufferPointer { change(4 + i, $0, times: 1) }
+        }
         if let basis {
             reply.append(count: held.columns + held.rows, filledBy: basis)
         } else {

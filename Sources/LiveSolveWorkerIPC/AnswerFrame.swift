@@ -23,7 +23,8 @@ public enum ReceivedReply: Sendable {
 public struct AnswerFrame: Sendable {
     public let model: UInt32
     public let outcome: SolveOutcome
-    /// Values, duals, reduced costs and row activities.
+    /// Values, duals, reduced costs, row activities, then the bands' cost down, cost up, rhs
+    /// down and rhs up (`SolutionLane`).
     public let changes: [ChangeFrame]
     public let basis: CountedRun<UInt8>
 
@@ -33,7 +34,7 @@ public struct AnswerFrame: Sendable {
     public var answer: SolveAnswer {
         SolveAnswer(model: model, outcome: outcome, values: changes[0].inArrays, duals: changes[1].inArrays,
                     reducedCosts: changes[2].inArrays, rowActivities: changes[3].inArrays,
-                    basis: Basis(statuses: basis.array))
+                    bands: changes[4...].map(\.inArrays), basis: Basis(statuses: basis.array))
     }
 
     /// Decodes a frame's payload (without its length prefix) when it is a solved reply; nil
@@ -51,7 +52,7 @@ private let statusCodes: [SolveStatus] = [.optimal, .infeasible, .unbounded, .ti
 private let algorithmCodes: [Algorithm] = [.cold, .primal, .dual, .branchAndCut]
 
 extension ByteWriter {
-    /// A solved reply's tag and fields before its four vector changes and basis, which follow.
+    /// A solved reply's tag and fields before its eight vector changes and basis, which follow.
     public mutating func appendSolvedHeader(model: UInt32, outcome: SolveOutcome) {
         append(ReplyTag.solved.rawValue)
         append(model)
@@ -88,7 +89,9 @@ extension ByteReader {
         let mip = try readBool()
             ? MIPStats(isFinal: try readBool(), bound: try readDouble(), nodes: Int(try read(Int64.self)), incumbents: Int(try read(Int64.self)))
             : nil
-        let changes = [try readChangeFrame(), try readChangeFrame(), try readChangeFrame(), try readChangeFrame()]
+        var changes: [ChangeFrame] = []
+        changes.reserveCapacity(SolutionLane.count)
+        for _ in 0..<SolutionLane.count { changes.append(try readChangeFrame()) }
         let basis = try readCountedRun(of: UInt8.self)
         let outcome = SolveOutcome(
             status: statusCodes[status], message: message.isEmpty ? nil : message, objective: objective,

@@ -10,16 +10,21 @@ public struct SolveAnswer: Sendable, Equatable {
     public var duals: VectorChange
     public var reducedCosts: VectorChange
     public var rowActivities: VectorChange
+    /// The stability bands' cost down, cost up, rhs down and rhs up: empty when not asked for
+    /// or not optimal.
+    public var bands: [VectorChange]
     public var basis: Basis
 
     public init(model: UInt32, outcome: SolveOutcome, values: VectorChange, duals: VectorChange,
-                reducedCosts: VectorChange, rowActivities: VectorChange, basis: Basis) {
+                reducedCosts: VectorChange, rowActivities: VectorChange, bands: [VectorChange] = [.none, .none, .none, .none],
+                basis: Basis) {
         self.model = model
         self.outcome = outcome
         self.values = values
         self.duals = duals
         self.reducedCosts = reducedCosts
         self.rowActivities = rowActivities
+        self.bands = bands
         self.basis = basis
     }
 
@@ -53,6 +58,7 @@ extension WorkerReply {
             w.append(a.duals)
             w.append(a.reducedCosts)
             w.append(a.rowActivities)
+            for band in a.bands { w.append(band) }
             w.append(array: a.basis.statuses)
         case .dropped(let model):
             w.append(ReplyTag.dropped.rawValue)
@@ -72,7 +78,7 @@ extension WorkerReply {
     /// Room for the frame, so it is written without growing.
     private var estimatedSize: Int {
         guard case .solved(let a) = self else { return 256 }
-        let entries = a.values.count + a.duals.count + a.reducedCosts.count + a.rowActivities.count
+        let entries = a.values.count + a.duals.count + a.reducedCosts.count + a.rowActivities.count + a.bands.reduce(0) { $0 + $1.count }
         return 64 + (a.message?.utf8.count ?? 0) + 12 * entries + a.basis.statuses.count
     }
 

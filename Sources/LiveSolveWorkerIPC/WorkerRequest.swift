@@ -4,8 +4,9 @@ import LiveSolveModel
 public enum WorkerRequest: Sendable, Equatable {
     /// Hold `program` as model `model`, starting from `basis` if given (continuing warm elsewhere).
     case load(model: UInt32, program: LinearProgram, basis: Basis?)
-    /// Apply `delta` and solve; `full` asks for whole vectors instead of the changes since the last answer.
-    case solve(model: UInt32, delta: ModelDelta, full: Bool, limits: SolveLimits)
+    /// Apply `delta` and solve; `full` asks for whole vectors instead of the changes since the
+    /// last answer, `bands` for the stability bands of an optimal basis as well.
+    case solve(model: UInt32, delta: ModelDelta, full: Bool, limits: SolveLimits, bands: Bool = false)
     /// Forget a model.
     case drop(model: UInt32)
     /// Answer, then exit.
@@ -29,10 +30,11 @@ extension WorkerRequest {
             w.append(program)
             w.append(basis != nil)
             if let basis { w.append(array: basis.statuses) }
-        case let .solve(model, delta, full, limits):
+        case let .solve(model, delta, full, limits, bands):
             w.append(RequestTag.solve.rawValue)
             w.append(model)
             w.append(full)
+            w.append(bands)
             w.append(limits.seconds ?? 0)
             w.append(Int64(limits.iterations ?? 0))
             w.append(limits.mipGap)
@@ -55,7 +57,8 @@ extension WorkerRequest {
     public static func decode(_ payload: [UInt8]) throws(FrameError) -> WorkerRequest {
         switch try ReceivedRequest.decode(payload) {
         case let .load(model, program, basis): .load(model: model, program: program, basis: basis)
-        case let .solve(solve): .solve(model: solve.model, delta: solve.delta.modelDelta, full: solve.full, limits: solve.limits)
+        case let .solve(solve):
+            .solve(model: solve.model, delta: solve.delta.modelDelta, full: solve.full, limits: solve.limits, bands: solve.bands)
         case let .drop(model): .drop(model: model)
         case .shutdown: .shutdown
         case let .stop(model): .stop(model: model)
@@ -77,6 +80,7 @@ public enum ReceivedRequest {
         public let delta: DeltaFrame
         public let full: Bool
         public let limits: SolveLimits
+        public let bands: Bool
     }
 
     /// Decodes a frame's payload (without its length prefix).
@@ -94,6 +98,7 @@ public enum ReceivedRequest {
         case .solve:
             let model = try r.read(UInt32.self)
             let full = try r.readBool()
+            let bands = try r.readBool()
             let seconds = try r.readDouble()
             let iterations = try r.read(Int64.self)
             let gap = try r.readDouble()
@@ -102,7 +107,8 @@ public enum ReceivedRequest {
             request = .solve(SolveRequest(
                 model: model, delta: delta, full: full,
                 limits: SolveLimits(seconds: seconds > 0 ? seconds : nil, iterations: iterations > 0 ? Int(iterations) : nil,
-                                    mipGap: gap, incumbentMillis: Int(incumbentMillis))))
+                                    mipGap: gap, incumbentMillis: Int(incumbentMillis)),
+                bands: bands))
         case .drop:
             request = .drop(model: try r.read(UInt32.self))
         case .shutdown:

@@ -13,16 +13,30 @@ import TestSupport
 /// The same answers are also installed as the server reads them, from their frames
 /// (`AnswerFrame`), into a second history that must stay equal to the first.
 struct SolutionHistoryTests {
+    private static let lanes = SolutionLane.count
+    private var lanes: Int { Self.lanes }
+
+    /// A field's entries as bit patterns: each scalar, or each band's two sides in turn.
+    private func bits(_ entries: FieldEntries) -> [UInt64] {
+        switch entries {
+        case .scalars(let entries): entries.map(\.value.bitPattern)
+        case .bands(let entries): entries.flatMap { [$0.down.bitPattern, $0.up.bitPattern] }
+        }
+    }
+
     /// The plain way: what `install` computed before it worked in place.
     private struct Reference {
-        var worker: [[Double]] = [[], [], [], []]
-        var vectors: [[Double]] = [[], [], [], []]
+        var worker: [[Double]] = Array(repeating: [], count: SolutionLane.count)
+        var vectors: [[Double]] = Array(repeating: [], count: SolutionLane.count)
+        private var lanes: Int { SolutionLane.count }
 
         mutating func install(hasMaps: Bool, changes: [VectorChange]) -> [[(index: Int, old: Double)]]? {
-            for f in 0..<4 { changes[f].apply(to: &worker[f]) }
+            for f in 0..<lanes { changes[f].apply(to: &worker[f]) }
             guard hasMaps else { return nil }
-            let recorded = (0..<4).map { f -> [(index: Int, old: Double)] in
-                guard vectors[f].count == worker[f].count else { return worker[f].indices.map { ($0, .nan) } }
+            let recorded = (0..<lanes).map { f -> [(index: Int, old: Double)] in
+                guard vectors[f].count == worker[f].count else {
+                    return (0..<max(vectors[f].count, worker[f].count)).map { ($0, $0 < vectors[f].count ? vectors[f][$0] : .nan) }
+                }
                 return worker[f].indices.compactMap { vectors[f][$0].bitPattern != worker[f][$0].bitPattern ? ($0, vectors[f][$0]) : nil }
             }
             vectors = worker
@@ -33,8 +47,10 @@ struct SolutionHistoryTests {
     @Test(arguments: 1...20)
     func inPlaceInstallsRecordWhatWholeComparisonsRecord(seed: UInt64) throws {
         var walk = SeededRandom(seed: seed)
-        let sizes = [6, 4, 6, 4]  // values and reduced costs by column, duals and activities by row
-        let palette: [Double] = [0, -0.0, 1, 2.5, -3, .infinity]
+        // Values, duals, reduced costs, activities, then the bands' lanes, which come and go.
+        let sizes = [6, 4, 6, 4, 6, 6, 4, 4]
+        let palette: [Double] = [0, -0.0, 1, 2.5, -3, .infinity, .nan]
+        var bandsOn = true
         var history = SolutionHistory(limit: 8)
         var fromFrames = SolutionHistory(limit: 8)
         var reference = Reference()
@@ -44,10 +60,14 @@ struct SolutionHistoryTests {
             // The worker answers full after a (re)load, else with what changed since its last answer.
             if walk.next(25) == 0 { sent = nil }
             var vectors = sent ?? sizes.map { [Double](repeating: 0, count: $0) }
-            for f in 0..<4 {
+            if walk.next(6) == 0 { bandsOn.toggle() }
+            for f in 4..<lanes where (vectors[f].isEmpty) == bandsOn {
+                vectors[f] = bandsOn ? [Double](repeating: 1, count: sizes[f]) : []
+            }
+            for f in 0..<lanes {
                 for i in vectors[f].indices where walk.next(3) == 0 { vectors[f][i] = palette[walk.next(palette.count)] }
             }
-            let changes = (0..<4).map { f in sent.map { VectorChange.between($0[f], vectors[f]) } ?? .full(vectors[f]) }
+            let changes = (0..<lanes).map { f in sent.map { VectorChange.between($0[f], vectors[f]) } ?? .full(vectors[f]) }
             sent = vectors
             let hasMaps = walk.next(10) < 7
             history.install(version(step, hasMaps: hasMaps), changes: changes)
@@ -57,13 +77,17 @@ struct SolutionHistoryTests {
             // Any version still held can be rebuilt whole (a wait's answer when newer incumbents came).
             let back = step - walk.next(8)
             // (Before the first version with maps there is nothing to rebuild.)
-            for f in 0..<4 where back >= 1 && !vectorsAt[back]![f].isEmpty {
-                let field = SolutionField.allCases.first { $0.index == f }!
-                #expect(history.full(field, at: back)?.map { $0.1.bitPattern } == vectorsAt[back]![f].map(\.bitPattern), "seed \(seed), step \(step), back to \(back)")
+            for field in SolutionField.allCases where back >= 1 && !vectorsAt[back]![field.lanes[0].rawValue].isEmpty {
+                let then = vectorsAt[back]!
+                let expected: [UInt64] = field.lanes.count == 1
+                    ? then[field.lanes[0].rawValue].map(\.bitPattern)
+                    : then[field.lanes[0].rawValue].indices.filter { !then[field.lanes[0].rawValue][$0].isNaN }.flatMap { i in
+                        field.lanes.map { then[$0.rawValue][i].bitPattern } }
+                #expect(history.full(field, at: back).map(bits) == expected, "seed \(seed), step \(step), back to \(back), \(field)")
             }
             #expect(history.vectors.map { $0.map(\.bitPattern) } == reference.vectors.map { $0.map(\.bitPattern) }, "seed \(seed), step \(step)")
             if let expected, let newest = history.newest {
-                for f in 0..<4 {
+                for f in 0..<lanes {
                     let got = newest.changes[f].sorted { $0.index < $1.index }.map { "\($0.index):\($0.old.bitPattern)" }
                     #expect(got == expected[f].map { "\($0.index):\($0.old.bitPattern)" }, "seed \(seed), step \(step), field \(f)")
                 }
@@ -79,7 +103,7 @@ struct SolutionHistoryTests {
         let outcome = SolveOutcome(status: .optimal, message: nil, objective: 0, iterations: 0, algorithm: .primal,
                                    isWarmStart: true, solveMicros: 0)
         let answer = SolveAnswer(model: 1, outcome: outcome, values: changes[0], duals: changes[1], reducedCosts: changes[2],
-                                 rowActivities: changes[3], basis: Basis(statuses: []))
+                                 rowActivities: changes[3], bands: Array(changes[4...]), basis: Basis(statuses: []))
         guard case .solved(let frame) = try ReceivedReply.decode(Array(WorkerReply.solved(answer).frame().dropFirst(4))) else {
             throw FrameError("not read as a solved reply")
         }

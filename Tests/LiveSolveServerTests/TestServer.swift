@@ -171,6 +171,8 @@ let serverLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 /// A subscriber's view of a model's maps, rebuilt from full snapshots and deltas.
 struct ReconstructedSolution {
     var maps: [String: [String: Double]] = [:]
+    /// `costRanges` and `rhsRanges`: each entry `[down, up]` as sent; a `null` entry removes one.
+    var bands: [String: [String: JSON]] = [:]
     var objective: Double?
     var seq = -1
     var messages = 0
@@ -188,11 +190,20 @@ struct ReconstructedSolution {
                 if case .number(let v) = value { maps[field, default: [:]][name] = v }
             }
         }
+        for field in ["costRanges", "rhsRanges"] {
+            guard case .object(let entries)? = message[field] else { continue }
+            if isFull { bands[field] = [:] }
+            for (name, value) in entries { bands[field, default: [:]][name] = value == .null ? nil : value }
+        }
     }
 
     /// Bit-for-bit equality of every map with a full solution.
     func equals(_ full: JSON, fields: [String]) -> Bool {
-        for field in fields {
+        for field in fields where field == "costRanges" || field == "rhsRanges" {
+            guard case .object(let entries)? = full[field], let mine = bands[field], mine.count == entries.count else { return false }
+            for (name, value) in entries where mine[name] != value { return false }
+        }
+        for field in fields where field != "costRanges" && field != "rhsRanges" {
             guard case .object(let entries)? = full[field], let mine = maps[field], mine.count == entries.count else { return false }
             for (name, value) in entries {
                 guard case .number(let v) = value, let m = mine[name], m.bitPattern == v.bitPattern else { return false }

@@ -100,9 +100,9 @@ private func everyKindOfDelta() -> ModelDelta {
     var delta = ModelDelta()
     delta.objective = [0: 1, 1: 2]
     var bytes = payload(WorkerRequest.solve(model: 1, delta: delta, full: false, limits: SolveLimits()).frame())
-    // tag, model, full, seconds, iterations, gap, incumbent millis, has-constant, constant: then
-    // the objective's key count.
-    let keyCount = 1 + 4 + 1 + 8 + 8 + 8 + 8 + 1 + 8
+    // tag, model, full, bands, seconds, iterations, gap, incumbent millis, has-constant,
+    // constant: then the objective's key count.
+    let keyCount = 1 + 4 + 1 + 1 + 8 + 8 + 8 + 8 + 1 + 8
     #expect(bytes[keyCount] == 2)
     bytes[keyCount] = 1
     // The frame is one index short of its claim elsewhere too; either way it must be refused.
@@ -129,13 +129,13 @@ private func everyKindOfDelta() -> ModelDelta {
         let change = full ? VectorChange.full(signed) : VectorChange.between(previous, signed)
         let expected = WorkerReply.solved(SolveAnswer(
             model: 4, outcome: outcome, values: change, duals: change, reducedCosts: change, rowActivities: change,
-            basis: Basis(statuses: [1, 0, 2]))).frame()
+            bands: [change, change, change, change], basis: Basis(statuses: [1, 0, 2]))).frame()
 
         var writer = ByteWriter()
         writer.append(UInt32(0))
         writer.appendSolvedHeader(model: 4, outcome: outcome)
         var kept = [Double]?.none, changed: [Int32] = []
-        for _ in 0..<4 {
+        for _ in 0..<SolutionLane.count {
             kept = previous
             new.withUnsafeBufferPointer { writer.appendChange(of: $0, times: sign, since: &kept, full: full, changed: &changed) }
         }

@@ -10,8 +10,9 @@ extension Coordinator {
     /// what the rest of that pass sends; another pass then follows for those visited earlier.
     func publish(_ record: ModelRecord) {
         guard let newest = record.history.newest else { return }
-        let ready = newest.isFinal ? record.waiters.filter { newest.seq >= $0.minSeq } : []
-        if !ready.isEmpty { record.waiters.removeAll { newest.seq >= $0.minSeq } }
+        func answers(_ waiter: SolutionWaiter) -> Bool { newest.seq >= waiter.minSeq && newest.number >= waiter.minNumber }
+        let ready = newest.isFinal ? record.waiters.filter(answers) : []
+        if !ready.isEmpty { record.waiters.removeAll(where: answers) }
         for waiter in ready { waiter.continuation.resume(returning: .success(newest)) }
         if let pass = record.fanout {
             pass.hasNewerVersion = true
@@ -99,13 +100,10 @@ extension Coordinator {
         let newest = record.history.newest!
         if from == newest.number - 1 {
             // From the one before: the changes the newest version recorded.
-            let maps = newest.hasMaps ? fields.fields.map { field in
-                let vector = record.history.vectors[field.index]
-                return (field, newest.changes[field.index].map { ($0.index, vector[$0.index]) })
-            } : nil
+            let maps = newest.hasMaps ? fields.fields.map { ($0, record.history.newestChanges(of: $0)) } : nil
             return ServerMessage.solution(model: record, version: newest, full: false, id: nil, maps: maps)
         }
-        let deltas = fields.fields.map { field in (field, record.history.delta(of: field, since: from) ?? []) }
+        let deltas = fields.fields.map { field in (field, record.history.delta(of: field, since: from) ?? .scalars([])) }
         let maps = newest.hasMaps || record.history.versions.contains { $0.number > from && $0.hasMaps } ? deltas : nil
         return ServerMessage.solution(model: record, version: newest, full: false, id: nil, maps: maps)
     }
@@ -124,7 +122,7 @@ extension Coordinator {
         guard let newest = record.history.newest, !newest.isFinal, newest.number != version.number else {
             return snapshot(record, fields: fields, id: id)
         }
-        var maps: [(SolutionField, [(Int, Double)])]?
+        var maps: [(SolutionField, FieldEntries)]?
         if version.hasMaps {
             maps = []
             for field in fields.fields {

@@ -51,7 +51,9 @@ extension Coordinator {
         }
         let limits = SolveLimits(seconds: configuration.solveTimeLimit, mipGap: configuration.mipGap,
                                  incumbentMillis: configuration.incumbentMillis)
-        pool.send(.solve(model: record.number, delta: dispatch.delta, full: !dispatch.isWarm, limits: limits), to: worker)
+        pool.send(.solve(model: record.number, delta: dispatch.delta, full: !dispatch.isWarm, limits: limits, bands: record.wantsBands),
+                  to: worker)
+        record.bandsRequested = false
         armWatchdog(for: deadline)
         metrics.solvesStarted.increment()
         return true

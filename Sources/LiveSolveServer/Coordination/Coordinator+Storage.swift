@@ -86,20 +86,25 @@ extension Coordinator {
     }
 
     /// A full solution message of the model: its newest, or as it was at `seq`, which is solved
-    /// anew in a worker from the model rebuilt off the loop.
-    func solutionMessage(of id: String, at seq: Int?, fields: FieldSet, id echo: EchoedID?) async throws(RequestError) -> ByteBuffer {
+    /// anew in a worker from the model rebuilt off the loop. `fields` nil is REST's every field:
+    /// the stability bands only while the model keeps them, since a read that solved again for
+    /// them would make every poll a solve.
+    func solutionMessage(of id: String, at seq: Int?, fields: FieldSet?, id echo: EchoedID?) async throws(RequestError) -> ByteBuffer {
         let past = try past(of: id, at: seq)
         guard case .stored(_, _, let at, _) = past else {
             // The newest seq asked for by number: its solution, once there is one.
-            let version = try await solution(of: id, minSeq: seq ?? 0)
-            return answer(try record(id), waitedFor: version, fields: fields, id: echo)
+            let record = try record(id)
+            let version = try await solution(of: record, minSeq: seq ?? 0, fields: fields ?? .maps)
+            return answer(record, waitedFor: version, fields: fields ?? (record.history.hasBands ? .all : .maps), id: echo)
         }
+        let fields = fields ?? .maps
         // Solved under a number of its own, seen by no one but this request.
         nextPastNumber &-= 1
         let record = ModelRecord(id: id, number: nextPastNumber, model: try await past.rebuilt(id: id), history: 1)
         record.state = ModelState(restoredSeq: at)
         record.storedSeq = .max
         modelsByNumber[record.number] = record
+        record.bandsRequested = fields.hasBands
         defer {
             modelsByNumber[record.number] = nil
             perform(record.state.delete(), for: record)

@@ -164,5 +164,7 @@ extension Coordinator {
         connection.subscriptions[model] = subscription
         connection.send(ServerMessage.reply("subscribed", id: id, model: model))
         deliver(delivery, of: record, to: subscription)
+        // Bands computed while nobody asked are none: they follow at the same seq.
+        if fields.hasBands, record.lacksBands { perform(record.state.solveAgain(at: Self.now()), for: record) }
     }
 }

@@ -236,16 +236,30 @@ public actor Coordinator {
         try await solution(of: try record(id), minSeq: minSeq)
     }
 
+    /// `solution(of:minSeq:)` with the stability bands when `fields` asks for them: a solution
+    /// computed while nobody asked has none, and the model is solved again (warm, no pivots) for them.
+    func solution(of record: ModelRecord, minSeq: Int, fields: FieldSet) async throws(RequestError) -> SolutionVersion {
+        var version = try await solution(of: record, minSeq: minSeq)
+        // A solve already under way may not compute them: then the one after it does.
+        for _ in 0..<3 where fields.hasBands && record.lacksBands {
+            record.bandsRequested = true
+            let next = (record.history.newest?.number ?? 0) + 1
+            perform(record.state.solveAgain(at: Self.now()), for: record)
+            version = try await solution(of: record, minSeq: minSeq, minNumber: next)
+        }
+        return version
+    }
+
     /// `solution(of:minSeq:)` for a record in hand, which may be one only `modelsByNumber` knows.
-    func solution(of record: ModelRecord, minSeq: Int) async throws(RequestError) -> SolutionVersion {
-        if let newest = record.history.newest, newest.seq >= minSeq, newest.isFinal { return newest }  // installed means stored
+    func solution(of record: ModelRecord, minSeq: Int, minNumber: Int = 0) async throws(RequestError) -> SolutionVersion {
+        if let newest = record.history.newest, newest.seq >= minSeq, newest.number >= minNumber, newest.isFinal { return newest }  // installed means stored
         if isGoingAway { throw Self.stopping(record.id, minSeq: minSeq) }
         let limit = configuration.waitLimit
         nextWaiterNumber += 1
         let number = nextWaiterNumber
         let model = record.number
         let result = await withCheckedContinuation { continuation in
-            record.waiters.append(SolutionWaiter(number: number, minSeq: minSeq, continuation: continuation))
+            record.waiters.append(SolutionWaiter(number: number, minSeq: minSeq, minNumber: minNumber, continuation: continuation))
             loop.scheduleTask(in: .nanoseconds(Int64(limit * 1e9))) { [weak self] in
                 self?.assumeIsolated { $0.expireWaiter(number, of: model, limit: limit) }
             }

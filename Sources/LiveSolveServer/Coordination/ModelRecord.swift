@@ -21,6 +21,18 @@ final class ModelRecord {
     /// next pass or until they outnumber the rest, so ending one costs O(1): an ordered
     /// dictionary's removal shifts everything after it.
     private var subscriptionOrder: [Subscription] = []
+    /// Subscriptions asking for stability bands: while there are any, every solve computes them.
+    private(set) var bandSubscribers = 0
+    /// A request waits for bands the newest solution lacks: the next solve computes them.
+    var bandsRequested = false
+    /// Whether the next solve computes stability bands (a linear model's only).
+    var wantsBands: Bool { (bandSubscribers > 0 || bandsRequested) && model.program.integerCount == 0 }
+    /// Whether its newest solution should have bands and does not (computed when nobody asked).
+    var lacksBands: Bool {
+        guard let newest = history.newest, newest.status == .optimal, model.program.integerCount == 0 else { return false }
+        return !history.hasBands
+    }
+
     /// Requests waiting for a solution with at least their seq (`?wait=true`, `get`).
     var waiters: [SolutionWaiter] = []
     /// The pass taking the newest version to the subscribers, while one is under way.
@@ -68,6 +80,8 @@ final class ModelRecord {
 
     /// Adds a subscription; one it replaces on the same connection has been marked inactive.
     func add(_ subscription: Subscription) {
+        if let replaced = subscribers[ObjectIdentifier(subscription.connection)], replaced.fields.hasBands { bandSubscribers -= 1 }
+        if subscription.fields.hasBands { bandSubscribers += 1 }
         subscribers[ObjectIdentifier(subscription.connection)] = subscription
         subscriptionOrder.append(subscription)
         dropEndedIfMost()
@@ -75,7 +89,9 @@ final class ModelRecord {
 
     /// Removes a subscription that has been marked inactive.
     func remove(_ subscription: Subscription) {
-        subscribers[ObjectIdentifier(subscription.connection)] = nil
+        if let removed = subscribers.removeValue(forKey: ObjectIdentifier(subscription.connection)), removed.fields.hasBands {
+            bandSubscribers -= 1
+        }
         dropEndedIfMost()
     }
 

@@ -5,8 +5,8 @@ import NIOCore
 /// The newest solution vectors of a model and the recent versions that led to them, so a
 /// subscriber at any recent version gets one exact delta, and one further behind a snapshot.
 struct SolutionHistory {
-    /// values, duals, reducedCosts, rowActivities: the newest vectors with maps.
-    private(set) var vectors: [[Double]] = [[], [], [], []]
+    /// Per `SolutionLane`, the newest vectors with maps.
+    private(set) var vectors: [[Double]] = Array(repeating: [], count: SolutionLane.count)
     /// Oldest first; a ring, so that dropping the oldest moves none of the others.
     private(set) var versions = CircularBuffer<SolutionVersion>()
     /// The vectors as the worker last sent them, which its next answer changes, kept apart only
@@ -17,9 +17,11 @@ struct SolutionHistory {
     init(limit: Int) { self.limit = limit }
 
     var newest: SolutionVersion? { versions.last }
+    /// Whether the newest vectors include stability bands.
+    var hasBands: Bool { !vectors[SolutionLane.costDown.rawValue].isEmpty }
 
-    /// Installs a version from a worker's answer, whose `changes` (values, duals, reduced
-    /// costs, row activities) are against the worker's previous answer for this model.
+    /// Installs a version from a worker's answer, whose `changes` (one per `SolutionLane`) are
+    /// against the worker's previous answer for this model.
     ///
     /// When that previous answer is `vectors` (the usual case), the changes are applied in place
     /// and recorded as they go: the work is the size of the change, not of the model, and no
@@ -30,9 +32,10 @@ struct SolutionHistory {
             return append(version)
         }
         var version = version
-        if workerVectors == nil, (0..<4).allSatisfy({ changes[$0].isSparseInOrder(within: vectors[$0].count) }) {
-            version.changes = [[], [], [], []]
-            for f in 0..<4 {
+        let lanes = 0..<SolutionLane.count
+        if workerVectors == nil, lanes.allSatisfy({ changes[$0].isSparseInOrder(within: vectors[$0].count) }) {
+            version.changes = Array(repeating: [], count: SolutionLane.count)
+            for f in lanes {
                 let change = changes[f]
                 for k in 0..<change.count {
                     let (i, value) = (change.index(k), change.value(k))
@@ -43,8 +46,8 @@ struct SolutionHistory {
             }
         } else {
             var worker = workerVectors ?? vectors
-            for f in 0..<4 { changes[f].apply(to: &worker[f]) }
-            version.changes = (0..<4).map { Self.differences(from: vectors[$0], to: worker[$0]) }
+            for f in lanes { changes[f].apply(to: &worker[f]) }
+            version.changes = lanes.map { Self.differences(from: vectors[$0], to: worker[$0]) }
             vectors = worker
             workerVectors = nil
         }
@@ -55,7 +58,7 @@ struct SolutionHistory {
     /// so that its next answer's changes apply.
     mutating func absorb<Values, Indices>(_ changes: [Change<Values, Indices>]) {
         var worker = workerVectors ?? vectors
-        for f in 0..<4 { changes[f].apply(to: &worker[f]) }
+        for f in 0..<SolutionLane.count { changes[f].apply(to: &worker[f]) }
         workerVectors = worker
     }
 
@@ -69,39 +72,73 @@ struct SolutionHistory {
         while versions.count > limit { versions.removeFirst() }
     }
 
-    /// The entries of `new` that differ from `old` (all of them when the lengths differ).
+    /// The entries of `new` that differ from `old`: all of either when the lengths differ (the
+    /// bands' lanes come and go), an entry missing from `old` with NaN.
     private static func differences(from old: [Double], to new: [Double]) -> [(index: Int, old: Double)] {
-        guard old.count == new.count else { return new.indices.map { ($0, .nan) } }
+        guard old.count == new.count else { return (0..<max(old.count, new.count)).map { ($0, $0 < old.count ? old[$0] : .nan) } }
         return new.indices.compactMap { old[$0].bitPattern != new[$0].bitPattern ? ($0, old[$0]) : nil }
     }
 
     /// The entries of `field` that differ from what a subscriber holding the maps of version
     /// `since` has; nil when that version is no longer in the history (send a snapshot).
-    func delta(of field: SolutionField, since: Int) -> [(Int, Double)]? {
+    func delta(of field: SolutionField, since: Int) -> FieldEntries? {
         guard let first = versions.first, since >= first.number - 1 else { return nil }
-        var oldest: [Int: Double] = [:]
-        for version in versions where version.number > since && version.hasMaps {
-            for change in version.changes[field.index] where oldest[change.index] == nil { oldest[change.index] = change.old }
+        var changed = Set<Int>()
+        for lane in field.lanes {
+            var oldest: [Int: Double] = [:]
+            for version in versions where version.number > since && version.hasMaps {
+                for change in version.changes[lane.rawValue] where oldest[change.index] == nil { oldest[change.index] = change.old }
+            }
+            let current = vectors[lane.rawValue]
+            for (i, old) in oldest where i >= current.count || old.bitPattern != current[i].bitPattern { changed.insert(i) }
         }
-        let current = vectors[field.index]
-        return oldest.keys.sorted().compactMap { i in
-            oldest[i]!.bitPattern == current[i].bitPattern ? nil : (i, current[i])
+        return entries(of: field, at: changed.sorted(), in: vectors)
+    }
+
+    /// The entries of `field` that the newest version changed against the one before.
+    func newestChanges(of field: SolutionField) -> FieldEntries {
+        guard let newest else { return entries(of: field, at: [], in: vectors) }
+        if field.lanes.count == 1 {
+            return entries(of: field, at: newest.changes[field.lanes[0].rawValue].map(\.index), in: vectors)
         }
+        let changed = Set(field.lanes.flatMap { newest.changes[$0.rawValue].map(\.index) })
+        return entries(of: field, at: changed.sorted(), in: vectors)
     }
 
     /// Every entry of `field`.
-    func full(_ field: SolutionField) -> [(Int, Double)] {
-        vectors[field.index].enumerated().map { ($0.offset, $0.element) }
+    func full(_ field: SolutionField) -> FieldEntries {
+        entries(of: field, at: nil, in: vectors)
     }
 
     /// Every entry of `field` as it was at version `number`: the newest vectors with the changes
     /// of every later version undone. Nil when that version has left the history.
-    func full(_ field: SolutionField, at number: Int) -> [(Int, Double)]? {
+    func full(_ field: SolutionField, at number: Int) -> FieldEntries? {
         guard versions.contains(where: { $0.number == number }) else { return nil }
-        var vector = vectors[field.index]
-        for version in versions.reversed() where version.number > number && version.hasMaps {
-            for change in version.changes[field.index] { vector[change.index] = change.old }
+        var lanes = vectors
+        for lane in field.lanes {
+            for version in versions.reversed() where version.number > number && version.hasMaps {
+                for change in version.changes[lane.rawValue] {
+                    while lanes[lane.rawValue].count <= change.index { lanes[lane.rawValue].append(.nan) }
+                    lanes[lane.rawValue][change.index] = change.old
+                }
+            }
         }
-        return vector.enumerated().map { ($0.offset, $0.element) }
+        return entries(of: field, at: nil, in: lanes)
+    }
+
+    /// `field`'s entries at `indices` (every index when nil) in `lanes`. A band entry missing
+    /// from its lanes (they were emptied) reads as NaN: no band.
+    private func entries(of field: SolutionField, at indices: [Int]?, in lanes: [[Double]]) -> FieldEntries {
+        let first = lanes[field.lanes[0].rawValue]
+        guard field.lanes.count == 2 else {
+            return .scalars(indices.map { $0.map { ($0, first[$0]) } } ?? first.enumerated().map { ($0.offset, $0.element) })
+        }
+        let second = lanes[field.lanes[1].rawValue]
+        func band(_ i: Int) -> (Int, Double, Double) {
+            i < first.count && i < second.count ? (i, first[i], second[i]) : (i, .nan, .nan)
+        }
+        // A whole map leaves out the entries with no band (a row with no active bound); a
+        // delta keeps them, so that the subscriber drops its band.
+        return .bands(indices.map { $0.map(band) } ?? first.indices.map(band).filter { !$0.1.isNaN })
     }
 }

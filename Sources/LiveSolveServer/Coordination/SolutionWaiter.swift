@@ -2,5 +2,7 @@
 struct SolutionWaiter {
     var number: Int
     var minSeq: Int
+    /// The version it waits for is at least this one: a solve asked for after it came.
+    var minNumber = 0
     var continuation: CheckedContinuation<Result<SolutionVersion, RequestError>, Never>
 }

@@ -50,12 +50,12 @@ enum ServerMessage {
         reply("error", id: id, model: error.model, extra: [("code", .string(error.code.rawValue)), ("message", .string(error.message))])
     }
 
-    /// A solution message. `maps` holds, per subscribed field, the (index, value)
-    /// entries to send; nil when the version has no solution to show.
+    /// A solution message. `maps` holds, per subscribed field, the entries to send; nil when
+    /// the version has no solution to show.
     static func solution(model: ModelRecord, version: SolutionVersion, full: Bool, id: EchoedID?,
-                         maps: [(SolutionField, [(Int, Double)])]?) -> ByteBuffer {
+                         maps: [(SolutionField, FieldEntries)]?) -> ByteBuffer {
         // Sized once, not grown through every write.
-        var out = MessageWriter(capacity: 256 + (maps?.reduce(0) { $0 + $1.1.count * 32 } ?? 0))
+        var out = MessageWriter(capacity: 256 + (maps?.reduce(0) { $0 + $1.1.count * ($1.0.isBand ? 64 : 32) } ?? 0))
         out.write(#"{"type":"solution""#)
         if let id {
             out.write(#","id":"#)
@@ -93,11 +93,26 @@ enum ServerMessage {
                 out.write(",\"")
                 out.write(field.rawValue)
                 out.write("\":{")
-                for (k, (index, value)) in entries.enumerated() {
-                    if k > 0 { out.write(",") }
-                    out.write(quoted: names[index])
-                    out.write(":")
-                    out.write(number: value)
+                switch entries {
+                case .scalars(let entries):
+                    for (k, (index, value)) in entries.enumerated() {
+                        if k > 0 { out.write(",") }
+                        out.write(quoted: names[index])
+                        out.write(":")
+                        out.write(number: value)
+                    }
+                case .bands(let entries):
+                    for (k, (index, down, up)) in entries.enumerated() {
+                        if k > 0 { out.write(",") }
+                        out.write(quoted: names[index])
+                        // No band (a row with no active bound) is null; an unbounded side too.
+                        guard !down.isNaN else { out.write(":null"); continue }
+                        out.write(":[")
+                        if down.isFinite { out.write(number: down) } else { out.write("null") }
+                        out.write(",")
+                        if up.isFinite { out.write(number: up) } else { out.write("null") }
+                        out.write("]")
+                    }
                 }
                 out.write("}")
             }

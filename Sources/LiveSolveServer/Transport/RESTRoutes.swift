@@ -47,7 +47,7 @@ struct RESTRoutes {
                     guard let n = Int(text), n >= 0 else { throw RequestError(.invalidValue, "seq: expected an integer ≥ 0, found \(JSONWriter.quoted(text))", model: id) }
                     seq = n
                 }
-                let message = try await coordinator.solutionMessage(of: id, at: seq, fields: .all, id: nil)
+                let message = try await coordinator.solutionMessage(of: id, at: seq, fields: nil, id: nil)
                 return JSONResponse.make(.ok, String(buffer: message))
             },
             Route(method: .get, path: "/v1/models/:id/updates", role: .read) { request, context, _ in
@@ -257,9 +257,13 @@ struct RESTRoutes {
 }
 
 extension Coordinator {
-    /// The newest full solution with every field, as a JSON value for REST.
+    /// The newest full solution with every field, as a JSON value for REST: the stability
+    /// bands only while the model keeps them (a subscriber or a `get` asked), since a REST
+    /// read solving again for them would make every poll a solve.
     func fullSolution(of id: String, minSeq: Int) async throws(RequestError) -> String {
-        let version = try await solution(of: id, minSeq: minSeq)
-        return String(buffer: answer(try record(id), waitedFor: version, fields: .all, id: nil))
+        let record = try record(id)
+        let version = try await solution(of: record, minSeq: minSeq)
+        let fields = record.history.hasBands ? FieldSet.all : FieldSet.maps
+        return String(buffer: answer(record, waitedFor: version, fields: fields, id: nil))
     }
 }

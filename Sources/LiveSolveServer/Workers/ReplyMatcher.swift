@@ -17,7 +17,7 @@ struct ReplyMatcher {
     mutating func sent(_ request: WorkerRequest) {
         switch request {
         case let .load(model, _, _): expected.append(.load(model))
-        case let .solve(model, _, _, _): expected.append(.solve(model))
+        case let .solve(model, _, _, _, _): expected.append(.solve(model))
         case .drop, .shutdown: expected.append(.other)
         case .stop: break
         }
