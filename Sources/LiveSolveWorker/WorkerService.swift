@@ -23,7 +23,7 @@ public final class WorkerService<Engine: Solver> {
         let columns: Int
         let rows: Int
         /// Each `SolutionLane` as last sent, for sending changes.
-        var lastSent: [[Double]?] = Array(repeating: nil, count: SolutionLane.count)
+        var lastSent: [[Double]?] = Array(repeating: nil, count: SolutionLane.sent)
 
         init(solver: Engine, columns: Int, rows: Int) {
             self.solver = solver

@@ -90,8 +90,8 @@ extension ByteReader {
             ? MIPStats(isFinal: try readBool(), bound: try readDouble(), nodes: Int(try read(Int64.self)), incumbents: Int(try read(Int64.self)))
             : nil
         var changes: [ChangeFrame] = []
-        changes.reserveCapacity(SolutionLane.count)
-        for _ in 0..<SolutionLane.count { changes.append(try readChangeFrame()) }
+        changes.reserveCapacity(SolutionLane.sent)
+        for _ in 0..<SolutionLane.sent { changes.append(try readChangeFrame()) }
         let basis = try readCountedRun(of: UInt8.self)
         let outcome = SolveOutcome(
             status: statusCodes[status], message: message.isEmpty ? nil : message, objective: objective,

@@ -1,14 +1,17 @@
 import LiveSolveClient
 import LiveSolveModel
 import LiveSolveSolver
+import LiveSolveWorkerIPC
 import Testing
 import TestSupport
+
+@testable import LiveSolveServer
 
 /// `costRanges` and `rhsRanges` through the real server and workers (PROTOCOL.md, "Stability
 /// bands and staleness"): exact deltas, the same bands as CLP computes for the same state, and
 /// computed only while someone asks.
 @Suite(.serialized) struct StabilityBandsStreamTests {
-    static let bandFields = ["values", "costRanges", "rhsRanges"]
+    static let bandFields = ["values", "costRanges", "rhsRanges", "parameterRanges"]
 
     /// A price and capacity feed on the refinery: a subscriber to the bands reconstructs what
     /// `get` and `GET …/solution` answer, bit for bit, and those equal the bands a solver in
@@ -18,7 +21,7 @@ import TestSupport
         let plain = try await server.connect(), banded = try await server.connect()
         let id = try await plain.createRefinery()
         _ = await plain.request(#"{"op":"subscribe","model":"\#(id)"}"#)
-        _ = await banded.request(#"{"op":"subscribe","model":"\#(id)","fields":["values","costRanges","rhsRanges"]}"#)
+        _ = await banded.request(#"{"op":"subscribe","model":"\#(id)","fields":["values","costRanges","rhsRanges","parameterRanges"]}"#)
 
         var model = try JSONModelReader.read(refineryDocument)
         var generator = SystemRandomNumberGenerator()
@@ -44,7 +47,7 @@ import TestSupport
             #expect(message["costRanges"] == nil && message["rhsRanges"] == nil)
             plainView.apply(message)
         }
-        let got = try #require(await banded.request(#"{"op":"get","id":7,"model":"\#(id)","fields":["values","costRanges","rhsRanges"]}"#))
+        let got = try #require(await banded.request(#"{"op":"get","id":7,"model":"\#(id)","fields":["values","costRanges","rhsRanges","parameterRanges"]}"#))
         #expect(got["seq"] == .number(Double(updates)))
         #expect(view.equals(got, fields: Self.bandFields))
         let (status, rest) = try await server.json("GET", "/v1/models/\(id)/solution")
@@ -73,6 +76,16 @@ import TestSupport
             } else {
                 #expect(close(rows[name], bands.rhsDown[i], bands.rhsUp[i]), "rhsRanges[\(name)]")
             }
+        }
+        var lanes = Array(repeating: [Double](), count: SolutionLane.count)
+        let result = solver.solve()
+        (lanes[SolutionLane.values.rawValue], lanes[SolutionLane.rowActivities.rawValue]) = (result.values, result.rowActivities)
+        (lanes[SolutionLane.costDown.rawValue], lanes[SolutionLane.costUp.rawValue]) = (bands.costDown, bands.costUp)
+        (lanes[SolutionLane.rhsDown.rawValue], lanes[SolutionLane.rhsUp.rawValue]) = (bands.rhsDown, bands.rhsUp)
+        let ranges = try #require(ParameterRanges.compute(model.parameters, values: model.parameters.values, lanes: lanes))
+        let parameters = try #require(got["parameterRanges"])
+        for (p, name) in model.parameters.names.names.enumerated() {
+            #expect(close(parameters[name], ranges.down[p], ranges.up[p]), "parameterRanges[\(name)]")
         }
         plain.close()
         banded.close()

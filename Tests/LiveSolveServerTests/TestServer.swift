@@ -171,8 +171,10 @@ let serverLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 /// A subscriber's view of a model's maps, rebuilt from full snapshots and deltas.
 struct ReconstructedSolution {
     var maps: [String: [String: Double]] = [:]
-    /// `costRanges` and `rhsRanges`: each entry `[down, up]` as sent; a `null` entry removes one.
+    /// `costRanges`, `rhsRanges` and `parameterRanges`: each entry `[down, up]` as sent; a
+    /// `null` entry removes one.
     var bands: [String: [String: JSON]] = [:]
+    static let bandFields = ["costRanges", "rhsRanges", "parameterRanges"]
     var objective: Double?
     var seq = -1
     var messages = 0
@@ -190,7 +192,7 @@ struct ReconstructedSolution {
                 if case .number(let v) = value { maps[field, default: [:]][name] = v }
             }
         }
-        for field in ["costRanges", "rhsRanges"] {
+        for field in Self.bandFields {
             guard case .object(let entries)? = message[field] else { continue }
             if isFull { bands[field] = [:] }
             for (name, value) in entries { bands[field, default: [:]][name] = value == .null ? nil : value }
@@ -199,11 +201,11 @@ struct ReconstructedSolution {
 
     /// Bit-for-bit equality of every map with a full solution.
     func equals(_ full: JSON, fields: [String]) -> Bool {
-        for field in fields where field == "costRanges" || field == "rhsRanges" {
+        for field in fields where Self.bandFields.contains(field) {
             guard case .object(let entries)? = full[field], let mine = bands[field], mine.count == entries.count else { return false }
             for (name, value) in entries where mine[name] != value { return false }
         }
-        for field in fields where field != "costRanges" && field != "rhsRanges" {
+        for field in fields where !Self.bandFields.contains(field) {
             guard case .object(let entries)? = full[field], let mine = maps[field], mine.count == entries.count else { return false }
             for (name, value) in entries {
                 guard case .number(let v) = value, let m = mine[name], m.bitPattern == v.bitPattern else { return false }

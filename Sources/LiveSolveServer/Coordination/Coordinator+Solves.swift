@@ -53,6 +53,7 @@ extension Coordinator {
                                  incumbentMillis: configuration.incumbentMillis)
         pool.send(.solve(model: record.number, delta: dispatch.delta, full: !dispatch.isWarm, limits: limits, bands: record.wantsBands),
                   to: worker)
+        record.bandParameters = record.wantsBands ? record.model.parameters.values : nil
         record.bandsRequested = false
         armWatchdog(for: deadline)
         metrics.solvesStarted.increment()
@@ -103,6 +104,13 @@ extension Coordinator {
             isWarmStart: answer.isWarmStart, algorithm: answer.algorithm, solveMicros: answer.solveMicros,
             updatesMerged: outcome.updatesMerged, freshness: outcome.freshness, hasMaps: answer.status.hasSolution, mip: mip, changes: [])
         record.history.install(version, changes: answer.changes)
+        if version.hasMaps, !outcome.isIncumbent {
+            let ranges = record.bandParameters.flatMap {
+                ParameterRanges.compute(record.model.parameters, values: $0, lanes: record.history.vectors)
+            }
+            record.history.derive(.parameterDown, ranges?.down ?? [])
+            record.history.derive(.parameterUp, ranges?.up ?? [])
+        }
         publish(record)
         metrics.published(freshness: outcome.freshness)
         guard !outcome.isIncumbent else { return metrics.incumbents.increment() }

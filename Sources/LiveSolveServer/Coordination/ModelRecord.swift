@@ -25,6 +25,9 @@ final class ModelRecord {
     private(set) var bandSubscribers = 0
     /// A request waits for bands the newest solution lacks: the next solve computes them.
     var bandsRequested = false
+    /// The parameters' values the solve in flight saw, when it computes bands: what its
+    /// `parameterRanges` are centred on, whatever updates came since.
+    var bandParameters: [Double]?
     /// Whether the next solve computes stability bands (a linear model's only).
     var wantsBands: Bool { (bandSubscribers > 0 || bandsRequested) && model.program.integerCount == 0 }
     /// Whether its newest solution should have bands and does not (computed when nobody asked).

@@ -32,7 +32,7 @@ struct SolutionHistory {
             return append(version)
         }
         var version = version
-        let lanes = 0..<SolutionLane.count
+        let lanes = 0..<SolutionLane.sent
         if workerVectors == nil, lanes.allSatisfy({ changes[$0].isSparseInOrder(within: vectors[$0].count) }) {
             version.changes = Array(repeating: [], count: SolutionLane.count)
             for f in lanes {
@@ -47,18 +47,26 @@ struct SolutionHistory {
         } else {
             var worker = workerVectors ?? vectors
             for f in lanes { changes[f].apply(to: &worker[f]) }
-            version.changes = lanes.map { Self.differences(from: vectors[$0], to: worker[$0]) }
+            version.changes = SolutionLane.allCases.map { lanes.contains($0.rawValue) ? Self.differences(from: vectors[$0.rawValue], to: worker[$0.rawValue]) : [] }
             vectors = worker
             workerVectors = nil
         }
         append(version)
     }
 
+    /// Sets a lane the server derives (`parameterDown`, `parameterUp`) in the newest version,
+    /// which records what changed.
+    mutating func derive(_ lane: SolutionLane, _ vector: [Double]) {
+        guard let last = versions.indices.last, versions[last].hasMaps else { return }
+        versions[last].changes[lane.rawValue] = Self.differences(from: vectors[lane.rawValue], to: vector)
+        vectors[lane.rawValue] = vector
+    }
+
     /// Takes a worker's changes that no version shows (a stopped solve's without an incumbent),
     /// so that its next answer's changes apply.
     mutating func absorb<Values, Indices>(_ changes: [Change<Values, Indices>]) {
         var worker = workerVectors ?? vectors
-        for f in 0..<SolutionLane.count { changes[f].apply(to: &worker[f]) }
+        for f in 0..<SolutionLane.sent { changes[f].apply(to: &worker[f]) }
         workerVectors = worker
     }
 

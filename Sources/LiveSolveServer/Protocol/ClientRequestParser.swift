@@ -112,7 +112,7 @@ enum ClientRequestParser {
         var fields: [SolutionField] = []
         for (i, name) in names.enumerated() {
             guard case .string(let s) = name, let field = SolutionField(rawValue: s) else {
-                throw RequestError(.invalidValue, "fields[\(i)]: unknown field \(JSONWriter.string(name)) (expected values, duals, reducedCosts, rowActivities, costRanges or rhsRanges)", model: model)
+                throw RequestError(.invalidValue, "fields[\(i)]: unknown field \(JSONWriter.string(name)) (expected values, duals, reducedCosts, rowActivities, costRanges, rhsRanges or parameterRanges)", model: model)
             }
             fields.append(field)
         }

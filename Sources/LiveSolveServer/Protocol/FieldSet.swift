@@ -12,7 +12,7 @@ public struct FieldSet: Hashable, Sendable {
     /// The fields, in protocol order.
     public var fields: [SolutionField] { SolutionField.allCases.filter { mask & 1 << $0.index != 0 } }
     /// Whether it asks for stability bands, which the worker computes only then.
-    var hasBands: Bool { mask & (1 << SolutionField.costRanges.index | 1 << SolutionField.rhsRanges.index) != 0 }
+    var hasBands: Bool { SolutionField.allCases.contains { $0.isBand && mask & 1 << $0.index != 0 } }
     public static let values = FieldSet([.values])
     public static let all = FieldSet(SolutionField.allCases)
     /// Every field but the stability bands.

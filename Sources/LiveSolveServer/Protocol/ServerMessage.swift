@@ -89,7 +89,7 @@ enum ServerMessage {
             }
             // An integer model has no duals or reduced costs: subscribing to them is accepted, and they stay absent.
             for (field, entries) in maps where version.mip == nil || field.isPrimal {
-                let names = field.isByColumn ? model.model.columns : model.model.rows
+                let names = field == .parameterRanges ? model.model.parameters.names : field.isByColumn ? model.model.columns : model.model.rows
                 out.write(",\"")
                 out.write(field.rawValue)
                 out.write("\":{")

@@ -4,14 +4,14 @@ import LiveSolveWorkerIPC
 public enum SolutionField: String, Sendable, CaseIterable, Hashable {
     case values, duals, reducedCosts, rowActivities
     /// Stability bands (PROTOCOL.md), `[down, up]` per entry; computed only while asked for.
-    case costRanges, rhsRanges
+    case costRanges, rhsRanges, parameterRanges
 
     /// Whether the field is indexed by columns (else by rows).
     var isByColumn: Bool { self == .values || self == .reducedCosts || self == .costRanges }
     /// Whether an integer model has it: the incumbent's values and row activities (no duals).
     var isPrimal: Bool { self == .values || self == .rowActivities }
     /// Whether the worker computes it only when asked: the stability bands.
-    var isBand: Bool { self == .costRanges || self == .rhsRanges }
+    var isBand: Bool { self == .costRanges || self == .rhsRanges || self == .parameterRanges }
     /// Its bit in a `FieldSet`.
     var index: Int {
         switch self {
@@ -21,6 +21,7 @@ public enum SolutionField: String, Sendable, CaseIterable, Hashable {
         case .rowActivities: 3
         case .costRanges: 4
         case .rhsRanges: 5
+        case .parameterRanges: 6
         }
     }
     /// The solved reply's vectors it is made of: one, or a band's down and up.
@@ -32,6 +33,7 @@ public enum SolutionField: String, Sendable, CaseIterable, Hashable {
         case .rowActivities: [.rowActivities]
         case .costRanges: [.costDown, .costUp]
         case .rhsRanges: [.rhsDown, .rhsUp]
+        case .parameterRanges: [.parameterDown, .parameterUp]
         }
     }
 }
