@@ -41,6 +41,13 @@ export class Chart {
   }
 }
 
+/** A stability band `[down, up]` (null for an unbounded side) as text. */
+export function formatBand(band) {
+  if (!band) return '';
+  const [down, up] = band;
+  return `[${down === null ? '−∞' : format(down)}, ${up === null ? '∞' : format(up)}]`;
+}
+
 export function format(value) {
   if (value === undefined || value === null || !Number.isFinite(value)) return '–';
   const abs = Math.abs(value);

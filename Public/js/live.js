@@ -1,10 +1,16 @@
 // One model, live: a WebSocket subscription rebuilt into full maps, a chart, stats, the
 // solution grid, parameter controls and a price feed. Renders at most once per animation frame.
 import { rest, Stream } from './api.js';
-import { Chart, format } from './chart.js';
+import { Chart, format, formatBand } from './chart.js';
 import { Grid } from './table.js';
 
 const FIELDS = ['values', 'duals', 'reducedCosts', 'rowActivities'];
+// Stability bands: the grid shows a column's cost band beside its value and reduced cost, a
+// row's bound band beside its dual and activity; each parameter its own (PROTOCOL.md).
+const BANDS = ['costRanges', 'rhsRanges', 'parameterRanges'];
+const BAND_OF = { values: 'costRanges', reducedCosts: 'costRanges', duals: 'rhsRanges', rowActivities: 'rhsRanges' };
+// A parameter this close to an edge of its band, as a share of the band's width, is marked.
+const NEAR_EDGE = 0.1;
 let view = null;
 
 export function showModel(id) {
@@ -17,8 +23,8 @@ export function hideModel() { view?.close(); view = null; }
 class LiveView {
   constructor(id) {
     this.id = id;
-    this.maps = Object.fromEntries(FIELDS.map((f) => [f, new Map()]));
-    this.changed = Object.fromEntries(FIELDS.map((f) => [f, []]));
+    this.maps = Object.fromEntries([...FIELDS, ...BANDS].map((f) => [f, new Map()]));
+    this.changed = Object.fromEntries([...FIELDS, ...BANDS].map((f) => [f, []]));
     this.field = 'values';
     this.solution = null;
     this.pending = new Map();    // request id → { control, sentAt }
@@ -36,7 +42,7 @@ class LiveView {
         label.className = `connection ${state.startsWith('open') ? 'open' : state.startsWith('closed') ? 'closed' : ''}`;
       },
       // After every (re)connection: subscribe again and take the full snapshot.
-      onOpen: () => this.stream.send({ op: 'subscribe', model: this.id, fields: FIELDS }),
+      onOpen: () => this.stream.send({ op: 'subscribe', model: this.id, fields: [...FIELDS, ...BANDS] }),
       onMessage: (message) => this.receive(message),
     });
   }
@@ -139,8 +145,12 @@ class LiveView {
     };
     number.onchange = () => commit(number.value);
     slider.oninput = () => commit(slider.value);
-    wrapper.append(label, number, slider, error);
-    this.inputs.set(name, { number, slider, error });
+    const band = document.createElement('p');
+    band.className = 'band';
+    band.id = `${id}-band`;
+    band.setAttribute('role', 'status');
+    wrapper.append(label, number, slider, band, error);
+    this.inputs.set(name, { number, slider, error, band });
     return wrapper;
   }
 
@@ -199,13 +209,14 @@ class LiveView {
   }
 
   apply(message) {
-    for (const field of FIELDS) {
+    for (const field of [...FIELDS, ...BANDS]) {
       const entries = message[field];
       if (!entries) continue;
       const map = this.maps[field];
       if (message.full) map.clear();
       const names = Object.keys(entries);
-      for (const name of names) map.set(name, entries[name]);
+      // A band entry of null: the band is gone (a row whose bound is no longer active).
+      for (const name of names) { if (entries[name] === null) map.delete(name); else map.set(name, entries[name]); }
       this.changed[field].push(...(message.full ? [] : names));
     }
     this.solution = message;
@@ -228,8 +239,9 @@ class LiveView {
 
   refreshGrid(force) {
     if (!this.gridDirty && !force) return;
-    this.grid.set([...this.maps[this.field]], this.changed[this.field]);
-    for (const field of FIELDS) this.changed[field] = [];
+    const bands = this.maps[BAND_OF[this.field]];
+    this.grid.set([...this.maps[this.field]].map(([name, value]) => [name, value, bands.get(name)]), this.changed[this.field]);
+    for (const field of [...FIELDS, ...BANDS]) this.changed[field] = [];
     this.gridDirty = false;
     this.grid.render();
   }
@@ -260,5 +272,22 @@ class LiveView {
     }
     this.chart.draw();
     this.refreshGrid(false);
+    this.renderParameterBands();
+  }
+
+  /** Each parameter's band under its control, marked when its value nears an edge. */
+  renderParameterBands() {
+    for (const [name, input] of this.inputs ?? []) {
+      const band = this.maps.parameterRanges.get(name);
+      const value = this.parameters?.[name];
+      input.band.textContent = band ? `plan holds in ${formatBand(band)}` : '';
+      input.band.dataset.band = band ? JSON.stringify(band) : '';
+      const [down, up] = band ?? [null, null];
+      const width = down !== null && up !== null ? up - down : Math.max(1, Math.abs(value));
+      const near = band !== undefined && value !== undefined
+        && ((down !== null && value - down <= NEAR_EDGE * width) || (up !== null && up - value <= NEAR_EDGE * width));
+      input.band.classList.toggle('near-edge', near);
+      if (near) input.band.textContent += ' — near its edge';
+    }
   }
 }

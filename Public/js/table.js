@@ -1,5 +1,5 @@
 // A virtualized two-column table: only the rows in view are in the DOM, so 10 000+ rows stay smooth.
-import { format } from './chart.js';
+import { format, formatBand } from './chart.js';
 
 const ROW = 28;
 
@@ -9,7 +9,7 @@ export class Grid {
     container.addEventListener('scroll', () => this.render());
   }
 
-  /** Sets the rows: [name, value] pairs; `changed` names flash briefly. */
+  /** Sets the rows: [name, value, band] (band `[down, up]` or undefined); `changed` names flash briefly. */
   set(entries, changed = []) {
     const now = performance.now();
     for (const name of changed) this.flashes.set(name, now);
@@ -43,7 +43,7 @@ export class Grid {
     const count = Math.ceil(this.container.clientHeight / ROW) + 10;
     const now = performance.now();
     const fragment = document.createDocumentFragment();
-    for (const [name, value] of rows.slice(first, first + count)) {
+    for (const [name, value, band] of rows.slice(first, first + count)) {
       const row = document.createElement('div');
       row.className = 'r';
       row.setAttribute('role', 'row');
@@ -56,7 +56,12 @@ export class Grid {
       number.setAttribute('role', 'gridcell');
       number.textContent = format(value);
       number.dataset.value = String(value);
-      row.append(label, number);
+      const range = document.createElement('span');
+      range.setAttribute('role', 'gridcell');
+      range.className = 'band';
+      range.textContent = formatBand(band);
+      if (band) range.dataset.band = JSON.stringify(band);
+      row.append(label, number, range);
       fragment.append(row);
     }
     this.rows.style.top = `${first * ROW}px`;

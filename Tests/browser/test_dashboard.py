@@ -115,6 +115,35 @@ def test_create_an_example_change_a_parameter_and_see_the_servers_objective(serv
     assert "finite number" in error.text
 
 
+def test_the_bands_show_the_servers_ranges_and_mark_a_parameter_near_its_edge(server, browser):
+    browser.get(server + "/")
+    Select(browser.find_element(By.ID, "example-select")).select_by_value("refinery")
+    browser.find_element(By.ID, "create-example").click()
+    wait(browser, lambda b: b.current_url.split("#")[-1].startswith("/model/"))
+    model = browser.current_url.split("/model/")[-1]
+    band_of = lambda b: b.find_element(By.ID, "param-price[gasoline]-band").get_attribute("data-band")
+    wait(browser, band_of)
+    # The page keeps the bands, so REST shows them: the same numbers as the page.
+    solution = rest(f"{server}/v1/models/{model}/solution")
+    assert json.loads(band_of(browser)) == solution["parameterRanges"]["price[gasoline]"]
+    cells = browser.execute_script("""
+        return Object.fromEntries([...document.querySelectorAll('#grid-rows .r')].map(
+            (row) => [row.children[0].textContent, row.children[2].dataset.band]));""")
+    assert json.loads(cells["make[gasoline]"]) == solution["costRanges"]["make[gasoline]"]
+    status = browser.find_element(By.ID, "param-price[gasoline]-band")
+    assert "near-edge" not in status.get_attribute("class")
+
+    # A price moved to just inside its band's upper edge is marked.
+    down, up = solution["parameterRanges"]["price[gasoline]"]
+    near = up - 0.03 * (up - down)
+    field = browser.find_element(By.ID, "param-price[gasoline]")
+    field.clear()
+    field.send_keys(f"{near}\t")
+    wait(browser, lambda b: b.find_element(By.ID, "seq").text == "1")
+    wait(browser, lambda b: "near-edge" in b.find_element(By.ID, "param-price[gasoline]-band").get_attribute("class"))
+    assert "near its edge" in browser.find_element(By.ID, "param-price[gasoline]-band").text
+
+
 def test_a_bad_lp_upload_names_the_line(server, browser):
     browser.get(server + "/#/")
     bad = ARTIFACTS / "bad.lp"
