@@ -29,6 +29,9 @@ struct SolverBench: ParsableCommand {
     @Flag(help: "Solve inside this process (no worker, no pipe): the bare solver's floor.")
     var inProcess = false
 
+    @Flag(help: "Compute the stability bands (costRanges, rhsRanges) after every solve, as a subscriber to them makes the worker do.")
+    var bands = false
+
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
@@ -51,7 +54,8 @@ struct SolverBench: ParsableCommand {
                 throw ExitCode(1)
             }
         }
-        let runner: any StepRunner = inProcess ? try InProcessRunner(program: loaded.program) : try WorkerRunner(program: loaded.program)
+        let runner: any StepRunner = inProcess
+            ? try InProcessRunner(program: loaded.program, bands: bands) : try WorkerRunner(program: loaded.program, bands: bands)
         let cold = try runner.solveCold()
         var latencies: [Double] = [], solveMicros: [Double] = [], iterations = 0, wrong = 0
         for (delta, step) in zip(deltas, chosen) {
@@ -64,7 +68,7 @@ struct SolverBench: ParsableCommand {
         }
         runner.finish()
         let report = SolverBenchReport(
-            model: stream.name, mode: inProcess ? "in-process" : "worker", steps: chosen.count, wrong: wrong,
+            model: stream.name, mode: (inProcess ? "in-process" : "worker") + (bands ? " with bands" : ""), steps: chosen.count, wrong: wrong,
             coldMillis: cold, latencies: latencies, solveMicros: solveMicros,
             meanIterations: chosen.isEmpty ? 0 : Double(iterations) / Double(chosen.count))
         print(json ? report.json : report.table)
@@ -101,8 +105,9 @@ protocol StepRunner {
 
 final class InProcessRunner: StepRunner {
     let solver: ClpSolver
+    let bands: Bool
 
-    init(program: LinearProgram) throws { solver = try ClpSolver(program: program) }
+    init(program: LinearProgram, bands: Bool) throws { (solver, self.bands) = (try ClpSolver(program: program), bands) }
 
     func solveCold() throws -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
@@ -113,6 +118,7 @@ final class InProcessRunner: StepRunner {
 
     func solve(_ delta: ModelDelta) throws -> StepOutcome {
         let r = solver.resolve(applying: delta, limits: SolveLimits())
+        if bands, r.status == .optimal, solver.stabilityBands() == nil { throw ModelFile.Failure(description: "ranging failed") }
         return StepOutcome(status: r.status, objective: r.objective, iterations: r.iterations, solveMicros: r.solveMicros)
     }
 
@@ -121,9 +127,11 @@ final class InProcessRunner: StepRunner {
 
 final class WorkerRunner: StepRunner {
     let worker: WorkerClient
+    let bands: Bool
     static let modelID: UInt32 = 1
 
-    init(program: LinearProgram) throws {
+    init(program: LinearProgram, bands: Bool) throws {
+        self.bands = bands
         worker = try WorkerClient(executable: try Self.ownExecutable())
         guard case .loaded = try worker.roundTrip(.load(model: Self.modelID, program: program, basis: nil)) else {
             throw ModelFile.Failure(description: "worker did not load the model")
@@ -142,7 +150,7 @@ final class WorkerRunner: StepRunner {
     }
 
     func solve(_ delta: ModelDelta) throws -> StepOutcome {
-        let reply = try worker.roundTrip(.solve(model: Self.modelID, delta: delta, full: false, limits: SolveLimits()))
+        let reply = try worker.roundTrip(.solve(model: Self.modelID, delta: delta, full: false, limits: SolveLimits(), bands: bands))
         switch reply {
         case .solved(let a): return StepOutcome(status: a.status, objective: a.objective, iterations: a.iterations, solveMicros: a.solveMicros)
         case .error(_, let message): throw ModelFile.Failure(description: "worker: \(message)")
