@@ -260,7 +260,7 @@ private func feedClosedLoop(_ steps: [(update: JSON, expect: Double)], model: St
 }
 
 /// Waits until `count` remote workers are up, as `/metrics` counts them.
-private func waitForRemoteWorkers(_ count: Int, on server: TestServer, within seconds: Double = 20) async throws {
+private func waitForRemoteWorkers(_ count: Int, on server: TestServer, within seconds: Double = 60) async throws {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try await metric("livesolve_remote_workers", on: server) == Double(count) { return }

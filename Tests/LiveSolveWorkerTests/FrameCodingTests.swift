@@ -135,7 +135,7 @@ private func everyKindOfDelta() -> ModelDelta {
         writer.append(UInt32(0))
         writer.appendSolvedHeader(model: 4, outcome: outcome)
         var kept = [Double]?.none, changed: [Int32] = []
-        for _ in 0..<SolutionLane.count {
+        for _ in 0..<SolutionLane.sent {
             kept = previous
             new.withUnsafeBufferPointer { writer.appendChange(of: $0, times: sign, since: &kept, full: full, changed: &changed) }
         }
