@@ -12,7 +12,7 @@ extension Coordinator {
         case .update(let model, _):
             try Authority.require(.write, of: access, for: "update", model: model)
             _ = try visibleRecord(model, to: access)
-        case .subscribe(let model, _), .unsubscribe(let model), .get(let model, _, _):
+        case .subscribe(let model, _, _), .unsubscribe(let model), .get(let model, _, _):
             try Authority.require(.read, of: access, for: "reading a model", model: model)
             _ = try visibleRecord(model, to: access)
         }

@@ -74,6 +74,12 @@ extension Coordinator {
             return false
         case .delta(let from):
             guard let newest = record.history.newest else { return false }
+            if subscription.deadband > 0 {
+                // Measured against what this subscriber was sent: its own message.
+                subscription.connection.send(message: deadbandDelta(record, from: from, to: subscription))
+                if pass == nil { metrics.deliveries.increment() }
+                return true
+            }
             let key = FanoutPass.MessageKey(from: from, to: newest.number, fields: subscription.fields)
             let message: ByteBuffer
             if let last = pass?.lastMessage, last.key == key {
@@ -108,6 +114,17 @@ extension Coordinator {
         return ServerMessage.solution(model: record, version: newest, full: false, id: nil, maps: maps)
     }
 
+    /// The delta from version `from` for a subscriber with a deadband: of the entries that
+    /// changed since, those that moved past its deadband from what it was last sent.
+    private func deadbandDelta(_ record: ModelRecord, from: Int, to subscription: Subscription) -> ByteBuffer {
+        let newest = record.history.newest!
+        let hasMaps = newest.hasMaps || record.history.versions.contains { $0.number > from && $0.hasMaps }
+        let maps = hasMaps ? subscription.fields.fields.map { field in
+            (field, subscription.passDeadband(record.history.delta(of: field, since: from) ?? .scalars([]), of: field))
+        } : nil
+        return ServerMessage.solution(model: record, version: newest, full: false, id: nil, maps: maps)
+    }
+
     /// A full solution message with the given fields (maps only when the newest version has a solution).
     func snapshot(_ record: ModelRecord, fields: FieldSet, id: EchoedID?) -> ByteBuffer {
         let newest = record.history.newest!
@@ -134,8 +151,10 @@ extension Coordinator {
     }
 
     private func sendSnapshot(_ record: ModelRecord, to subscription: Subscription) {
-        guard record.history.newest != nil else { return }
+        guard let newest = record.history.newest else { return }
         subscription.connection.send(message: snapshot(record, fields: subscription.fields, id: nil))
+        // A snapshot is exact: what a deadband is measured from.
+        if subscription.deadband > 0, newest.hasMaps { subscription.sent = record.history.vectors }
         metrics.deliveries.increment()
     }
 

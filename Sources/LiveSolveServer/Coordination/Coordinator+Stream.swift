@@ -81,8 +81,8 @@ extension Coordinator {
                 if updateLimiter.isOn, let error = updateLimiter.check(limitKey(of: connection), at: Self.now(), model: model) { throw error }
                 let slot = connection.reserveReply()
                 accept(delta, for: try record(model), message: text) { [self] result in acknowledge(result, echo: echo, in: slot, on: connection) }
-            case let .subscribe(model, fields):
-                try subscribe(connection, to: model, fields: fields, id: context.id)
+            case let .subscribe(model, fields, deadband):
+                try subscribe(connection, to: model, fields: fields, deadband: deadband, id: context.id)
             case let .unsubscribe(model):
                 let record = try record(model)
                 if let subscription = connection.subscriptions[model] { end(subscription, to: model, of: record) }
@@ -151,7 +151,7 @@ extension Coordinator {
     }
 
     /// Subscribing again replaces the subscription: new fields, a new snapshot.
-    private func subscribe(_ connection: Connection, to model: String, fields: FieldSet, id: EchoedID?) throws(RequestError) {
+    private func subscribe(_ connection: Connection, to model: String, fields: FieldSet, deadband: Double, id: EchoedID?) throws(RequestError) {
         let record = try record(model)
         guard connection.subscriptions[model] != nil || connection.subscriptions.count < configuration.subscriptionsPerConnection else {
             throw RequestError(.overloaded, "this connection holds its limit of \(configuration.subscriptionsPerConnection) subscriptions (limits.subscriptionsPerConnection); unsubscribe from one first", model: model)
@@ -159,7 +159,7 @@ extension Coordinator {
         if let replaced = connection.subscriptions[model] { replaced.isActive = false } else { metrics.subscribers.increment() }
         // Never a stale snapshot: it must include every update accepted so far.
         let (state, delivery) = SubscriberState.subscribe(newest: record.newest, modelSeq: record.seq, modelSettled: record.state.isSettled)
-        let subscription = Subscription(connection: connection, model: model, fields: fields, state: state)
+        let subscription = Subscription(connection: connection, model: model, fields: fields, deadband: deadband, state: state)
         record.add(subscription)
         connection.subscriptions[model] = subscription
         connection.send(ServerMessage.reply("subscribed", id: id, model: model))

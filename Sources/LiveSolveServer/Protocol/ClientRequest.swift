@@ -9,7 +9,8 @@ enum ClientRequest: Sendable {
         case model(Model)
     }
     case create(source: ModelSource, name: String?)
-    case subscribe(model: String, fields: FieldSet)
+    /// `deadband` 0 sends every change; above it, only entries that moved by more (PROTOCOL.md).
+    case subscribe(model: String, fields: FieldSet, deadband: Double)
     case unsubscribe(model: String)
     case update(model: String, update: JSON)
     /// `seq`: the solution as it was then, instead of the newest.

@@ -12,6 +12,7 @@ enum ClientRequestParser {
             case "token": self == .auth
             case "format", "text", "name": self == .create
             case "fields": self == .subscribe || self == .get
+            case "deadband": self == .subscribe
             case "seq": self == .get
             default: self == .update && UpdateResolver.isField(key)
             }
@@ -24,6 +25,15 @@ enum ClientRequestParser {
             throw RequestError(.invalidValue, "seq: expected an integer ≥ 0, found \(JSONWriter.string(value))", model: model)
         }
         return Int(n)
+    }
+
+    /// A subscription's `deadband`: a finite number ≥ 0, 0 when absent.
+    static func deadband(_ value: JSON?, model: String?) throws(RequestError) -> Double {
+        guard let value else { return 0 }
+        guard case .number(let d) = value, d >= 0, d.isFinite else {
+            throw RequestError(.invalidValue, "deadband: expected a number ≥ 0, found \(JSONWriter.string(value))", model: model)
+        }
+        return d
     }
 
     /// Parses one text message. The context is filled in as far as the message allows, so an
@@ -78,7 +88,8 @@ enum ClientRequestParser {
             }
             return .create(source: .text(text, format), name: name)
         case .subscribe:
-            return .subscribe(model: try modelID(), fields: try fieldSet(json["fields"], model: context.model))
+            return .subscribe(model: try modelID(), fields: try fieldSet(json["fields"], model: context.model),
+                              deadband: try deadband(json["deadband"], model: context.model))
         case .get:
             let seq = try json["seq"].map { value throws(RequestError) in try Self.seq(value, model: context.model) }
             return .get(model: try modelID(), fields: try fieldSet(json["fields"], model: context.model), seq: seq)
