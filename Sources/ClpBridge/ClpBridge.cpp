@@ -120,6 +120,22 @@ int clpb_ranges(ClpBridge *bridge, double *costDown, double *costUp, double *rhs
     for (int j = 0; j < cols; j++) which[j] = j;
     // Both rangings start from a fresh factorization and free the work areas after.
     bridge->mustRefactorize = true;
+    // They also leave the solution's duals and reduced costs in CLP's scaled form: the
+    // solution is kept as the solve left it and put back after.
+    const std::vector<double> values(s.primalColumnSolution(), s.primalColumnSolution() + cols);
+    const std::vector<double> activities(s.primalRowSolution(), s.primalRowSolution() + rows);
+    const std::vector<double> duals(s.dualRowSolution(), s.dualRowSolution() + rows);
+    const std::vector<double> reducedCosts(s.dualColumnSolution(), s.dualColumnSolution() + cols);
+    struct Restore {
+        ClpSimplex &s;
+        const std::vector<double> &values, &activities, &duals, &reducedCosts;
+        ~Restore() {
+            std::copy(values.begin(), values.end(), s.primalColumnSolution());
+            std::copy(activities.begin(), activities.end(), s.primalRowSolution());
+            std::copy(duals.begin(), duals.end(), s.dualRowSolution());
+            std::copy(reducedCosts.begin(), reducedCosts.end(), s.dualColumnSolution());
+        }
+    } restore{s, values, activities, duals, reducedCosts};
     if (s.dualRanging(cols, which.data(), increase.data(), sequence.data(), decrease.data(), sequence.data()) != 0) return 1;
     const double *cost = s.getObjCoefficients();
     for (int j = 0; j < cols; j++) {
@@ -133,7 +149,7 @@ int clpb_ranges(ClpBridge *bridge, double *costDown, double *costUp, double *rhs
         rhsDown[i] = rhsUp[i] = NAN;
     }
     if (active > 0 && s.primalRanging(active, which.data(), increase.data(), sequence.data(), decrease.data(), sequence.data()) != 0) return 1;
-    const double *activity = s.getRowActivity(), *lower = s.getRowLower(), *upper = s.getRowUpper();
+    const double *activity = activities.data(), *lower = s.getRowLower(), *upper = s.getRowUpper();
     for (int k = 0; k < active; k++) {
         const int i = which[k] - cols;
         double down = decrease[k] >= 1e30 ? -INFINITY : activity[i] - decrease[k];

@@ -8,6 +8,8 @@ struct ClosedLoopSample: Sendable {
     var latencyMicros: Double
     var solveMicros: Double
     var objective: Double?
+    /// Answered by the ranging fast path, without a solve.
+    var isRanging = false
 }
 
 /// Drives W1 on a thread of its own over a blocking socket: each update is timed from its
@@ -45,7 +47,8 @@ enum ClosedLoopDriver {
                 guard answers(reply, index) else { continue }
                 let solve: Double = if case .number(let n)? = reply["stats"]?["solveMicros"] { n } else { 0 }
                 let objective: Double? = if case .number(let o)? = reply["objective"] { o } else { nil }
-                samples.append(ClosedLoopSample(latencyMicros: (Double(now) - Double(sentAt)) / 1000, solveMicros: solve, objective: objective))
+                samples.append(ClosedLoopSample(latencyMicros: (Double(now) - Double(sentAt)) / 1000, solveMicros: solve, objective: objective,
+                                                isRanging: reply["stats"]?["algorithm"] == .string("ranging")))
                 break
             }
         }

@@ -26,6 +26,9 @@ struct LatencyBench: NetworkBench {
     @Option(help: "With --broker: how many `livesolve worker --broker` processes to start.")
     var brokerWorkers = 1
 
+    @Flag(help: "Run W1 twice, side by side: with the ranging fast path, then without.")
+    var compareRanging = false
+
     func validate() throws {
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
         if broker != nil, network.url != nil { throw ValidationError("--broker starts servers of its own: it does not take --url") }
@@ -33,7 +36,12 @@ struct LatencyBench: NetworkBench {
     }
 
     func measure() async throws {
-        try await measure(label: "")
+        if compareRanging {
+            try await measure(label: " ranging", ranging: true)
+            try await measure(label: " no ranging", ranging: false)
+        } else {
+            try await measure(label: "")
+        }
         guard let broker else { return }
         // The same run through remote workers: a server with no local pool, and workers that
         // join it through the broker (the first solve waits for the first of them).
@@ -42,8 +50,9 @@ struct LatencyBench: NetworkBench {
         try await measure(label: " remote×\(brokerWorkers)", workers: 0, extraArguments: ["--broker-url", broker])
     }
 
-    private func measure(label: String, workers: Int = 2, extraArguments: [String] = []) async throws {
-        let bench = try await setUp(streamPath: stream, modelPath: model, network: network, workers: workers, extraArguments: extraArguments)
+    private func measure(label: String, workers: Int = 2, ranging: Bool? = nil, extraArguments: [String] = []) async throws {
+        let bench = try await setUp(streamPath: stream, modelPath: model, network: network, workers: workers, ranging: ranging,
+                                    extraArguments: extraArguments)
         defer { bench.server.stop() }
         let (stream, server, client, id) = (bench.stream, bench.server, bench.client, bench.model)
         let chosen = Array(stream.steps.prefix(steps ?? stream.steps.count))
@@ -61,6 +70,8 @@ struct LatencyBench: NetworkBench {
             ("p50_us", percentile(latencies, 50)), ("p90_us", percentile(latencies, 90)), ("p99_us", percentile(latencies, 99)),
             ("solve_p50_us", percentile(solves, 50)), ("overhead_p50_us", percentile(overheads, 50)),
             ("overhead_p99_us", percentile(overheads, 99)),
+            // The steps the ranging fast path answered, without a solve, in percent.
+            ("ranging_percent", samples.isEmpty ? 0 : 100 * Double(samples.filter(\.isRanging).count) / Double(samples.count)),
         ]
         BenchOutput.print(name: "W1 \(stream.name)\(label)", figures: figures, json: network.json)
         if wrong > 0 { throw ExitCode(4) }

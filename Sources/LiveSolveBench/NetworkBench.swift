@@ -19,6 +19,9 @@ struct NetworkBenchOptions: ParsableArguments {
     @Option(help: "The token to send to a server at --url that has tokens.")
     var token: String?
 
+    @Option(help: "solve.rangingFastPath of the server the bench starts: true or false.")
+    var rangingFastPath = true
+
     func validate() throws {
         guard ["sync", "async", "off"].contains(storageDurability) else {
             throw ValidationError("--storage-durability: expected sync, async or off, found \(storageDurability)")
@@ -48,11 +51,13 @@ struct BenchSetup {
 extension NetworkBench {
     /// Reads the stream, starts a server (or takes `--url`) and creates the stream's model
     /// (`modelPath`, or the stream header's source). The caller stops the server.
+    /// `ranging` overrides `--ranging-fast-path`.
     func setUp(streamPath: String, modelPath: String? = nil, network: NetworkBenchOptions, workers: Int = 2,
-               extraArguments: [String] = []) async throws -> BenchSetup {
+               ranging: Bool? = nil, extraArguments: [String] = []) async throws -> BenchSetup {
         let stream = try PriceStream.read(streamPath)
         let server = try BenchServer(url: network.url, workers: workers, token: network.token, withTokens: network.auth,
-                                     extraArguments: ["--storage-durability", network.storageDurability] + extraArguments)
+                                     extraArguments: ["--storage-durability", network.storageDurability,
+                                                      "--solve-ranging-fast-path", "\(ranging ?? network.rangingFastPath)"] + extraArguments)
         do {
             let client = try await server.connect()
             let path = modelPath ?? SolverBench.defaultModelPath(source: stream.source, stream: streamPath)

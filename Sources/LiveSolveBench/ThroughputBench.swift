@@ -57,7 +57,8 @@ struct ThroughputBench: ParsableCommand {
         let modelPath = SolverBench.defaultModelPath(source: stream.source, stream: self.stream)
         var oneWorker: Double?
         if pipeWorkers > 0 {
-            let server = try BenchServer(url: nil, workers: pipeWorkers)
+            // Solves per second: every update solved, none answered by ranging.
+            let server = try BenchServer(url: nil, workers: pipeWorkers, extraArguments: ["--solve-ranging-fast-path", "false"])
             defer { server.stop() }
             let rate = try await measure(on: server, stream: stream, modelPath: modelPath)
             report("throughput \(stream.name) ×\(copies) pipes×\(pipeWorkers)", rate: rate, ratio: nil)
@@ -65,7 +66,7 @@ struct ThroughputBench: ParsableCommand {
         for count in 1...maxWorkers {
             let workers = try RemoteWorkerProcesses(broker: broker, count: count)
             defer { workers.stop() }
-            let server = try BenchServer(url: nil, workers: 0, extraArguments: ["--broker-url", broker])
+            let server = try BenchServer(url: nil, workers: 0, extraArguments: ["--broker-url", broker, "--solve-ranging-fast-path", "false"])
             defer { server.stop() }
             try await server.waitForMetric("livesolve_remote_workers", toReach: Double(count))
             let rate = try await measure(on: server, stream: stream, modelPath: modelPath)

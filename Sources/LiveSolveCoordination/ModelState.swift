@@ -155,6 +155,9 @@ public struct ModelState: Sendable, Equatable {
     private var pending: (delta: ModelDelta, count: Int, oldest: Moment, newest: Moment)?
     /// When the newest update (or the creation) was accepted, for a solve with no update in it.
     private var newestAccepted: Moment?
+    /// Updates the server answered itself, which the worker has not seen: they go with the
+    /// next solve.
+    private var answeredUnsolved: ModelDelta?
 
     public init() {}
 
@@ -164,7 +167,7 @@ public struct ModelState: Sendable, Equatable {
     public static func == (a: ModelState, b: ModelState) -> Bool {
         a.seq == b.seq && a.phase == b.phase && a.home == b.home && a.crashes == b.crashes
             && a.pending?.delta == b.pending?.delta && a.pending?.count == b.pending?.count && a.pending?.oldest == b.pending?.oldest
-            && a.pending?.newest == b.pending?.newest
+            && a.pending?.newest == b.pending?.newest && a.answeredUnsolved == b.answeredUnsolved
     }
 
     /// Updates accepted and not yet in a solve.
@@ -193,8 +196,18 @@ public struct ModelState: Sendable, Equatable {
     public mutating func solveAgain(at now: Moment) -> [Action] {
         guard phase != .deleted, pending == nil else { return [] }
         let newest = newestAccepted ?? now
-        pending = (ModelDelta(), 0, newest, newest)
+        pending = (answeredUnsolved ?? ModelDelta(), 0, newest, newest)
+        answeredUnsolved = nil
         return requestIfPending()
+    }
+
+    /// Accepts an update the server answered itself, without a solve (a cost change inside the
+    /// stability bands): the next seq; its change waits for the next solve. Only while idle.
+    public mutating func acceptAnswered(_ delta: ModelDelta, at now: Moment) {
+        precondition(phase == .idle && pending == nil, "an update is answered without a solve only while the model is idle")
+        seq += 1
+        newestAccepted = now
+        if answeredUnsolved == nil { answeredUnsolved = delta } else { answeredUnsolved!.merge(delta) }
     }
 
     /// Accepts a validated update: the next seq, merged last-write-wins into the pending delta.
@@ -203,7 +216,10 @@ public struct ModelState: Sendable, Equatable {
         seq += 1
         newestAccepted = now
         if pending == nil {
-            pending = (delta, 1, now, now)
+            var merged = answeredUnsolved ?? ModelDelta()
+            merged.merge(delta)
+            answeredUnsolved = nil
+            pending = (merged, 1, now, now)
         } else {
             pending!.delta.merge(delta)
             pending!.count += 1
@@ -305,6 +321,8 @@ public struct ModelState: Sendable, Equatable {
     public mutating func rollBack(to seq: Int, at now: Moment) -> [Action] {
         guard phase != .deleted, seq < self.seq else { return [] }
         self.seq = seq
+        // The model is loaded whole from what was stored.
+        answeredUnsolved = nil
         var actions: [Action] = []
         if let home {
             actions.append(.drop(from: home))

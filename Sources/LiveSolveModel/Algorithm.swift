@@ -5,4 +5,6 @@ public enum Algorithm: String, Sendable, Equatable {
     case primal
     case dual
     case branchAndCut = "branch_and_cut"
+    /// No solve: the server moved the objective along the costs' stability bands.
+    case ranging
 }

@@ -112,7 +112,7 @@ public final class ClpSolver: Solver {
 
     private func run(_ algorithm: Algorithm, limits: SolveLimits, since start: Int) -> SolveOutcome {
         let mode: Int32 = switch algorithm {
-        case .cold, .branchAndCut: Int32(CLPB_COLD.rawValue)
+        case .cold, .branchAndCut, .ranging: Int32(CLPB_COLD.rawValue)
         case .primal: Int32(CLPB_PRIMAL.rawValue)
         case .dual: Int32(CLPB_DUAL.rawValue)
         }

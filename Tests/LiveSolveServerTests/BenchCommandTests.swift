@@ -13,8 +13,23 @@ private func benchFigures(_ output: String) throws -> JSON {
     return try JSONParser.parse(String(line))
 }
 
+/// `bench w1 --compare-ranging`: the same steps with the ranging fast path and without, every
+/// objective right in both; only the first answers any without a solve.
+@Test func benchW1ComparesTheRangingFastPathWithout() async throws {
+    let stream = TestData.streams.appendingPathComponent("adlittle.jsonl.gz").path
+    let (status, output) = try await runLivesolve(["bench", "w1", "--stream", stream, "--steps", "40", "--json", "--compare-ranging"],
+                                                  seconds: 120)
+    #expect(status == 0, "\(output)")
+    let runs = output.split(separator: "\n").filter { $0.hasPrefix("{") }.compactMap { try? JSONParser.parse(String($0)) }
+    #expect(runs.map { $0["bench"]?.string } == ["W1 adlittle ranging", "W1 adlittle no ranging"])
+    #expect(runs.allSatisfy { $0["steps"]?.number == 40 && $0["wrong"]?.number == 0 })
+    #expect((runs.first?["ranging_percent"]?.number ?? 0) > 0)
+    #expect(runs.last?["ranging_percent"]?.number == 0)
+}
+
 @Test func benchW1ReplaysAStreamClosedLoopWithEveryObjectiveRight() async throws {
-    let server = try await TestServer.start(workers: 1)
+    // Every update solved, so that each has a solver time.
+    let server = try await TestServer.start(workers: 1) { $0.rangingFastPath = false }
     let stream = TestData.streams.appendingPathComponent("afiro.jsonl.gz").path
     let (status, output) = try await runLivesolve(["bench", "w1", "--stream", stream, "--steps", "40", "--json",
                                                    "--url", "ws://127.0.0.1:\(server.port)"])

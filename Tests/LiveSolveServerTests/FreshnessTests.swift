@@ -14,6 +14,8 @@ import TestSupport
         let server = try await TestServer.start(workers: 1) {
             $0.preempt = false
             $0.mipGap = 0
+            // Every update waits for the worker: none is answered by ranging.
+            $0.rangingFastPath = false
         }
         let client = try await server.connect()
         let text = try TestData.benchmarkText("data/netlib/afiro.mps.gz")

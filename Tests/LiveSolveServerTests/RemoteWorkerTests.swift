@@ -8,6 +8,7 @@ import TestSupport
 import Glibc
 #endif
 
+/// Every update goes through the workers: the servers here answer none by ranging.
 /// Remote workers through a real RabbitMQ node and real `livesolve worker --broker` processes.
 /// The node's start and stop block (seconds): they run on threads of their own, not on the
 /// tests' two cooperative threads, which the servers' tasks need.
@@ -15,7 +16,7 @@ import Glibc
     /// W1 traffic on afiro through two remote workers and no local pool: every objective right.
     @Test func aFeedThroughTwoRemoteWorkersAndNoLocalPoolIsSolvedRight() async throws {
         let node = try await onOwnThread { try RabbitNode() }
-        let server = try await TestServer.start(workers: 0) { $0.brokerURL = node.url }
+        let server = try await TestServer.start(workers: 0) { $0.brokerURL = node.url; $0.rangingFastPath = false }
         let workers = [try RemoteWorkerProcess(broker: node.url, name: "a"), try RemoteWorkerProcess(broker: node.url, name: "b")]
         try await waitForRemoteWorkers(2, on: server)
         let (health, _) = try await server.http("GET", "/healthz")
@@ -34,7 +35,7 @@ import Glibc
     /// and the final solution includes every acknowledged update.
     @Test func aKilledRemoteWorkersModelMovesToTheOtherWithNothingLost() async throws {
         let node = try await onOwnThread { try RabbitNode() }
-        let server = try await TestServer.start(workers: 0) { $0.brokerURL = node.url }
+        let server = try await TestServer.start(workers: 0) { $0.brokerURL = node.url; $0.rangingFastPath = false }
         let workers = [try RemoteWorkerProcess(broker: node.url, name: "a"), try RemoteWorkerProcess(broker: node.url, name: "b")]
         try await feedAcrossTheLoss(of: workers, on: server) { $0.signal(SIGKILL) }
         await server.stop()
@@ -44,7 +45,7 @@ import Glibc
     /// (network namespaces joined by veth), the server on this one.
     @Test func aKilledWorkersModelMovesAcrossTheNetwork() async throws {
         let (hosts, node) = try await brokerOnItsOwnHost()
-        let server = try await TestServer.start(workers: 0) { $0.brokerURL = node.url }
+        let server = try await TestServer.start(workers: 0) { $0.brokerURL = node.url; $0.rangingFastPath = false }
         let workers = try ["a", "b"].map { name in
             try hosts.add(name)
             return try RemoteWorkerProcess(broker: node.url, name: name, on: (hosts, name))
@@ -58,7 +59,7 @@ import Glibc
     /// stop, it is declared gone, and the other worker takes the model with nothing lost.
     @Test func aWorkerWhoseHostIsCutOffLosesItsModelsWithNothingLost() async throws {
         let (hosts, node) = try await brokerOnItsOwnHost()
-        let server = try await TestServer.start(workers: 0) { $0.brokerURL = node.url }
+        let server = try await TestServer.start(workers: 0) { $0.brokerURL = node.url; $0.rangingFastPath = false }
         let workers = try ["a", "b"].map { name in
             try hosts.add(name)
             return try RemoteWorkerProcess(broker: node.url, name: name, on: (hosts, name))
@@ -73,7 +74,7 @@ import Glibc
     /// elsewhere; thawed, it answers the request it held, and that late reply is dropped.
     @Test func aReplyFromAWorkerDeclaredGoneIsDropped() async throws {
         let node = try await onOwnThread { try RabbitNode() }
-        let server = try await TestServer.start(workers: 0) { $0.brokerURL = node.url }
+        let server = try await TestServer.start(workers: 0) { $0.brokerURL = node.url; $0.rangingFastPath = false }
         let first = try RemoteWorkerProcess(broker: node.url, name: "first")
         try await waitForRemoteWorkers(1, on: server)
         let client = try await server.connect()
@@ -110,7 +111,7 @@ import Glibc
     /// back, and so do the remote workers.
     @Test func aBrokerRestartMidFeedLosesNothingAndTheWorkersComeBack() async throws {
         let node = try await onOwnThread { try RabbitNode() }
-        let server = try await TestServer.start(workers: 1) { $0.brokerURL = node.url }
+        let server = try await TestServer.start(workers: 1) { $0.brokerURL = node.url; $0.rangingFastPath = false }
         let workers = [try RemoteWorkerProcess(broker: node.url, name: "a"), try RemoteWorkerProcess(broker: node.url, name: "b")]
         try await waitForRemoteWorkers(2, on: server)
         let client = try await server.connect()
@@ -133,7 +134,7 @@ extension RemoteWorkerTests {
     /// other model loads there, the one it held is dropped, and every objective stays right.
     @Test func aWorkerHoldsNoMoreModelsThanItOffers() async throws {
         let node = try await onOwnThread { try RabbitNode() }
-        let server = try await TestServer.start(workers: 0) { $0.brokerURL = node.url }
+        let server = try await TestServer.start(workers: 0) { $0.brokerURL = node.url; $0.rangingFastPath = false }
         let worker = try RemoteWorkerProcess(broker: node.url, name: "small", models: 1)
         try await waitForRemoteWorkers(1, on: server)
         let client = try await server.connect()

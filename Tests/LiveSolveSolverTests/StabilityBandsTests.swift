@@ -71,6 +71,28 @@ import TestSupport
         #expect(outsideChecked > 0)
     }
 
+    /// Ranging leaves the solution as the solve left it: the worker reads its vectors after.
+    @Test(arguments: models)
+    func rangingLeavesTheSolutionAsItWas(name: String) throws {
+        let program = try Self.model(name).program
+        let solver = try ClpSolver(program: program)
+        let solved = solver.solve()
+        #expect(solver.stabilityBands() != nil)
+        let v = solver.vectors
+        #expect(Array(v.values) == solved.values)
+        #expect(Array(v.rowActivities) == solved.rowActivities)
+        #expect(v.duals.map { v.dualSign * $0 } == solved.duals)
+        #expect(v.reducedCosts.map { v.dualSign * $0 } == solved.reducedCosts)
+        // And the next warm solve is right.
+        var delta = ModelDelta()
+        delta.objective = [0: program.objective[0] * 1.01]
+        var moved = program
+        moved.objective[0] *= 1.01
+        let warm = solver.resolve(applying: delta, limits: SolveLimits())
+        let cold = try ClpSolver(program: moved).solve()
+        #expect(abs(warm.objective - cold.objective) <= 1e-9 * max(1, abs(cold.objective)))
+    }
+
     @Test(arguments: models)
     func eachActiveRowBoundKeepsTheBasisInsideItsBandAndChangesItOutside(name: String) throws {
         let program = try Self.model(name).program

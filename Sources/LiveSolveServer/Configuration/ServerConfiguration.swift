@@ -30,6 +30,10 @@ public struct ServerConfiguration: Sendable {
     /// `solve.preempt` — whether an update stops its integer model's running solve, which then
     /// starts again from the newest state.
     public var preempt = true
+    /// `solve.rangingFastPath` — whether a cost change inside the stability bands of the last
+    /// solve (by the 100 % rule) is answered by the server itself, without a solve; the bands
+    /// are then computed on every linear model's solve.
+    public var rangingFastPath = true
     /// `limits.messageBytes` — the largest WebSocket message or REST body, except models.
     public var maxMessageBytes = 1 << 20
     /// `limits.modelBytes` — the largest model document (WebSocket `create` or `POST /v1/models`).
@@ -208,6 +212,7 @@ public struct ServerConfiguration: Sendable {
         .string("broker.url", \.brokerURL),
         .int("solve.incumbentMillis", \.incumbentMillis, 0...3_600_000),
         .bool("solve.preempt", \.preempt),
+        .bool("solve.rangingFastPath", \.rangingFastPath),
         .int("limits.messageBytes", \.maxMessageBytes, 1...Int.max),
         .int("limits.modelBytes", \.maxModelBytes, 1...Int.max),
         .seconds("websocket.idleTimeout", \.idleTimeout, allowsZero: false),

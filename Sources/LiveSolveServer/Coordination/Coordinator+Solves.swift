@@ -51,13 +51,47 @@ extension Coordinator {
         }
         let limits = SolveLimits(seconds: configuration.solveTimeLimit, mipGap: configuration.mipGap,
                                  incumbentMillis: configuration.incumbentMillis)
-        pool.send(.solve(model: record.number, delta: dispatch.delta, full: !dispatch.isWarm, limits: limits, bands: record.wantsBands),
-                  to: worker)
-        record.bandParameters = record.wantsBands ? record.model.parameters.values : nil
+        let bands = keepsBands(record)
+        pool.send(.solve(model: record.number, delta: dispatch.delta, full: !dispatch.isWarm, limits: limits, bands: bands), to: worker)
+        record.bandParameters = bands ? record.model.parameters.values : nil
+        record.dispatchedCosts = bands && configuration.rangingFastPath ? record.model.program.objective : nil
+        record.rangingBudget = nil
         record.bandsRequested = false
         armWatchdog(for: deadline)
         metrics.solvesStarted.increment()
         return true
+    }
+
+    /// Whether the next solve computes stability bands: while someone asks, and always for the
+    /// ranging fast path.
+    func keepsBands(_ record: ModelRecord) -> Bool {
+        record.wantsBands || configuration.rangingFastPath && record.model.program.integerCount == 0
+    }
+
+    /// The objective's change when `delta` can be answered without a solve: costs only, moved
+    /// inside the last solve's bands by the 100 % rule, on an idle model whose subscribers need
+    /// nothing a cost change moves but the objective (PROTOCOL.md). Nil otherwise; the budget
+    /// counts the change when it is answered.
+    func rangingAnswer(to delta: ModelDelta, for record: ModelRecord) -> Double? {
+        guard configuration.rangingFastPath, record.rangingBudget != nil, delta.kind == .objective, delta.objectiveConstant == nil,
+              record.state.isSettled, record.state.pendingUpdates == 0, record.solvedCostSubscribers == 0,
+              record.history.newest?.status == .optimal else { return nil }
+        return record.rangingBudget!.admit(delta.objective, current: record.model.program.objective)
+    }
+
+    /// Installs an update answered by ranging: the version before it (a solve's, or another
+    /// such), its values, its objective moved. Held, as a solve's end is, until the update is stored.
+    func installRanging(_ record: ModelRecord, seq: Int, objectiveChange: Double, accepted: Moment) {
+        guard let newest = record.history.newest else { return }
+        let version = SolutionVersion(
+            number: newest.number + 1, seq: seq, status: .optimal, message: nil, objective: newest.objective + objectiveChange,
+            iterations: 0, isWarmStart: true, algorithm: .ranging, solveMicros: 0, updatesMerged: 1,
+            freshness: .init(newestUpdate: accepted, queuedMicros: 0), hasMaps: true, mip: nil, changes: [])
+        // What a basic variable's cost moves is not known here: those lanes empty until a solve.
+        record.history.installWithoutSolve(version, clearing: [.duals, .reducedCosts, .costDown, .costUp, .parameterDown, .parameterUp])
+        publish(record)
+        metrics.rangingAnswers.increment()
+        metrics.published(freshness: version.freshness)
     }
 
     /// A remote worker holds at most the models it offered (`--models`): before another is loaded
@@ -83,6 +117,7 @@ extension Coordinator {
         switch end {
         case let .answer(answer, outcome): install(answer, outcome, for: record)
         case let .failure(failure): installFailure(failure, for: record)
+        case let .ranging(seq, change, accepted): installRanging(record, seq: seq, objectiveChange: change, accepted: accepted)
         }
     }
 
@@ -110,6 +145,11 @@ extension Coordinator {
             }
             record.history.derive(.parameterDown, ranges?.down ?? [])
             record.history.derive(.parameterUp, ranges?.up ?? [])
+            let lanes = record.history.vectors
+            if let costs = record.dispatchedCosts, version.status == .optimal, record.history.hasBands {
+                record.rangingBudget = RangingBudget(costs: costs, costDown: lanes[SolutionLane.costDown.rawValue],
+                                                     costUp: lanes[SolutionLane.costUp.rawValue], values: lanes[SolutionLane.values.rawValue])
+            }
         }
         publish(record)
         metrics.published(freshness: outcome.freshness)

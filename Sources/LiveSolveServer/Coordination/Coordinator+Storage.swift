@@ -76,6 +76,8 @@ extension Coordinator {
         record.updatesSinceSnapshot = max(0, record.updatesSinceSnapshot - record.unstored.count)
         record.unstored = []
         record.heldInstalls.removeAll { $0.seq > record.storedSeq }
+        // Its shares counted changes now undone.
+        record.rangingBudget = nil
         perform(record.state.rollBack(to: record.storedSeq, at: Self.now()), for: record)
     }
 

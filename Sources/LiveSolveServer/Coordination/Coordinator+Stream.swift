@@ -165,6 +165,10 @@ extension Coordinator {
         connection.send(ServerMessage.reply("subscribed", id: id, model: model))
         deliver(delivery, of: record, to: subscription)
         // Bands computed while nobody asked are none: they follow at the same seq.
-        if fields.hasBands, record.lacksBands { perform(record.state.solveAgain(at: Self.now()), for: record) }
+        // So are those a solution answered by ranging does not know.
+        if record.needsSolve(for: fields) {
+            record.bandsRequested = fields.hasBands
+            perform(record.state.solveAgain(at: Self.now()), for: record)
+        }
     }
 }

@@ -165,11 +165,20 @@ public actor Coordinator {
     func accept(_ delta: ModelDelta, for record: ModelRecord, message: String, acknowledge: @escaping (Result<Int, RequestError>) -> Void) {
         do { try refuseIfReadOnly(model: record.id) } catch { return acknowledge(.failure(error)) }
         let undo = durability == .sync ? record.model.reverting(delta) : nil
+        let answered = rangingAnswer(to: delta, for: record)
         record.model.apply(delta)
-        let actions = record.state.accept(delta, at: Self.now())
-        // The solve first: the ack is held for the solution or its flush timer anyway, so
-        // framing it while the worker solves takes it off the update-to-solution path.
-        perform(actions, for: record)
+        let now = Self.now()
+        if answered != nil {
+            record.state.acceptAnswered(delta, at: now)
+        } else {
+            // The solve first: the ack is held for the solution or its flush timer anyway, so
+            // framing it while the worker solves takes it off the update-to-solution path.
+            perform(record.state.accept(delta, at: now), for: record)
+        }
+        // After the ack: the solution it announces follows it.
+        defer {
+            if let answered { installWhenStored(.ranging(seq: record.seq, objectiveChange: answered, accepted: now), for: record) }
+        }
         metrics.updatesAccepted.increment()
         let seq = record.seq
         guard let writer else { return acknowledge(.success(seq)) }
@@ -241,8 +250,8 @@ public actor Coordinator {
     func solution(of record: ModelRecord, minSeq: Int, fields: FieldSet) async throws(RequestError) -> SolutionVersion {
         var version = try await solution(of: record, minSeq: minSeq)
         // A solve already under way may not compute them: then the one after it does.
-        for _ in 0..<3 where fields.hasBands && record.lacksBands {
-            record.bandsRequested = true
+        for _ in 0..<3 where record.needsSolve(for: fields) {
+            record.bandsRequested = fields.hasBands
             let next = (record.history.newest?.number ?? 0) + 1
             perform(record.state.solveAgain(at: Self.now()), for: record)
             version = try await solution(of: record, minSeq: minSeq, minNumber: next)

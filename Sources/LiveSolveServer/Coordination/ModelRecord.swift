@@ -30,10 +30,19 @@ final class ModelRecord {
     var bandParameters: [Double]?
     /// Whether the next solve computes stability bands (a linear model's only).
     var wantsBands: Bool { (bandSubscribers > 0 || bandsRequested) && model.program.integerCount == 0 }
-    /// Whether its newest solution should have bands and does not (computed when nobody asked).
-    var lacksBands: Bool {
+    /// Subscriptions asking for duals, reduced costs or cost bands: while there are any, no
+    /// update is answered by ranging.
+    private(set) var solvedCostSubscribers = 0
+    /// The costs the solve in flight saw, when updates may be answered by ranging after it.
+    var dispatchedCosts: [Double]?
+    /// Left by the last solve for answering cost changes by ranging; nil when there is none.
+    var rangingBudget: RangingBudget?
+
+    /// Whether its newest solution lacks some of `fields` that one more solve gives: bands
+    /// computed while nobody asked, or what a solution answered by ranging does not know.
+    func needsSolve(for fields: FieldSet) -> Bool {
         guard let newest = history.newest, newest.status == .optimal, model.program.integerCount == 0 else { return false }
-        return !history.hasBands
+        return fields.hasBands && !history.hasBands || fields.needsSolvedCosts && newest.algorithm == .ranging
     }
 
     /// Requests waiting for a solution with at least their seq (`?wait=true`, `get`).
@@ -83,8 +92,8 @@ final class ModelRecord {
 
     /// Adds a subscription; one it replaces on the same connection has been marked inactive.
     func add(_ subscription: Subscription) {
-        if let replaced = subscribers[ObjectIdentifier(subscription.connection)], replaced.fields.hasBands { bandSubscribers -= 1 }
-        if subscription.fields.hasBands { bandSubscribers += 1 }
+        if let replaced = subscribers[ObjectIdentifier(subscription.connection)] { count(replaced, by: -1) }
+        count(subscription, by: 1)
         subscribers[ObjectIdentifier(subscription.connection)] = subscription
         subscriptionOrder.append(subscription)
         dropEndedIfMost()
@@ -92,10 +101,13 @@ final class ModelRecord {
 
     /// Removes a subscription that has been marked inactive.
     func remove(_ subscription: Subscription) {
-        if let removed = subscribers.removeValue(forKey: ObjectIdentifier(subscription.connection)), removed.fields.hasBands {
-            bandSubscribers -= 1
-        }
+        if let removed = subscribers.removeValue(forKey: ObjectIdentifier(subscription.connection)) { count(removed, by: -1) }
         dropEndedIfMost()
+    }
+
+    private func count(_ subscription: Subscription, by step: Int) {
+        if subscription.fields.hasBands { bandSubscribers += step }
+        if subscription.fields.needsSolvedCosts { solvedCostSubscribers += step }
     }
 
     private func dropEndedIfMost() {

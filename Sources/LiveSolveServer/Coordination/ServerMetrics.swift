@@ -14,6 +14,7 @@ final class ServerMetrics: Sendable {
     let solves: Counter
     let incumbents: Counter
     let solvesPreempted: Counter
+    let rangingAnswers: Counter
     let remoteWorkers: Gauge
     let remoteRepliesDropped: Counter
     let modelsEvicted: Counter
@@ -42,6 +43,7 @@ final class ServerMetrics: Sendable {
         remoteRepliesDropped = registry.makeCounter(descriptor: Self.d("remote_replies_dropped_total", "Replies from remote workers already declared gone, dropped."))
         modelsEvicted = registry.makeCounter(descriptor: Self.d("models_evicted_total", "Models a remote worker was told to drop to stay within the models it offered (--models)."))
         solvesPreempted = registry.makeCounter(descriptor: Self.d("solves_preempted_total", "Integer models' solves asked to stop for a newer update."))
+        rangingAnswers = registry.makeCounter(descriptor: Self.d("ranging_answers_total", "Updates answered inside the stability bands, without a solve."))
         updatesMerged = registry.makeCounter(descriptor: Self.d("updates_merged_total", "Updates folded into another update's solve by conflation."))
         workerRestarts = registry.makeCounter(descriptor: Self.d("worker_restarts_total", "Worker processes that exited and were replaced."))
         deliveries = registry.makeCounter(descriptor: Self.d("deliveries_total", "Solution messages written to subscribers."))

@@ -47,6 +47,8 @@ struct SolutionHistory {
         } else {
             var worker = workerVectors ?? vectors
             for f in lanes { changes[f].apply(to: &worker[f]) }
+            // The derived lanes are the server's, as they stand; `derive` follows.
+            for f in SolutionLane.sent..<SolutionLane.count { worker[f] = vectors[f] }
             version.changes = SolutionLane.allCases.map { lanes.contains($0.rawValue) ? Self.differences(from: vectors[$0.rawValue], to: worker[$0.rawValue]) : [] }
             vectors = worker
             workerVectors = nil
@@ -60,6 +62,19 @@ struct SolutionHistory {
         guard let last = versions.indices.last, versions[last].hasMaps else { return }
         versions[last].changes[lane.rawValue] = Self.differences(from: vectors[lane.rawValue], to: vector)
         vectors[lane.rawValue] = vector
+    }
+
+    /// Installs a version the server computed without a solve: the newest maps, with `clearing`
+    /// emptied (what it does not know). The worker's next answer is against what it last sent.
+    mutating func installWithoutSolve(_ version: SolutionVersion, clearing: [SolutionLane]) {
+        var version = version
+        if workerVectors == nil { workerVectors = vectors }
+        version.changes = Array(repeating: [], count: SolutionLane.count)
+        for lane in clearing {
+            version.changes[lane.rawValue] = Self.differences(from: vectors[lane.rawValue], to: [])
+            vectors[lane.rawValue] = []
+        }
+        append(version)
     }
 
     /// Takes a worker's changes that no version shows (a stopped solve's without an incumbent),

@@ -13,6 +13,11 @@ public struct FieldSet: Hashable, Sendable {
     public var fields: [SolutionField] { SolutionField.allCases.filter { mask & 1 << $0.index != 0 } }
     /// Whether it asks for stability bands, which the worker computes only then.
     var hasBands: Bool { SolutionField.allCases.contains { $0.isBand && mask & 1 << $0.index != 0 } }
+    /// Whether it asks for what changes with a basic variable's cost, which a solution
+    /// answered by ranging does not know: duals, reduced costs, the cost and parameter bands.
+    var needsSolvedCosts: Bool {
+        [SolutionField.duals, .reducedCosts, .costRanges, .parameterRanges].contains { mask & 1 << $0.index != 0 }
+    }
     public static let values = FieldSet([.values])
     public static let all = FieldSet(SolutionField.allCases)
     /// Every field but the stability bands.

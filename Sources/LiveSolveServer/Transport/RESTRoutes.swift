@@ -262,7 +262,7 @@ extension Coordinator {
     /// read solving again for them would make every poll a solve.
     func fullSolution(of id: String, minSeq: Int) async throws(RequestError) -> String {
         let record = try record(id)
-        let version = try await solution(of: record, minSeq: minSeq)
+        let version = try await solution(of: record, minSeq: minSeq, fields: .maps)
         let fields = record.history.hasBands ? FieldSet.all : FieldSet.maps
         return String(buffer: answer(record, waitedFor: version, fields: fields, id: nil))
     }

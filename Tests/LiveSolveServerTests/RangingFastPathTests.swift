@@ -1,0 +1,111 @@
+import LiveSolveClient
+import LiveSolveModel
+import LiveSolveSolver
+import Testing
+import TestSupport
+
+/// The ranging fast path (`solve.rangingFastPath`, PROTOCOL.md "Stability bands and
+/// staleness"): cost ticks inside the last solve's bands are answered by the server without a
+/// solve, with `stats.algorithm` `"ranging"`; the objective is always right.
+@Suite(.serialized) struct RangingFastPathTests {
+    /// Every step of a Netlib price stream, each answered before the next: every objective
+    /// equals the stream's `expect`, and the share the fast path answered is reported.
+    @Test(arguments: ["adlittle", "ship12l"])
+    func everyObjectiveOfAStreamIsRightWithTheFastPathOn(name: String) async throws {
+        let server = try await TestServer.start(workers: 2)
+        let client = try await server.connect()
+        let text = try TestData.benchmarkText("data/netlib/\(name).mps.gz")
+        let model = try #require(await client.request(#"{"op":"create","format":"mps","text":\#(JSONWriter.quoted(text))}"#)?["model"]?.string)
+        _ = await client.request(#"{"op":"subscribe","model":"\#(model)","fields":["values"]}"#)
+        let steps = try TestData.stream(name).steps.prefix(200)
+        var ranged = 0
+        for (k, step) in steps.enumerated() {
+            guard case .object(let members) = step.update else { continue }
+            client.send(JSONWriter.string(.object([("op", .string("update")), ("model", .string(model))] + members)))
+            var answer: JSON?
+            while answer == nil, let message = await client.next(within: 60) {
+                if message["type"] == .string("solution"), message["seq"] == .number(Double(k + 1)) { answer = message }
+            }
+            let solution = try #require(answer, "step \(k + 1): no solution")
+            let objective = try #require(solution["objective"]?.number)
+            #expect(TestData.matches(objective, step.expect), "step \(k + 1): \(objective) vs \(step.expect)")
+            if solution["stats"]?["algorithm"] == .string("ranging") {
+                ranged += 1
+                #expect(solution["stats"]?["iterations"] == .number(0))
+            }
+        }
+        print("ranging fast path, \(name): \(ranged) of \(steps.count) ticks answered without a solve")
+        #expect(ranged > 0)
+        #expect(try await metric("livesolve_ranging_answers_total", port: server.port) == Double(ranged))
+        client.close()
+        await server.stop()
+    }
+
+    /// The refinery's gasoline price walks up inside its band, each tick answered by ranging,
+    /// until one would spend more than the budget: that one is solved, and every objective equals
+    /// a fresh solve's. A subscriber to duals then turns the fast path off, and `get` with duals
+    /// after ranging ticks answers the solved duals.
+    @Test func ticksPastTheBudgetFallBackToASolveAndDualsAreNeverStale() async throws {
+        let server = try await TestServer.start(workers: 1)
+        let client = try await server.connect()
+        let id = try await client.createRefinery()
+        _ = await client.request(#"{"op":"subscribe","model":"\#(id)","fields":["values"]}"#)
+        // The first solve's bands are what the first tick is measured against.
+        var first: JSON?
+        while first == nil, let message = await client.next(within: 30) { if message["type"] == .string("solution") { first = message } }
+        var model = try JSONModelReader.read(refineryDocument)
+        // Its band at the start is [1.53, 4.03] around 2.1 (ParameterRangesTests): 2.6, 3.1,
+        // 3.6 and 3.9 use 0.26, 0.52, 0.78 and 0.93 of it; 4.2 is past it.
+        var algorithms: [String] = []
+        for (k, price) in [2.6, 3.1, 3.6, 3.9, 4.2].enumerated() {
+            let update: JSON = .object([("parameters", .object([("price[gasoline]", .number(price))]))])
+            model.apply(try UpdateResolver(model: model).resolve(update))
+            client.send(#"{"op":"update","model":"\#(id)","parameters":{"price[gasoline]":\#(price)}}"#)
+            var answer: JSON?
+            while answer == nil, let message = await client.next(within: 30) {
+                if message["type"] == .string("solution"), message["seq"] == .number(Double(k + 1)) { answer = message }
+            }
+            let solution = try #require(answer)
+            algorithms.append(solution["stats"]?["algorithm"]?.string ?? "?")
+            let fresh = try ClpSolver(program: model.program).solve()
+            #expect(TestData.matches(try #require(solution["objective"]?.number), fresh.objective), "price \(price)")
+        }
+        #expect(algorithms == ["ranging", "ranging", "ranging", "ranging", "primal"], "\(algorithms)")
+
+        // Back inside the first basis's band (a solve), one ranging tick, then `get` with duals:
+        // solved ones, not the stale ones. (At 2.9 the refinery's optimum is unique, its duals too.)
+        for (k, price) in [3.0, 2.9].enumerated() {
+            let update: JSON = .object([("parameters", .object([("price[gasoline]", .number(price))]))])
+            model.apply(try UpdateResolver(model: model).resolve(update))
+            client.send(#"{"op":"update","model":"\#(id)","parameters":{"price[gasoline]":\#(price)}}"#)
+            var answer: JSON?
+            while answer == nil, let message = await client.next(within: 30) {
+                if message["type"] == .string("solution"), message["seq"] == .number(Double(k + 6)) { answer = message }
+            }
+            algorithms.append(try #require(answer)["stats"]?["algorithm"]?.string ?? "?")
+        }
+        #expect(algorithms.suffix(2) == ["primal", "ranging"], "\(algorithms)")
+        let got = try #require(await client.request(#"{"op":"get","id":1,"model":"\#(id)","seq":7,"fields":["values","duals"]}"#))
+        #expect(got["stats"]?["algorithm"] != .string("ranging"))
+        let fresh = try ClpSolver(program: model.program).solve()
+        guard case .object(let duals)? = got["duals"] else { Issue.record("no duals in \(got)"); return }
+        #expect(duals.count == model.rowCount)
+        for (i, name) in model.rows.names.enumerated() {
+            let served = duals.first { $0.key == name }?.value.number ?? .nan
+            #expect(abs(served - fresh.duals[i]) <= 1e-7 * max(1, abs(fresh.duals[i])), "duals[\(name)]: \(served) vs \(fresh.duals[i])")
+        }
+
+        // With a subscriber to duals, every tick is solved.
+        let dualWatcher = try await server.connect()
+        _ = await dualWatcher.request(#"{"op":"subscribe","model":"\#(id)","fields":["duals"]}"#)
+        client.send(#"{"op":"update","model":"\#(id)","parameters":{"price[gasoline]":3.95}}"#)
+        var answer: JSON?
+        while answer == nil, let message = await dualWatcher.next(within: 30) {
+            if message["type"] == .string("solution"), message["seq"] == .number(8) { answer = message }
+        }
+        #expect(answer?["stats"]?["algorithm"] == .string("primal"))
+        dualWatcher.close()
+        client.close()
+        await server.stop()
+    }
+}
