@@ -142,6 +142,7 @@ int clpb_ranges(ClpBridge *bridge, double *costDown, double *costUp, double *rhs
         costDown[j] = decrease[j] >= 1e30 ? -INFINITY : cost[j] - decrease[j];
         costUp[j] = increase[j] >= 1e30 ? INFINITY : cost[j] + increase[j];
     }
+    if (!rhsDown || !rhsUp) return 0;
     // Rows whose slack is nonbasic hold a bound active; the others have no band.
     int active = 0;
     for (int i = 0; i < rows; i++) {

@@ -32,6 +32,9 @@ struct SolverBench: ParsableCommand {
     @Flag(help: "Compute the stability bands (costRanges, rhsRanges) after every solve, as a subscriber to them makes the worker do.")
     var bands = false
 
+    @Flag(help: "With --bands: the costs' bands only (costRanges), as the ranging fast path has the worker compute them.")
+    var costBandsOnly = false
+
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
@@ -54,8 +57,9 @@ struct SolverBench: ParsableCommand {
                 throw ExitCode(1)
             }
         }
+        let wanted: BandsWanted = bands ? (costBandsOnly ? .costs : .all) : .none
         let runner: any StepRunner = inProcess
-            ? try InProcessRunner(program: loaded.program, bands: bands) : try WorkerRunner(program: loaded.program, bands: bands)
+            ? try InProcessRunner(program: loaded.program, bands: wanted) : try WorkerRunner(program: loaded.program, bands: wanted)
         let cold = try runner.solveCold()
         var latencies: [Double] = [], solveMicros: [Double] = [], iterations = 0, wrong = 0
         for (delta, step) in zip(deltas, chosen) {
@@ -68,7 +72,7 @@ struct SolverBench: ParsableCommand {
         }
         runner.finish()
         let report = SolverBenchReport(
-            model: stream.name, mode: (inProcess ? "in-process" : "worker") + (bands ? " with bands" : ""), steps: chosen.count, wrong: wrong,
+            model: stream.name, mode: (inProcess ? "in-process" : "worker") + (bands ? (costBandsOnly ? " with cost bands" : " with bands") : ""), steps: chosen.count, wrong: wrong,
             coldMillis: cold, latencies: latencies, solveMicros: solveMicros,
             meanIterations: chosen.isEmpty ? 0 : Double(iterations) / Double(chosen.count))
         print(json ? report.json : report.table)
@@ -105,9 +109,9 @@ protocol StepRunner {
 
 final class InProcessRunner: StepRunner {
     let solver: ClpSolver
-    let bands: Bool
+    let bands: BandsWanted
 
-    init(program: LinearProgram, bands: Bool) throws { (solver, self.bands) = (try ClpSolver(program: program), bands) }
+    init(program: LinearProgram, bands: BandsWanted) throws { (solver, self.bands) = (try ClpSolver(program: program), bands) }
 
     func solveCold() throws -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
@@ -118,7 +122,9 @@ final class InProcessRunner: StepRunner {
 
     func solve(_ delta: ModelDelta) throws -> StepOutcome {
         let r = solver.resolve(applying: delta, limits: SolveLimits())
-        if bands, r.status == .optimal, solver.stabilityBands() == nil { throw ModelFile.Failure(description: "ranging failed") }
+        if bands > .none, r.status == .optimal, solver.stabilityBands(rows: bands == .all) == nil {
+            throw ModelFile.Failure(description: "ranging failed")
+        }
         return StepOutcome(status: r.status, objective: r.objective, iterations: r.iterations, solveMicros: r.solveMicros)
     }
 
@@ -127,10 +133,10 @@ final class InProcessRunner: StepRunner {
 
 final class WorkerRunner: StepRunner {
     let worker: WorkerClient
-    let bands: Bool
+    let bands: BandsWanted
     static let modelID: UInt32 = 1
 
-    init(program: LinearProgram, bands: Bool) throws {
+    init(program: LinearProgram, bands: BandsWanted) throws {
         self.bands = bands
         worker = try WorkerClient(executable: try Self.ownExecutable())
         guard case .loaded = try worker.roundTrip(.load(model: Self.modelID, program: program, basis: nil)) else {

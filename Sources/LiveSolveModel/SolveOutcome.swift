@@ -9,6 +9,8 @@ public struct SolveOutcome: Sendable, Equatable {
     public var algorithm: Algorithm
     public var isWarmStart: Bool
     public var solveMicros: Int
+    /// How long computing the stability bands took after the solve (0 when none were asked for).
+    public var bandsMicros = 0
     /// What branch and cut adds, for an integer model; nil for a linear one.
     public var mip: MIPStats?
 

@@ -88,11 +88,15 @@ public final class ClpSolver: Solver {
         clpb_get_basis(bridge, buffer.baseAddress?.assumingMemoryBound(to: UInt8.self))
     }
 
-    public func stabilityBands() -> StabilityBands? {
-        let (cols, rows) = (program.columnCount, program.rowCount)
+    public func stabilityBands() -> StabilityBands? { stabilityBands(rows: true) }
+
+    public func stabilityBands(rows wantsRows: Bool) -> StabilityBands? {
+        let (cols, rows) = (program.columnCount, wantsRows ? program.rowCount : 0)
         var bands = StabilityBands(costDown: Array(repeating: 0, count: cols), costUp: Array(repeating: 0, count: cols),
                                    rhsDown: Array(repeating: 0, count: rows), rhsUp: Array(repeating: 0, count: rows))
-        let failed = clpb_ranges(bridge, &bands.costDown, &bands.costUp, &bands.rhsDown, &bands.rhsUp) != 0
+        let failed = wantsRows
+            ? clpb_ranges(bridge, &bands.costDown, &bands.costUp, &bands.rhsDown, &bands.rhsUp) != 0
+            : clpb_ranges(bridge, &bands.costDown, &bands.costUp, nil, nil) != 0
         guard !failed else { return nil }
         if sign < 0 {
             // CLP minimised the negated objective: its band [d, u] is the model's [-u, -d].

@@ -54,8 +54,8 @@ public enum ModelSolver: Solver {
     public var vectors: SolutionVectors { solver.vectors }
     public func writeBasis(into buffer: UnsafeMutableRawBufferPointer) { solver.writeBasis(into: buffer) }
 
-    public func stabilityBands() -> StabilityBands? {
-        if case .linear(let s) = self { s.stabilityBands() } else { nil }
+    public func stabilityBands(rows: Bool) -> StabilityBands? {
+        if case .linear(let s) = self { s.stabilityBands(rows: rows) } else { nil }
     }
 
     /// Whether it is an integer model's solver.

@@ -26,13 +26,13 @@ public protocol Solver {
     var vectors: SolutionVectors { get }
     /// The basis's statuses written into `buffer`, which holds columns + rows bytes.
     func writeBasis(into buffer: UnsafeMutableRawBufferPointer)
-    /// The stability bands of the last solve's basis; nil when it did not end optimal or the
-    /// solver has none (an integer model). May refactorize: read `vectors` after it.
-    mutating func stabilityBands() -> StabilityBands?
+    /// The stability bands of the last solve's basis, the rows' too when `rows` (else their
+    /// lanes are empty); nil when it did not end optimal or the solver has none (an integer model).
+    mutating func stabilityBands(rows: Bool) -> StabilityBands?
 }
 
 extension Solver {
-    public mutating func stabilityBands() -> StabilityBands? { nil }
+    public mutating func stabilityBands(rows: Bool) -> StabilityBands? { nil }
 }
 
 /// PROTOCOL.md's `costRanges` and `rhsRanges` in the model's sense: per column the interval of

@@ -133,7 +133,7 @@ public final class WorkerService<Engine: Solver> {
         }
         var shown: (micros: Int, pending: Bool) = (.min / 2, false)
         var stopped = false
-        let outcome = held.solver.resolveInPlace(applying: request.delta, limits: request.limits) { progress in
+        var outcome = held.solver.resolveInPlace(applying: request.delta, limits: request.limits) { progress in
             if !stopped, stopArrived(for: model) { stopped = true }
             guard !stopped, let progress else { return stopped }
             if progress.isNewIncumbent { shown.pending = true }
@@ -145,7 +145,9 @@ public final class WorkerService<Engine: Solver> {
             return false
         }
         // Ranging may refactorize and polish the point: the vectors are read after it.
-        let bands = request.bands && outcome.status == .optimal ? held.solver.stabilityBands() : nil
+        let rangingStart = monotonicMicros()
+        let bands = request.bands > .none && outcome.status == .optimal ? held.solver.stabilityBands(rows: request.bands == .all) : nil
+        if bands != nil { outcome.bandsMicros = monotonicMicros() - rangingStart }
         // After an incumbent, this answer's changes are against that incumbent.
         writeSolved(model: model, outcome: outcome, vectors: held.solver.vectors, bands: bands, of: held,
                     full: request.full && shown.micros < 0) {

@@ -61,6 +61,7 @@ extension ByteWriter {
         append(outcome.objective)
         append(Int64(outcome.iterations))
         append(Int64(outcome.solveMicros))
+        append(Int64(outcome.bandsMicros))
         append(UInt8(algorithmCodes.firstIndex(of: outcome.algorithm)!))
         append(outcome.isWarmStart)
         append(outcome.mip != nil)
@@ -83,6 +84,7 @@ extension ByteReader {
         let objective = try readDouble()
         let iterations = Int(try read(Int64.self))
         let micros = Int(try read(Int64.self))
+        let bandsMicros = Int(try read(Int64.self))
         let algorithm = Int(try read(UInt8.self))
         guard algorithm < algorithmCodes.count else { throw FrameError("unknown algorithm \(algorithm)") }
         let warm = try readBool()
@@ -93,9 +95,10 @@ extension ByteReader {
         changes.reserveCapacity(SolutionLane.sent)
         for _ in 0..<SolutionLane.sent { changes.append(try readChangeFrame()) }
         let basis = try readCountedRun(of: UInt8.self)
-        let outcome = SolveOutcome(
+        var outcome = SolveOutcome(
             status: statusCodes[status], message: message.isEmpty ? nil : message, objective: objective,
             iterations: iterations, algorithm: algorithmCodes[algorithm], isWarmStart: warm, solveMicros: micros, mip: mip)
+        outcome.bandsMicros = bandsMicros
         return AnswerFrame(model: model, outcome: outcome, changes: changes, basis: basis)
     }
 

@@ -5,8 +5,8 @@ public enum WorkerRequest: Sendable, Equatable {
     /// Hold `program` as model `model`, starting from `basis` if given (continuing warm elsewhere).
     case load(model: UInt32, program: LinearProgram, basis: Basis?)
     /// Apply `delta` and solve; `full` asks for whole vectors instead of the changes since the
-    /// last answer, `bands` for the stability bands of an optimal basis as well.
-    case solve(model: UInt32, delta: ModelDelta, full: Bool, limits: SolveLimits, bands: Bool = false)
+    /// last answer, `bands` for stability bands of an optimal basis as well.
+    case solve(model: UInt32, delta: ModelDelta, full: Bool, limits: SolveLimits, bands: BandsWanted = .none)
     /// Forget a model.
     case drop(model: UInt32)
     /// Answer, then exit.
@@ -34,7 +34,7 @@ extension WorkerRequest {
             w.append(RequestTag.solve.rawValue)
             w.append(model)
             w.append(full)
-            w.append(bands)
+            w.append(bands.rawValue)
             w.append(limits.seconds ?? 0)
             w.append(Int64(limits.iterations ?? 0))
             w.append(limits.mipGap)
@@ -80,7 +80,7 @@ public enum ReceivedRequest {
         public let delta: DeltaFrame
         public let full: Bool
         public let limits: SolveLimits
-        public let bands: Bool
+        public let bands: BandsWanted
     }
 
     /// Decodes a frame's payload (without its length prefix).
@@ -98,7 +98,8 @@ public enum ReceivedRequest {
         case .solve:
             let model = try r.read(UInt32.self)
             let full = try r.readBool()
-            let bands = try r.readBool()
+            let rawBands = try r.read(UInt8.self)
+            guard let bands = BandsWanted(rawValue: rawBands) else { throw FrameError("unknown bands \(rawBands)") }
             let seconds = try r.readDouble()
             let iterations = try r.read(Int64.self)
             let gap = try r.readDouble()

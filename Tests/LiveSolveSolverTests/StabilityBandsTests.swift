@@ -71,6 +71,18 @@ import TestSupport
         #expect(outsideChecked > 0)
     }
 
+    /// The costs' bands alone (the ranging fast path's) are the same as with the rows'.
+    @Test(arguments: models)
+    func costBandsAloneAreTheSameAsWithTheRows(name: String) throws {
+        let program = try Self.model(name).program
+        let solver = try ClpSolver(program: program)
+        _ = solver.solve()
+        let all = try #require(solver.stabilityBands())
+        let costs = try #require(solver.stabilityBands(rows: false))
+        #expect(costs.costDown == all.costDown && costs.costUp == all.costUp)
+        #expect(costs.rhsDown.isEmpty && costs.rhsUp.isEmpty)
+    }
+
     /// Ranging leaves the solution as the solve left it: the worker reads its vectors after.
     @Test(arguments: models)
     func rangingLeavesTheSolutionAsItWas(name: String) throws {

@@ -60,7 +60,7 @@ const double *clpb_reduced_costs(const ClpBridge *bridge);
 /// intervals (+-INFINITY for an unbounded side): per column the objective coefficient's
 /// [costDown, costUp] (`ClpSimplex::dualRanging`); per row the active bound's [rhsDown, rhsUp]
 /// over which the basis stays primal feasible (`ClpSimplex::primalRanging`), NAN for a row with
-/// no active bound. Returns 0, or nonzero (nothing written) when the problem is not optimal.
+/// no active bound; with rhsDown and rhsUp NULL, the costs' only (one ranging pass). Returns 0, or nonzero (nothing written) when the problem is not optimal.
 /// Ranging re-factorizes and frees CLP's work areas: the next solve builds them again. The
 /// solution (values, activities, duals, reduced costs) is left as the solve left it.
 int clpb_ranges(ClpBridge *bridge, double *costDown, double *costUp, double *rhsDown, double *rhsUp);

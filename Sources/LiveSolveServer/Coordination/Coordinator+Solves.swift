@@ -51,10 +51,10 @@ extension Coordinator {
         }
         let limits = SolveLimits(seconds: configuration.solveTimeLimit, mipGap: configuration.mipGap,
                                  incumbentMillis: configuration.incumbentMillis)
-        let bands = keepsBands(record)
+        let bands = bandsWanted(record)
         pool.send(.solve(model: record.number, delta: dispatch.delta, full: !dispatch.isWarm, limits: limits, bands: bands), to: worker)
-        record.bandParameters = bands ? record.model.parameters.values : nil
-        record.dispatchedCosts = bands && configuration.rangingFastPath ? record.model.program.objective : nil
+        record.bandParameters = bands == .all ? record.model.parameters.values : nil
+        record.dispatchedCosts = bands > .none && configuration.rangingFastPath ? record.model.program.objective : nil
         record.rangingBudget = nil
         record.bandsRequested = false
         armWatchdog(for: deadline)
@@ -62,10 +62,15 @@ extension Coordinator {
         return true
     }
 
-    /// Whether the next solve computes stability bands: while someone asks, and always for the
-    /// ranging fast path.
-    func keepsBands(_ record: ModelRecord) -> Bool {
-        record.wantsBands || configuration.rangingFastPath && record.model.program.integerCount == 0
+    /// The stability bands the next solve computes: all while someone asks, and for the
+    /// ranging fast path the costs' at least.
+    func bandsWanted(_ record: ModelRecord) -> BandsWanted {
+        if record.wantsBands { return .all }
+        return usesFastPath(record) && record.fastPath.isOn ? .costs : .none
+    }
+
+    func usesFastPath(_ record: ModelRecord) -> Bool {
+        configuration.rangingFastPath && record.model.program.integerCount == 0
     }
 
     /// The objective's change when `delta` can be answered without a solve: costs only, moved
@@ -139,6 +144,9 @@ extension Coordinator {
             isWarmStart: answer.isWarmStart, algorithm: answer.algorithm, solveMicros: answer.solveMicros,
             updatesMerged: outcome.updatesMerged, freshness: outcome.freshness, hasMaps: answer.status.hasSolution, mip: mip, changes: [])
         record.history.install(version, changes: answer.changes)
+        if usesFastPath(record), !outcome.isIncumbent {
+            record.fastPath.solved(solveMicros: answer.solveMicros, rangingMicros: answer.bandsMicros > 0 ? answer.bandsMicros : nil)
+        }
         if version.hasMaps, !outcome.isIncumbent {
             let ranges = record.bandParameters.flatMap {
                 ParameterRanges.compute(record.model.parameters, values: $0, lanes: record.history.vectors)
@@ -146,7 +154,7 @@ extension Coordinator {
             record.history.derive(.parameterDown, ranges?.down ?? [])
             record.history.derive(.parameterUp, ranges?.up ?? [])
             let lanes = record.history.vectors
-            if let costs = record.dispatchedCosts, version.status == .optimal, record.history.hasBands {
+            if let costs = record.dispatchedCosts, version.status == .optimal, record.history.holds(.costRanges) {
                 record.rangingBudget = RangingBudget(costs: costs, costDown: lanes[SolutionLane.costDown.rawValue],
                                                      costUp: lanes[SolutionLane.costUp.rawValue], values: lanes[SolutionLane.values.rawValue])
             }

@@ -97,7 +97,7 @@ extension Coordinator {
             // The newest seq asked for by number: its solution, once there is one.
             let record = try record(id)
             let version = try await solution(of: record, minSeq: seq ?? 0, fields: fields ?? .maps)
-            return answer(record, waitedFor: version, fields: fields ?? (record.history.hasBands ? .all : .maps), id: echo)
+            return answer(record, waitedFor: version, fields: fields ?? record.history.heldFields, id: echo)
         }
         let fields = fields ?? .maps
         // Solved under a number of its own, seen by no one but this request.

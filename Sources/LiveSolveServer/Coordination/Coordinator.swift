@@ -166,6 +166,7 @@ public actor Coordinator {
         do { try refuseIfReadOnly(model: record.id) } catch { return acknowledge(.failure(error)) }
         let undo = durability == .sync ? record.model.reverting(delta) : nil
         let answered = rangingAnswer(to: delta, for: record)
+        if usesFastPath(record) { record.fastPath.update(answered: answered != nil) }
         record.model.apply(delta)
         let now = Self.now()
         if answered != nil {

@@ -37,12 +37,15 @@ final class ModelRecord {
     var dispatchedCosts: [Double]?
     /// Left by the last solve for answering cost changes by ranging; nil when there is none.
     var rangingBudget: RangingBudget?
+    /// Whether the ranging fast path pays for this model, from what it answered and cost.
+    var fastPath = FastPathPolicy()
 
     /// Whether its newest solution lacks some of `fields` that one more solve gives: bands
     /// computed while nobody asked, or what a solution answered by ranging does not know.
     func needsSolve(for fields: FieldSet) -> Bool {
         guard let newest = history.newest, newest.status == .optimal, model.program.integerCount == 0 else { return false }
-        return fields.hasBands && !history.hasBands || fields.needsSolvedCosts && newest.algorithm == .ranging
+        let missing = fields.fields.contains { $0.isBand && !history.holds($0) }
+        return missing || fields.needsSolvedCosts && newest.algorithm == .ranging
     }
 
     /// Requests waiting for a solution with at least their seq (`?wait=true`, `get`).

@@ -20,7 +20,7 @@ enum ParameterRanges {
         func lane(_ l: SolutionLane) -> [Double] { lanes[l.rawValue] }
         let (costDown, costUp, rhsDown, rhsUp) = (lane(.costDown), lane(.costUp), lane(.rhsDown), lane(.rhsUp))
         let (columnValues, activities) = (lane(.values), lane(.rowActivities))
-        guard !costDown.isEmpty, values.count == parameters.count else { return nil }
+        guard !costDown.isEmpty, rhsDown.count == activities.count, values.count == parameters.count else { return nil }
         var down = [Double](repeating: .nan, count: parameters.count), up = down
         for p in 0..<parameters.count {
             // Per unit of δ up and down, the share of each kind's room used.

@@ -17,8 +17,10 @@ struct SolutionHistory {
     init(limit: Int) { self.limit = limit }
 
     var newest: SolutionVersion? { versions.last }
-    /// Whether the newest vectors include stability bands.
-    var hasBands: Bool { !vectors[SolutionLane.costDown.rawValue].isEmpty }
+    /// Whether the newest vectors include `field` (the bands' lanes come and go).
+    func holds(_ field: SolutionField) -> Bool { !vectors[field.lanes[0].rawValue].isEmpty }
+    /// Every field but the bands not held.
+    var heldFields: FieldSet { FieldSet(SolutionField.allCases.filter { !$0.isBand || holds($0) }) }
 
     /// Installs a version from a worker's answer, whose `changes` (one per `SolutionLane`) are
     /// against the worker's previous answer for this model.

@@ -263,7 +263,6 @@ extension Coordinator {
     func fullSolution(of id: String, minSeq: Int) async throws(RequestError) -> String {
         let record = try record(id)
         let version = try await solution(of: record, minSeq: minSeq, fields: .maps)
-        let fields = record.history.hasBands ? FieldSet.all : FieldSet.maps
-        return String(buffer: answer(record, waitedFor: version, fields: fields, id: nil))
+        return String(buffer: answer(record, waitedFor: version, fields: record.history.heldFields, id: nil))
     }
 }
