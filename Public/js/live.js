@@ -48,9 +48,12 @@ class LiveView {
   }
 
   close() {
+    // Messages already read may still arrive: this view no longer draws them.
+    this.closed = true;
     this.stopFeed();
     this.stream.close();
     cancelAnimationFrame(this.frame);
+    this.grid.close();
   }
 
   bindControls() {
@@ -186,6 +189,7 @@ class LiveView {
   stopFeed() { clearInterval(this.feed); this.feed = null; }
 
   receive(message) {
+    if (this.closed) return;
     if (message.type === 'ack') {
       const request = this.pending.get(message.id);
       this.pending.delete(message.id);
@@ -233,7 +237,7 @@ class LiveView {
   }
 
   schedule() {
-    if (this.frame) return;
+    if (this.frame || this.closed) return;
     this.frame = requestAnimationFrame(() => { this.frame = null; this.render(); });
   }
 

@@ -6,7 +6,15 @@ const ROW = 28;
 export class Grid {
   constructor(container, spacer, rows) {
     Object.assign(this, { container, spacer, rows, entries: [], filter: '', sortBy: 'name', ascending: true, flashes: new Map() });
-    container.addEventListener('scroll', () => this.render());
+    this.onScroll = () => this.render();
+    container.addEventListener('scroll', this.onScroll);
+  }
+
+  /** Stops rendering: the next model's grid takes the same elements. */
+  close() {
+    this.container.removeEventListener('scroll', this.onScroll);
+    clearTimeout(this.settle);
+    this.closed = true;
   }
 
   /** Sets the rows: [name, value, band] (band `[down, up]` or undefined); `changed` names flash briefly. */
@@ -37,6 +45,7 @@ export class Grid {
   }
 
   render() {
+    if (this.closed) return;
     const rows = this.view();
     this.spacer.style.height = `${rows.length * ROW}px`;
     const first = Math.max(0, Math.floor(this.container.scrollTop / ROW) - 5);
