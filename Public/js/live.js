@@ -11,6 +11,9 @@ const BANDS = ['costRanges', 'rhsRanges', 'parameterRanges'];
 const BAND_OF = { values: 'costRanges', reducedCosts: 'costRanges', duals: 'rhsRanges', rowActivities: 'rhsRanges' };
 // A parameter this close to an edge of its band, as a share of the band's width, is marked.
 const NEAR_EDGE = 0.1;
+// Bands cost the worker a ranging pass per solve (seconds on dfl001): on by default only up to
+// this many rows and columns.
+const BANDS_BY_DEFAULT = 2000;
 let view = null;
 
 export function showModel(id) {
@@ -42,9 +45,22 @@ class LiveView {
         label.className = `connection ${state.startsWith('open') ? 'open' : state.startsWith('closed') ? 'closed' : ''}`;
       },
       // After every (re)connection: subscribe again and take the full snapshot.
-      onOpen: () => this.stream.send({ op: 'subscribe', model: this.id, fields: [...FIELDS, ...BANDS] }),
+      onOpen: () => this.subscribe(),
       onMessage: (message) => this.receive(message),
     });
+  }
+
+  /** Subscribes (again), with the bands when they are shown: a fresh snapshot follows. */
+  subscribe() {
+    this.stream.send({ op: 'subscribe', model: this.id, fields: this.showsBands ? [...FIELDS, ...BANDS] : FIELDS });
+  }
+
+  showBands(on) {
+    this.showsBands = on;
+    document.getElementById('bands-toggle').checked = on;
+    for (const field of BANDS) this.maps[field].clear();
+    this.subscribe();
+    this.refreshGrid(true);
   }
 
   close() {
@@ -70,6 +86,9 @@ class LiveView {
     const toggle = document.getElementById('feed-toggle');
     toggle.checked = false;
     toggle.onchange = () => (toggle.checked ? this.startFeed() : this.stopFeed());
+    const bands = document.getElementById('bands-toggle');
+    bands.checked = false;
+    bands.onchange = () => this.showBands(bands.checked);
     document.getElementById('feed-rate').onchange = () => { if (toggle.checked) { this.stopFeed(); this.startFeed(); } };
   }
 
@@ -80,6 +99,9 @@ class LiveView {
       const entry = await rest('GET', `/v1/models/${encodeURIComponent(this.id)}?include=document`);
       document.getElementById('model-title').textContent = `${entry.name} (${entry.model})`;
       this.parameters = entry.document.parameters ?? {};
+      const small = entry.rows + entry.columns <= BANDS_BY_DEFAULT;
+      document.getElementById('bands-hint').textContent = small ? '' : 'off by default: each solve would range the whole model';
+      if (small && entry.integerColumns === 0) this.showBands(true);
     } catch (e) {
       document.getElementById('model-title').textContent = `${this.id}: ${e.message}`;
       return;
