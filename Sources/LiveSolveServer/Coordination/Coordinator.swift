@@ -246,8 +246,9 @@ public actor Coordinator {
         try await solution(of: try record(id), minSeq: minSeq)
     }
 
-    /// `solution(of:minSeq:)` with the stability bands when `fields` asks for them: a solution
-    /// computed while nobody asked has none, and the model is solved again (warm, no pivots) for them.
+    /// `solution(of:minSeq:)` with all that `fields` asks for: bands computed while nobody asked
+    /// are none, and a solution answered by ranging knows no duals; the model is then solved
+    /// again (warm) for them.
     func solution(of record: ModelRecord, minSeq: Int, fields: FieldSet) async throws(RequestError) -> SolutionVersion {
         var version = try await solution(of: record, minSeq: minSeq)
         // A solve already under way may not compute them: then the one after it does.

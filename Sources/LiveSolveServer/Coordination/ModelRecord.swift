@@ -28,7 +28,7 @@ final class ModelRecord {
     /// The parameters' values the solve in flight saw, when it computes bands: what its
     /// `parameterRanges` are centred on, whatever updates came since.
     var bandParameters: [Double]?
-    /// Whether the next solve computes stability bands (a linear model's only).
+    /// Whether the next solve computes every stability band (a linear model's only).
     var wantsBands: Bool { (bandSubscribers > 0 || bandsRequested) && model.program.integerCount == 0 }
     /// Subscriptions asking for duals, reduced costs or cost bands: while there are any, no
     /// update is answered by ranging.
