@@ -88,6 +88,7 @@ public final class RemoteWorker: Sendable {
     /// stops in between.
     private func announceUntilStopped() {
         var connection: BrokerConnection?
+        var failing = false
         let message = Array("alive \(name) \(models)".utf8)
         while ls_remote_worker_stopping == 0 {
             do {
@@ -100,8 +101,13 @@ public final class RemoteWorker: Sendable {
                 }
                 // The server declares the queue; with no server there, the announcement is dropped.
                 try connection!.publish(message, to: BrokerQueues.announce)
+                if failing { log("announcing again") }
+                failing = false
                 try hearStops(on: connection!, forMillis: 1000)
             } catch {
+                // Said once per outage: without announcements the server does not count this worker.
+                if !failing { log("cannot announce: \(error); retrying every second") }
+                failing = true
                 connection = nil
                 sleepUnlessStopping(milliseconds: 1000)
             }
