@@ -8,6 +8,22 @@ import TestSupport
 /// staleness"): cost ticks inside the last solve's bands are answered by the server without a
 /// solve, with `stats.algorithm` `"ranging"`; the objective is always right.
 @Suite(.serialized) struct RangingFastPathTests {
+    /// The first solution with `seq` on `client`, or nil when none comes in time.
+    static func solution(withSeq seq: Int, on client: QueuedStreamClient, within seconds: Double = 60) async -> JSON? {
+        while let message = await client.next(within: seconds) {
+            if message["type"] == .string("solution"), message["seq"] == .number(Double(seq)) { return message }
+        }
+        return nil
+    }
+
+    /// Sets the refinery's gasoline price on the server and in `model`; returns its solution.
+    static func setGasoline(_ price: Double, seq: Int, of id: String, in model: inout Model, on client: QueuedStreamClient) async throws -> JSON {
+        let update: JSON = .object([("parameters", .object([("price[gasoline]", .number(price))]))])
+        model.apply(try UpdateResolver(model: model).resolve(update))
+        client.send(#"{"op":"update","model":"\#(id)","parameters":{"price[gasoline]":\#(price)}}"#)
+        return try #require(await solution(withSeq: seq, on: client, within: 30), "no solution for seq \(seq)")
+    }
+
     /// Every step of a Netlib price stream, each answered before the next: every objective
     /// equals the stream's `expect`, and the share the fast path answered is reported.
     @Test(arguments: ["adlittle", "ship12l"])
@@ -22,11 +38,7 @@ import TestSupport
         for (k, step) in steps.enumerated() {
             guard case .object(let members) = step.update else { continue }
             client.send(JSONWriter.string(.object([("op", .string("update")), ("model", .string(model))] + members)))
-            var answer: JSON?
-            while answer == nil, let message = await client.next(within: 60) {
-                if message["type"] == .string("solution"), message["seq"] == .number(Double(k + 1)) { answer = message }
-            }
-            let solution = try #require(answer, "step \(k + 1): no solution")
+            let solution = try #require(await Self.solution(withSeq: k + 1, on: client), "step \(k + 1): no solution")
             let objective = try #require(solution["objective"]?.number)
             #expect(TestData.matches(objective, step.expect), "step \(k + 1): \(objective) vs \(step.expect)")
             if solution["stats"]?["algorithm"] == .string("ranging") {
@@ -58,14 +70,7 @@ import TestSupport
         // 3.6 and 3.9 use 0.26, 0.52, 0.78 and 0.93 of it; 4.2 is past it.
         var algorithms: [String] = []
         for (k, price) in [2.6, 3.1, 3.6, 3.9, 4.2].enumerated() {
-            let update: JSON = .object([("parameters", .object([("price[gasoline]", .number(price))]))])
-            model.apply(try UpdateResolver(model: model).resolve(update))
-            client.send(#"{"op":"update","model":"\#(id)","parameters":{"price[gasoline]":\#(price)}}"#)
-            var answer: JSON?
-            while answer == nil, let message = await client.next(within: 30) {
-                if message["type"] == .string("solution"), message["seq"] == .number(Double(k + 1)) { answer = message }
-            }
-            let solution = try #require(answer)
+            let solution = try await Self.setGasoline(price, seq: k + 1, of: id, in: &model, on: client)
             algorithms.append(solution["stats"]?["algorithm"]?.string ?? "?")
             let fresh = try ClpSolver(program: model.program).solve()
             #expect(TestData.matches(try #require(solution["objective"]?.number), fresh.objective), "price \(price)")
@@ -75,14 +80,8 @@ import TestSupport
         // Back inside the first basis's band (a solve), one ranging tick, then `get` with duals:
         // solved ones, not the stale ones. (At 2.9 the refinery's optimum is unique, its duals too.)
         for (k, price) in [3.0, 2.9].enumerated() {
-            let update: JSON = .object([("parameters", .object([("price[gasoline]", .number(price))]))])
-            model.apply(try UpdateResolver(model: model).resolve(update))
-            client.send(#"{"op":"update","model":"\#(id)","parameters":{"price[gasoline]":\#(price)}}"#)
-            var answer: JSON?
-            while answer == nil, let message = await client.next(within: 30) {
-                if message["type"] == .string("solution"), message["seq"] == .number(Double(k + 6)) { answer = message }
-            }
-            algorithms.append(try #require(answer)["stats"]?["algorithm"]?.string ?? "?")
+            let solution = try await Self.setGasoline(price, seq: k + 6, of: id, in: &model, on: client)
+            algorithms.append(solution["stats"]?["algorithm"]?.string ?? "?")
         }
         #expect(algorithms.suffix(2) == ["primal", "ranging"], "\(algorithms)")
         let got = try #require(await client.request(#"{"op":"get","id":1,"model":"\#(id)","seq":7,"fields":["values","duals"]}"#))
@@ -99,10 +98,7 @@ import TestSupport
         let dualWatcher = try await server.connect()
         _ = await dualWatcher.request(#"{"op":"subscribe","model":"\#(id)","fields":["duals"]}"#)
         client.send(#"{"op":"update","model":"\#(id)","parameters":{"price[gasoline]":3.95}}"#)
-        var answer: JSON?
-        while answer == nil, let message = await dualWatcher.next(within: 30) {
-            if message["type"] == .string("solution"), message["seq"] == .number(8) { answer = message }
-        }
+        let answer = await Self.solution(withSeq: 8, on: dualWatcher, within: 30)
         #expect(answer?["stats"]?["algorithm"] == .string("primal"))
         dualWatcher.close()
         client.close()
