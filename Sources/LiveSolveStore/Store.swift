@@ -115,6 +115,12 @@ public final class Store: Sendable {
                 ALTER TABLE updateLog3 RENAME TO updateLog;
                 """)
         }
+        migrator.registerMigration("v4 following forks") { db in
+            try db.alter(table: "model") { t in
+                t.add(column: "parent", .integer)
+                t.add(column: "overrides", .text)
+            }
+        }
         return migrator
     }
 
@@ -148,6 +154,9 @@ public final class Store: Sendable {
                                                             arguments: [number, seq - retain]) else { continue }
                         try db.execute(sql: "DELETE FROM updateLog WHERE model = ? AND seq <= ?", arguments: [number, oldest])
                         try db.execute(sql: "DELETE FROM snapshot WHERE model = ? AND seq < ?", arguments: [number, oldest])
+                    case let .following(model, parent, overrides):
+                        try db.execute(sql: "UPDATE model SET parent = ?, overrides = ? WHERE number = ?",
+                                       arguments: [parent.map { Int64($0) }, overrides, Int64(model)])
                     }
                 }
             }
@@ -235,9 +244,11 @@ public final class Store: Sendable {
             return try database.read { db in
                 let next = (try Int64.fetchOne(db, sql: "SELECT max(number) FROM model") ?? 0) + 1
                 var models: [StoredModel] = []
-                for row in try Row.fetchAll(db, sql: "SELECT number, name, document FROM model WHERE deleted = 0 ORDER BY number") {
+                for row in try Row.fetchAll(db, sql: "SELECT number, name, document, parent, overrides FROM model WHERE deleted = 0 ORDER BY number") {
                     let number: Int64 = row["number"]
                     var stored = StoredModel(number: UInt32(number), name: row["name"], document: row["document"], updates: [])
+                    stored.parent = (row["parent"] as Int64?).map { UInt32($0) }
+                    stored.overrides = row["overrides"]
                     if let snapshot = try Row.fetchOne(db, sql: "SELECT seq, document, basis FROM snapshot WHERE model = ? ORDER BY seq DESC LIMIT 1", arguments: [number]) {
                         stored.seq = snapshot["seq"]
                         stored.document = snapshot["document"]

@@ -8,6 +8,9 @@ public enum StoreRecord: Sendable, Equatable {
     /// The model's whole state at `seq`, its document with its parameter values, and the basis
     /// of its newest solve; log records more than `retain` updates behind it are removed.
     case snapshot(model: UInt32, seq: Int, document: String, basis: [UInt8]?, retain: Int)
+    /// A fork follows `parent` (nil: it no longer does), keeping the entries it set itself
+    /// (`overrides`, JSON) from its parent's updates.
+    case following(model: UInt32, parent: UInt32?, overrides: String)
 }
 
 extension StoreRecord {
@@ -18,6 +21,7 @@ extension StoreRecord {
         case let .update(_, _, _, message): message.utf8.count
         case .delete: 0
         case let .snapshot(_, _, document, basis, _): document.utf8.count + (basis?.count ?? 0)
+        case let .following(_, _, overrides): overrides.utf8.count
         }
     }
 }

@@ -25,6 +25,7 @@ extension Coordinator {
             metrics.models.increment()
             perform(record.state.create(at: Self.now()), for: record)
         }
+        relink(restored)
         if !restored.isEmpty { logger.info("restored \(restored.count) model\(restored.count == 1 ? "" : "s") from \(store.path)") }
         if store.isReadOnly { logger.warning("the store \(store.path) cannot be written: its models are served, every change is refused") }
     }

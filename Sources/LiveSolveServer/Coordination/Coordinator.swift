@@ -39,6 +39,7 @@ public actor Coordinator {
     /// The timer for the earliest solve deadline (see `armWatchdog`).
     var watchdog: (deadline: NIODeadline, timer: Scheduled<Void>)?
     var nextWaiterNumber = 0
+    var nextForkTicket = 0
     /// Numbers for solves of a model's past state, counting down from the top: never a model's.
     var nextPastNumber = UInt32.max
     /// Logs accepted changes to the store; nil with `storage.durability: off`.
@@ -160,9 +161,11 @@ public actor Coordinator {
         return try result.get()
     }
 
-    /// Gives a validated delta the next seq, applies it, dispatches its solve, logs it and
-    /// acknowledges it: with `sync` once it is stored.
-    func accept(_ delta: ModelDelta, for record: ModelRecord, message: String, acknowledge: @escaping (Result<Int, RequestError>) -> Void) {
+    /// Gives a validated delta the next seq, applies it, dispatches its solve, logs it, passes
+    /// it on to the forks following the model and acknowledges it: with `sync` once it is
+    /// stored. `forwarded`: a parent's update, which a fork takes without making it its own.
+    func accept(_ delta: ModelDelta, for record: ModelRecord, message: String, forwarded: Bool = false,
+                acknowledge: @escaping (Result<Int, RequestError>) -> Void) {
         do { try refuseIfReadOnly(model: record.id) } catch { return acknowledge(.failure(error)) }
         let undo = durability == .sync ? record.model.reverting(delta) : nil
         let answered = rangingAnswer(to: delta, for: record)
@@ -182,6 +185,7 @@ public actor Coordinator {
         }
         metrics.updatesAccepted.increment()
         let seq = record.seq
+        passOn(message, acceptedBy: record, forwarded: forwarded)
         guard let writer else { return acknowledge(.success(seq)) }
         let logged = StoreRecord.update(model: record.number, seq: seq, at: Int64(Date().timeIntervalSince1970 * 1000), message: message)
         defer { countTowardsSnapshot(record) }
@@ -231,6 +235,7 @@ public actor Coordinator {
         models[id] = nil
         modelsByNumber[record.number] = nil
         metrics.models.decrement()
+        unlink(record)
         perform(record.state.delete(), for: record)
         let gone = RequestError(.unknownModel, "model \(JSONWriter.quoted(id)) was deleted", model: id)
         for subscription in record.subscribers.values {
@@ -301,10 +306,12 @@ public actor Coordinator {
         .array(models.values.filter { access.sees(id: $0.id, name: $0.model.name) }.sorted { $0.number < $1.number }.map(entry))
     }
 
+    /// One model's entry for `GET /v1/models/{id}`: with what it follows, if it does.
     func entry(of id: String, includeDocument: Bool) throws(RequestError) -> JSON {
         let record = try record(id)
-        guard includeDocument, case .object(var members) = entry(record) else { return entry(record) }
-        members.append(("document", JSONModelWriter.document(record.model)))
+        guard case .object(var members) = entry(record) else { return entry(record) }
+        if let parent = record.parent { members += [("parent", .string(parent.id)), ("overrides", record.overrides.json)] }
+        if includeDocument { members.append(("document", JSONModelWriter.document(record.model))) }
         return .object(members)
     }
 

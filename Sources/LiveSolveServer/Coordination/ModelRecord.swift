@@ -64,6 +64,16 @@ final class ModelRecord {
     /// Updates logged since the model's last snapshot.
     var updatesSinceSnapshot = 0
 
+    /// The model this one follows (a fork made with `"follow": true`), until it is deleted.
+    var parent: ModelRecord?
+    /// The entries this fork set itself, which its parent's updates leave alone.
+    var overrides = Overrides()
+    /// The forks following this model: each of its updates is passed on to them.
+    var followers: [ModelRecord] = []
+    /// Forks of this model being made, by ticket: the update messages accepted meanwhile,
+    /// which each takes once it follows.
+    var forksUnderWay: [Int: [String]] = [:]
+
     /// `preempt`: `solve.preempt`, which applies to integer models only (a linear solve is short);
     /// `seq`: the newest, for a model brought back from the store.
     init(id: String, number: UInt32, model: Model, history: Int, preempt: Bool = false, seq: Int = 0) {
@@ -80,7 +90,12 @@ final class ModelRecord {
 
     /// The whole state now, for a snapshot.
     var image: StoreWriter.Image {
-        .init(number: number, name: model.name, seq: seq, model: model, basis: basis?.statuses)
+        .init(number: number, name: model.name, seq: seq, model: model, basis: basis?.statuses, following: following)
+    }
+
+    /// What the store keeps of a following fork: its parent's number and its overrides.
+    var following: (parent: UInt32, overrides: String)? {
+        parent.map { ($0.number, JSONWriter.string(overrides.json)) }
     }
 
     /// `solving` until the first solve ends, then the newest status.

@@ -8,6 +8,9 @@ struct RestoredModel: Sendable {
     var seq: Int
     /// The basis of the newest snapshot's solve: the first solve starts warm from it.
     var basis: Basis?
+    /// For a following fork: the model it follows and the entries it set itself.
+    var parent: UInt32?
+    var overrides = Overrides()
 
     /// Rebuilds a stored model; off the loop, it is O(model + log).
     init(_ stored: StoredModel, path: String) throws(StoreError) {
@@ -23,6 +26,10 @@ struct RestoredModel: Sendable {
         number = stored.number
         seq = stored.seq
         basis = stored.basis.map { Basis(statuses: $0) }
+        parent = stored.parent
+        if let text = stored.overrides {
+            do { overrides = Overrides(json: try JSONParser.parse(text)) } catch { throw broken("its overrides: \(error)") }
+        }
         for (seq, message) in stored.updates {
             var echo = RequestEcho()
             guard case .update(_, let update)? = try? ClientRequestParser.parse(message, context: &echo) else {

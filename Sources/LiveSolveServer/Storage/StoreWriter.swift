@@ -23,6 +23,7 @@ final class StoreWriter {
         var seq: Int
         var model: Model
         var basis: [UInt8]?
+        var following: (parent: UInt32, overrides: String)?
     }
 
     let store: Store
@@ -51,7 +52,7 @@ final class StoreWriter {
         var model: UInt32 {
             switch self {
             case .record(.create(let model, _, _)), .record(.update(let model, _, _, _)), .record(.delete(let model)),
-                 .record(.snapshot(let model, _, _, _, _)):
+                 .record(.snapshot(let model, _, _, _, _)), .record(.following(let model, _, _)):
                 model
             case .snapshot(let image, _, _): image.number
             }
@@ -63,7 +64,9 @@ final class StoreWriter {
             case let .snapshot(image, retain, restoring):
                 let document = JSONWriter.string(JSONModelWriter.document(image.model))
                 let snapshot = StoreRecord.snapshot(model: image.number, seq: image.seq, document: document, basis: image.basis, retain: retain)
-                return restoring ? [.create(model: image.number, name: image.name, document: document), snapshot] : [snapshot]
+                guard restoring else { return [snapshot] }
+                let following = image.following.map { StoreRecord.following(model: image.number, parent: $0.parent, overrides: $0.overrides) }
+                return [.create(model: image.number, name: image.name, document: document)] + (following.map { [$0] } ?? []) + [snapshot]
             }
         }
     }

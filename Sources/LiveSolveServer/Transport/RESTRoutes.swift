@@ -165,10 +165,11 @@ struct RESTRoutes {
         return JSONResponse.make(.created, .object([("model", .string(model))]))
     }
 
-    /// `POST /v1/models/{id}/fork` with `{"seq": N, "name": …}`: a new model from the state at N.
+    /// `POST /v1/models/{id}/fork` with `{"seq": N, "name": …, "follow": …}`: a new model
+    /// from the state at N, which with `follow` goes on taking its parent's updates.
     func fork(_ request: Request, model id: String, access: Access) async throws -> Response {
         let text = try await body(request, limit: configuration.maxMessageBytes)
-        var seq: Int?, name: String?
+        var seq: Int?, name: String?, follow = false
         if !text.allSatisfy(\.isWhitespace) {
             let json: JSON
             do { json = try JSONParser.parse(text) } catch { throw RequestError(.badMessage, "not JSON: \(error)", model: id) }
@@ -178,14 +179,13 @@ struct RESTRoutes {
                 case ("seq", _): seq = try ClientRequestParser.seq(value, model: id)
                 case ("name", .string(let s)): name = s
                 case ("name", _): throw RequestError(.badMessage, "name: expected a string, found \(value.typeName)", model: id)
-                default: throw RequestError(.badMessage, "\(key): a fork takes seq and name only", model: id)
+                case ("follow", .bool(let b)): follow = b
+                case ("follow", _): throw RequestError(.badMessage, "follow: expected true or false, found \(value.typeName)", model: id)
+                default: throw RequestError(.badMessage, "\(key): a fork takes seq, name and follow only", model: id)
                 }
             }
         }
-        let past = try await coordinator.past(of: id, at: seq)
-        var model = try await past.rebuilt(id: id)
-        model.name = name ?? "\(model.name) at seq \(past.seq)"
-        let created = try await coordinator.create(.model(model), name: model.name, access: access)
+        let created = try await coordinator.fork(id, at: seq, name: name, follow: follow, access: access)
         return JSONResponse.make(.created, .object([("model", .string(created))]))
     }
 
