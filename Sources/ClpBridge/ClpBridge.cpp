@@ -1,5 +1,6 @@
 #include "ClpBridge.h"
 
+#include <ClpEventHandler.hpp>
 #include <ClpSimplex.hpp>
 #include <CoinPackedMatrix.hpp>
 #include <cfloat>
@@ -13,6 +14,20 @@ struct ClpBridge {
     /// True when the last solve left no reusable factorization (a cold solve, or the unscaled
     /// clean-up below), whatever the caller believes.
     bool mustRefactorize = true;
+};
+
+/// Asks its callback after every iteration whether to stop; CLP then ends with status 5.
+class StopHandler : public ClpEventHandler {
+public:
+    StopHandler(clpb_stop_check check, void *context) : check(check), context(context) {}
+    StopHandler(const StopHandler &other) : ClpEventHandler(other), check(other.check), context(other.context) {}
+    ClpEventHandler *clone() const override { return new StopHandler(*this); }
+    int event(Event whichEvent) override {
+        return whichEvent == endOfIteration && check(context) ? 0 : -1;
+    }
+private:
+    clpb_stop_check check;
+    void *context;
 };
 
 static double finiteOrMax(double value) {
@@ -62,6 +77,16 @@ void clpb_set_coefficient(ClpBridge *bridge, int row, int col, double value) {
     bridge->simplex.matrix()->modifyCoefficient(row, col, value, true);
     bridge->simplex.setWhatsChanged(bridge->simplex.whatsChanged() & ~MATRIX_SAME);
     bridge->mustRefactorize = true;
+}
+
+void clpb_set_stop(ClpBridge *bridge, clpb_stop_check check, void *context) {
+    if (check) {
+        StopHandler handler(check, context);
+        bridge->simplex.passInEventHandler(&handler);
+    } else {
+        ClpEventHandler plain;
+        bridge->simplex.passInEventHandler(&plain);
+    }
 }
 
 ClpBridgeResult clpb_solve(ClpBridge *bridge, int mode, double secondsLimit, int iterationLimit) {

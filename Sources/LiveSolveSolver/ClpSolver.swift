@@ -64,12 +64,45 @@ public final class ClpSolver: Solver {
     }
 
     public func resolveInPlace(applying delta: some DeltaSource, limits: SolveLimits = SolveLimits()) -> SolveOutcome {
+        resolveInPlace(applying: delta, limits: limits, algorithm: nil)
+    }
+
+    /// `algorithm`: primal, dual or cold as asked (nil: by what the delta changes); with no
+    /// basis yet, cold whatever is asked.
+    public func resolveInPlace(applying delta: some DeltaSource, limits: SolveLimits = SolveLimits(), algorithm: Algorithm?) -> SolveOutcome {
         let start = monotonicMicros()
         apply(delta)
-        guard hasBasis else { return run(.cold, limits: limits, since: start) }
-        switch delta.kind {
-        case .bounds: return run(.dual, limits: limits, since: start)
-        case .nothing, .objective, .objectiveAndBounds, .matrix: return run(.primal, limits: limits, since: start)
+        return run(chosen(algorithm, for: delta), limits: limits, since: start)
+    }
+
+    /// The same, asking `stop` after every iteration: true ends the solve early (status
+    /// `error`, "stopped").
+    public func resolveInPlace(applying delta: some DeltaSource, limits: SolveLimits = SolveLimits(), algorithm: Algorithm?,
+                               stop: () -> Bool) -> SolveOutcome {
+        let start = monotonicMicros()
+        apply(delta)
+        let algorithm = chosen(algorithm, for: delta)
+        return withoutActuallyEscaping(stop) { stop in
+            let check = StopCheck(stop)
+            clpb_set_stop(bridge, { context in
+                Unmanaged<StopCheck>.fromOpaque(context!).takeUnretainedValue().shouldStop() ? 1 : 0
+            }, Unmanaged.passUnretained(check).toOpaque())
+            defer { clpb_set_stop(bridge, nil, nil) }
+            return withExtendedLifetime(check) { run(algorithm, limits: limits, since: start) }
+        }
+    }
+
+    public func resolveInPlace(applying delta: some DeltaSource, limits: SolveLimits, algorithm: Algorithm?, stoppable: Bool,
+                               progress: (SolveProgress?) -> Bool) -> SolveOutcome {
+        guard stoppable else { return resolveInPlace(applying: delta, limits: limits, algorithm: algorithm) }
+        return resolveInPlace(applying: delta, limits: limits, algorithm: algorithm) { progress(nil) }
+    }
+
+    private func chosen(_ algorithm: Algorithm?, for delta: some DeltaSource) -> Algorithm {
+        switch (hasBasis, algorithm) {
+        case (false, _): .cold
+        case (true, .primal?), (true, .dual?), (true, .cold?): algorithm!
+        case (true, _): delta.kind == .bounds ? .dual : .primal
         }
     }
 
@@ -81,6 +114,14 @@ public final class ClpSolver: Solver {
             reducedCosts: UnsafeBufferPointer(start: clpb_reduced_costs(bridge), count: cols),
             rowActivities: UnsafeBufferPointer(start: clpb_row_activities(bridge), count: rows),
             dualSign: sign)
+    }
+
+    /// Starts the next solve from `basis`; false (and nothing changed) when it does not fit.
+    public func adopt(_ basis: Basis) -> Bool {
+        guard basis.statuses.count == program.columnCount + program.rowCount else { return false }
+        basis.statuses.withUnsafeBufferPointer { clpb_set_basis(bridge, $0.baseAddress) }
+        hasBasis = true
+        return true
     }
 
     public func writeBasis(into buffer: UnsafeMutableRawBufferPointer) {
@@ -143,6 +184,7 @@ public final class ClpSolver: Solver {
         case 1: return (.infeasible, nil)
         case 2: return (.unbounded, nil)
         case 3: return (outcome.secondaryStatus == 9 ? .timeLimit : .iterationLimit, nil)
+        case 5: return (.error, "stopped")
         default:
             let why = Self.secondaryReasons[Int(outcome.secondaryStatus)].map { ": \($0)" } ?? ""
             return (.error, "CLP stopped with status \(outcome.status) (secondary \(outcome.secondaryStatus)\(why))")
@@ -160,6 +202,12 @@ public final class ClpSolver: Solver {
         7: "postsolve says not optimal",
         8: "failed the bad element check",
     ]
+}
+
+/// A stop callback where CLP's event handler can reach it.
+private final class StopCheck {
+    let shouldStop: () -> Bool
+    init(_ shouldStop: @escaping () -> Bool) { self.shouldStop = shouldStop }
 }
 
 /// Microseconds on the monotonic clock.

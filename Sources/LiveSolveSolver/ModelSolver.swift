@@ -44,10 +44,24 @@ public enum ModelSolver: Solver {
 
     public func resolveInPlace(applying delta: some DeltaSource, limits: SolveLimits,
                                progress: (SolveProgress?) -> Bool) -> SolveOutcome {
+        resolveInPlace(applying: delta, limits: limits, algorithm: nil, stoppable: false, progress: progress)
+    }
+
+    /// `algorithm` picks a linear model's simplex (nil: by the delta); `stoppable` lets a linear
+    /// solve be stopped through `progress(nil)` too, which costs a call per iteration. An
+    /// integer model's `progress` gets its incumbents and may stop it either way.
+    public func resolveInPlace(applying delta: some DeltaSource, limits: SolveLimits, algorithm: Algorithm?, stoppable: Bool,
+                               progress: (SolveProgress?) -> Bool) -> SolveOutcome {
         switch self {
-        case .linear(let s): s.resolveInPlace(applying: delta, limits: limits)
-        case .integer(let s): s.resolveInPlace(applying: delta, limits: limits, progress: progress)
+        case .linear(let s): return s.resolveInPlace(applying: delta, limits: limits, algorithm: algorithm, stoppable: stoppable, progress: progress)
+        case .integer(let s): return s.resolveInPlace(applying: delta, limits: limits, progress: progress)
         }
+    }
+
+    /// Starts the next solve from `basis` (a raced solve's winner's); false when it does not fit.
+    public func adopt(_ basis: Basis) -> Bool {
+        if case .linear(let s) = self { return s.adopt(basis) }
+        return false
     }
 
     public func basis() -> Basis { solver.basis() }

@@ -22,6 +22,13 @@ public protocol Solver {
     /// returns true to stop the solve there.
     mutating func resolveInPlace(applying delta: some DeltaSource, limits: SolveLimits,
                                  progress: (SolveProgress?) -> Bool) -> SolveOutcome
+    /// The same with a linear model's simplex chosen (`algorithm`, nil: by the delta) and, when
+    /// `stoppable`, `progress(nil)` asked after every iteration whether to stop.
+    mutating func resolveInPlace(applying delta: some DeltaSource, limits: SolveLimits, algorithm: Algorithm?, stoppable: Bool,
+                                 progress: (SolveProgress?) -> Bool) -> SolveOutcome
+    /// Starts the next solve from `basis` (a race's winner's); false when it does not fit or
+    /// the solver keeps none.
+    mutating func adopt(_ basis: Basis) -> Bool
     /// The last solve's vectors where the solver keeps them: valid until the solver next changes.
     var vectors: SolutionVectors { get }
     /// The basis's statuses written into `buffer`, which holds columns + rows bytes.
@@ -33,6 +40,13 @@ public protocol Solver {
 
 extension Solver {
     public mutating func stabilityBands(rows: Bool) -> StabilityBands? { nil }
+
+    public mutating func resolveInPlace(applying delta: some DeltaSource, limits: SolveLimits, algorithm: Algorithm?, stoppable: Bool,
+                                        progress: (SolveProgress?) -> Bool) -> SolveOutcome {
+        resolveInPlace(applying: delta, limits: limits, progress: progress)
+    }
+
+    public mutating func adopt(_ basis: Basis) -> Bool { false }
 }
 
 /// PROTOCOL.md's `costRanges` and `rhsRanges` in the model's sense: per column the interval of

@@ -120,6 +120,9 @@ public final class WorkerService<Engine: Solver> {
         case .stop:
             // Its solve has already ended.
             return []
+        case let .adopt(model, basis):
+            _ = models[model]?.solver.adopt(basis)
+            return []
         }
     }
 
@@ -133,7 +136,8 @@ public final class WorkerService<Engine: Solver> {
         }
         var shown: (micros: Int, pending: Bool) = (.min / 2, false)
         var stopped = false
-        var outcome = held.solver.resolveInPlace(applying: request.delta, limits: request.limits) { progress in
+        var outcome = held.solver.resolveInPlace(applying: request.delta, limits: request.limits, algorithm: request.algorithm,
+                                                 stoppable: request.stoppable) { progress in
             if !stopped, stopArrived(for: model) { stopped = true }
             guard !stopped, let progress else { return stopped }
             if progress.isNewIncumbent { shown.pending = true }

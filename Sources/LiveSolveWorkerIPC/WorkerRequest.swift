@@ -1,12 +1,15 @@
 import LiveSolveModel
 
-/// What the server asks of a worker. Every request but `stop` gets exactly one reply.
+/// What the server asks of a worker. Every request but `stop` and `adopt` gets exactly one reply.
 public enum WorkerRequest: Sendable, Equatable {
     /// Hold `program` as model `model`, starting from `basis` if given (continuing warm elsewhere).
     case load(model: UInt32, program: LinearProgram, basis: Basis?)
     /// Apply `delta` and solve; `full` asks for whole vectors instead of the changes since the
-    /// last answer, `bands` for stability bands of an optimal basis as well.
-    case solve(model: UInt32, delta: ModelDelta, full: Bool, limits: SolveLimits, bands: BandsWanted = .none)
+    /// last answer, `bands` for stability bands of an optimal basis as well. `algorithm` is
+    /// the simplex to run (nil: the worker's choice by what changed); `stoppable` lets a
+    /// `stop` end a linear solve too (a raced one), at a call per iteration.
+    case solve(model: UInt32, delta: ModelDelta, full: Bool, limits: SolveLimits, bands: BandsWanted = .none,
+               algorithm: Algorithm? = nil, stoppable: Bool = false)
     /// Forget a model.
     case drop(model: UInt32)
     /// Answer, then exit.
@@ -14,9 +17,14 @@ public enum WorkerRequest: Sendable, Equatable {
     /// Stop the model's solve at its next event, if it is still running (a newer update came):
     /// the solve answers as it stands. No reply of its own.
     case stop(model: UInt32)
+    /// Start the model's next solve from `basis` (a race's winner's). No reply of its own.
+    case adopt(model: UInt32, basis: Basis)
 }
 
-enum RequestTag: UInt8 { case load = 1, solve, drop, shutdown, stop }
+enum RequestTag: UInt8 { case load = 1, solve, drop, shutdown, stop, adopt }
+
+/// How an algorithm travels in a solve request: 0 is none asked for.
+private let algorithmCodes: [Algorithm] = [.primal, .dual, .cold]
 
 extension WorkerRequest {
     /// The whole frame: a little-endian UInt32 length, then the tag and body.
@@ -30,11 +38,13 @@ extension WorkerRequest {
             w.append(program)
             w.append(basis != nil)
             if let basis { w.append(array: basis.statuses) }
-        case let .solve(model, delta, full, limits, bands):
+        case let .solve(model, delta, full, limits, bands, algorithm, stoppable):
             w.append(RequestTag.solve.rawValue)
             w.append(model)
             w.append(full)
             w.append(bands.rawValue)
+            w.append(UInt8(algorithm.flatMap { algorithmCodes.firstIndex(of: $0) }.map { $0 + 1 } ?? 0))
+            w.append(stoppable)
             w.append(limits.seconds ?? 0)
             w.append(Int64(limits.iterations ?? 0))
             w.append(limits.mipGap)
@@ -48,6 +58,10 @@ extension WorkerRequest {
         case let .stop(model):
             w.append(RequestTag.stop.rawValue)
             w.append(model)
+        case let .adopt(model, basis):
+            w.append(RequestTag.adopt.rawValue)
+            w.append(model)
+            w.append(array: basis.statuses)
         }
         w.patchLength()
         return w.bytes
@@ -58,10 +72,12 @@ extension WorkerRequest {
         switch try ReceivedRequest.decode(payload) {
         case let .load(model, program, basis): .load(model: model, program: program, basis: basis)
         case let .solve(solve):
-            .solve(model: solve.model, delta: solve.delta.modelDelta, full: solve.full, limits: solve.limits, bands: solve.bands)
+            .solve(model: solve.model, delta: solve.delta.modelDelta, full: solve.full, limits: solve.limits, bands: solve.bands,
+                   algorithm: solve.algorithm, stoppable: solve.stoppable)
         case let .drop(model): .drop(model: model)
         case .shutdown: .shutdown
         case let .stop(model): .stop(model: model)
+        case let .adopt(model, basis): .adopt(model: model, basis: basis)
         }
     }
 }
@@ -74,6 +90,7 @@ public enum ReceivedRequest {
     case drop(model: UInt32)
     case shutdown
     case stop(model: UInt32)
+    case adopt(model: UInt32, basis: Basis)
 
     public struct SolveRequest {
         public let model: UInt32
@@ -81,6 +98,8 @@ public enum ReceivedRequest {
         public let full: Bool
         public let limits: SolveLimits
         public let bands: BandsWanted
+        public let algorithm: Algorithm?
+        public let stoppable: Bool
     }
 
     /// Decodes a frame's payload (without its length prefix).
@@ -100,6 +119,9 @@ public enum ReceivedRequest {
             let full = try r.readBool()
             let rawBands = try r.read(UInt8.self)
             guard let bands = BandsWanted(rawValue: rawBands) else { throw FrameError("unknown bands \(rawBands)") }
+            let code = Int(try r.read(UInt8.self))
+            guard code <= algorithmCodes.count else { throw FrameError("unknown algorithm \(code)") }
+            let stoppable = try r.readBool()
             let seconds = try r.readDouble()
             let iterations = try r.read(Int64.self)
             let gap = try r.readDouble()
@@ -109,13 +131,15 @@ public enum ReceivedRequest {
                 model: model, delta: delta, full: full,
                 limits: SolveLimits(seconds: seconds > 0 ? seconds : nil, iterations: iterations > 0 ? Int(iterations) : nil,
                                     mipGap: gap, incumbentMillis: Int(incumbentMillis)),
-                bands: bands))
+                bands: bands, algorithm: code == 0 ? nil : algorithmCodes[code - 1], stoppable: stoppable))
         case .drop:
             request = .drop(model: try r.read(UInt32.self))
         case .shutdown:
             request = .shutdown
         case .stop:
             request = .stop(model: try r.read(UInt32.self))
+        case .adopt:
+            request = .adopt(model: try r.read(UInt32.self), basis: Basis(statuses: try r.readArray(of: UInt8.self)))
         }
         guard r.isAtEnd else { throw FrameError("unexpected bytes after a \(tag) request") }
         return request

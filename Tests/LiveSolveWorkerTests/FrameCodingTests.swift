@@ -29,7 +29,8 @@ private func everyKindOfDelta() -> ModelDelta {
 }
 
 @Test func theOtherRequestsDecodeToWhatWasSent() throws {
-    for request in [WorkerRequest.drop(model: 9), .shutdown, .stop(model: 4)] {
+    let raced = WorkerRequest.solve(model: 3, delta: ModelDelta(), full: false, limits: SolveLimits(), algorithm: .dual, stoppable: true)
+    for request in [WorkerRequest.drop(model: 9), .shutdown, .stop(model: 4), .adopt(model: 2, basis: Basis(statuses: [1, 0, 3])), raced] {
         #expect(try WorkerRequest.decode(payload(request.frame())) == request)
     }
 }
@@ -100,9 +101,9 @@ private func everyKindOfDelta() -> ModelDelta {
     var delta = ModelDelta()
     delta.objective = [0: 1, 1: 2]
     var bytes = payload(WorkerRequest.solve(model: 1, delta: delta, full: false, limits: SolveLimits()).frame())
-    // tag, model, full, bands, seconds, iterations, gap, incumbent millis, has-constant,
-    // constant: then the objective's key count.
-    let keyCount = 1 + 4 + 1 + 1 + 8 + 8 + 8 + 8 + 1 + 8
+    // tag, model, full, bands, algorithm, stoppable, seconds, iterations, gap, incumbent
+    // millis, has-constant, constant: then the objective's key count.
+    let keyCount = 1 + 4 + 1 + 1 + 1 + 1 + 8 + 8 + 8 + 8 + 1 + 8
     #expect(bytes[keyCount] == 2)
     bytes[keyCount] = 1
     // The frame is one index short of its claim elsewhere too; either way it must be refused.

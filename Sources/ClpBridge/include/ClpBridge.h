@@ -44,6 +44,12 @@ void clpb_set_row_bounds(ClpBridge *bridge, int row, double lower, double upper)
 /// Sets one matrix entry; an entry that was structurally zero is inserted.
 void clpb_set_coefficient(ClpBridge *bridge, int row, int col, double value);
 
+/// Nonzero asks a running solve to stop.
+typedef int (*clpb_stop_check)(void *context);
+/// Makes the next solves ask `check` after every iteration whether to stop (a stopped solve
+/// reports status 5); NULL removes it.
+void clpb_set_stop(ClpBridge *bridge, clpb_stop_check check, void *context);
+
 /// Solves. A warm solve reuses the factorization and work areas of the previous one unless
 /// something since made them stale (a cold solve, a matrix change, an imported basis, the
 /// unscaled clean-up); then it builds them fresh and keeps those. Limits <= 0 mean none.

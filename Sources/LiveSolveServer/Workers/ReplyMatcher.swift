@@ -2,7 +2,7 @@ import LiveSolveWorkerIPC
 import NIOCore
 
 /// Matches a worker's replies to the requests they answer: a worker answers every request but
-/// `stop`, in order, and a solve's incumbents (solved replies marked not final) come before its
+/// `stop` and `adopt`, in order, and a solve's incumbents (solved replies marked not final) come before its
 /// answer. What a transport reports of a reply follows from the request it answers.
 struct ReplyMatcher {
     private enum Expectation {
@@ -17,9 +17,9 @@ struct ReplyMatcher {
     mutating func sent(_ request: WorkerRequest) {
         switch request {
         case let .load(model, _, _): expected.append(.load(model))
-        case let .solve(model, _, _, _, _): expected.append(.solve(model))
+        case let .solve(model, _, _, _, _, _, _): expected.append(.solve(model))
         case .drop, .shutdown: expected.append(.other)
-        case .stop: break
+        case .stop, .adopt: break
         }
     }
 
