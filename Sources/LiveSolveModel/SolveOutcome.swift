@@ -11,6 +11,9 @@ public struct SolveOutcome: Sendable, Equatable {
     public var solveMicros: Int
     /// How long computing the stability bands took after the solve (0 when none were asked for).
     public var bandsMicros = 0
+    /// The solve's own CPU time (0 when not measured): unlike `solveMicros`, it does not grow
+    /// while the machine is busy with other work, so strategies compare fairly on it.
+    public var cpuMicros = 0
     /// What branch and cut adds, for an integer model; nil for a linear one.
     public var mip: MIPStats?
 

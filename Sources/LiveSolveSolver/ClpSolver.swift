@@ -161,13 +161,17 @@ public final class ClpSolver: Solver {
         case .primal: Int32(CLPB_PRIMAL.rawValue)
         case .dual: Int32(CLPB_DUAL.rawValue)
         }
+        let cpuStart = threadCPUMicros()
         let outcome = clpb_solve(bridge, mode, limits.seconds ?? 0, Int32(clamping: limits.iterations ?? 0))
+        let cpu = threadCPUMicros() - cpuStart
         hasBasis = true
         let micros = monotonicMicros() - start
         let (status, message) = Self.status(outcome)
-        return SolveOutcome(
+        var solved = SolveOutcome(
             status: status, message: message, objective: sign * outcome.objective + program.objectiveConstant,
             iterations: Int(outcome.iterations), algorithm: algorithm, isWarmStart: algorithm != .cold, solveMicros: micros)
+        solved.cpuMicros = max(cpu, 1)
+        return solved
     }
 
     /// The outcome with copies of its vectors, duals and reduced costs in the model's sense.
@@ -208,6 +212,13 @@ public final class ClpSolver: Solver {
 private final class StopCheck {
     let shouldStop: () -> Bool
     init(_ shouldStop: @escaping () -> Bool) { self.shouldStop = shouldStop }
+}
+
+/// The calling thread's CPU time in microseconds.
+func threadCPUMicros() -> Int {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return ts.tv_sec * 1_000_000 + ts.tv_nsec / 1000
 }
 
 /// Microseconds on the monotonic clock.

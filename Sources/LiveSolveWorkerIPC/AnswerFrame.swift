@@ -62,6 +62,7 @@ extension ByteWriter {
         append(Int64(outcome.iterations))
         append(Int64(outcome.solveMicros))
         append(Int64(outcome.bandsMicros))
+        append(Int64(outcome.cpuMicros))
         append(UInt8(algorithmCodes.firstIndex(of: outcome.algorithm)!))
         append(outcome.isWarmStart)
         append(outcome.mip != nil)
@@ -85,6 +86,7 @@ extension ByteReader {
         let iterations = Int(try read(Int64.self))
         let micros = Int(try read(Int64.self))
         let bandsMicros = Int(try read(Int64.self))
+        let cpuMicros = Int(try read(Int64.self))
         let algorithm = Int(try read(UInt8.self))
         guard algorithm < algorithmCodes.count else { throw FrameError("unknown algorithm \(algorithm)") }
         let warm = try readBool()
@@ -99,6 +101,7 @@ extension ByteReader {
             status: statusCodes[status], message: message.isEmpty ? nil : message, objective: objective,
             iterations: iterations, algorithm: algorithmCodes[algorithm], isWarmStart: warm, solveMicros: micros, mip: mip)
         outcome.bandsMicros = bandsMicros
+        outcome.cpuMicros = cpuMicros
         return AnswerFrame(model: model, outcome: outcome, changes: changes, basis: basis)
     }
 

@@ -1,5 +1,7 @@
 import Configuration
 import Foundation
+import LiveSolveCoordination
+import LiveSolveModel
 
 /// Everything `livesolve serve` can be told, with its defaults.
 ///
@@ -34,6 +36,17 @@ public struct ServerConfiguration: Sendable {
     /// solve (by the 100 % rule) is answered by the server itself, without a solve; the bands
     /// are then computed on every linear model's solve.
     public var rangingFastPath = true
+    /// `solve.strategy` — the simplex of a linear model's warm solves: `adaptive` learns the
+    /// fastest per model and kind of change; `primal`, `dual` or `cold` runs that one always.
+    public var strategy = "adaptive"
+    /// `solve.raceMillis` — a model whose warm solves take longer than this is raced on idle
+    /// workers, one strategy each.
+    public var raceMillis = 50
+    /// `solve.raceWidth` — the most workers one race takes (1: no racing).
+    public var raceWidth = 3
+
+    /// A new model's policy for `solve.strategy`.
+    var strategyPolicy: StrategyPolicy { StrategyPolicy(fixed: strategy == "adaptive" ? nil : Algorithm(rawValue: strategy)) }
     /// `limits.messageBytes` — the largest WebSocket message or REST body, except models.
     public var maxMessageBytes = 1 << 20
     /// `limits.modelBytes` — the largest model document (WebSocket `create` or `POST /v1/models`).
@@ -213,6 +226,9 @@ public struct ServerConfiguration: Sendable {
         .int("solve.incumbentMillis", \.incumbentMillis, 0...3_600_000),
         .bool("solve.preempt", \.preempt),
         .bool("solve.rangingFastPath", \.rangingFastPath),
+        .choice("solve.strategy", \.strategy, ["adaptive", "primal", "dual", "cold"]),
+        .int("solve.raceMillis", \.raceMillis, 0...3_600_000),
+        .int("solve.raceWidth", \.raceWidth, 1...8),
         .int("limits.messageBytes", \.maxMessageBytes, 1...Int.max),
         .int("limits.modelBytes", \.maxModelBytes, 1...Int.max),
         .seconds("websocket.idleTimeout", \.idleTimeout, allowsZero: false),

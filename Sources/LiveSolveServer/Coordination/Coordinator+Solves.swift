@@ -52,7 +52,15 @@ extension Coordinator {
         let limits = SolveLimits(seconds: configuration.solveTimeLimit, mipGap: configuration.mipGap,
                                  incumbentMillis: configuration.incumbentMillis)
         let bands = bandsWanted(record)
-        pool.send(.solve(model: record.number, delta: dispatch.delta, full: !dispatch.isWarm, limits: limits, bands: bands), to: worker)
+        let isLinear = record.model.program.integerCount == 0
+        // A warm solve's time says how fast its strategy is on this kind of change; a load's
+        // does not, nor does the solve after a cold one, which builds the factorization anew.
+        let kind = isLinear && dispatch.isWarm ? StrategyPolicy.ChangeKind(dispatch.delta) : nil
+        let algorithm = isLinear ? kind.map { record.strategy.choose(for: $0) } ?? record.strategy.fixed : nil
+        record.dispatchedKind = record.isFactorized ? kind : nil
+        record.isFactorized = isLinear && algorithm != .cold && (dispatch.isWarm || record.basis != nil)
+        pool.send(.solve(model: record.number, delta: dispatch.delta, full: !dispatch.isWarm, limits: limits, bands: bands,
+                         algorithm: algorithm), to: worker)
         record.bandParameters = bands == .all ? record.model.parameters.values : nil
         record.dispatchedCosts = bands > .none && configuration.rangingFastPath ? record.model.program.objective : nil
         record.rangingBudget = nil
@@ -143,6 +151,7 @@ extension Coordinator {
             message: answer.message, objective: answer.objective, iterations: answer.iterations,
             isWarmStart: answer.isWarmStart, algorithm: answer.algorithm, solveMicros: answer.solveMicros,
             updatesMerged: outcome.updatesMerged, freshness: outcome.freshness, hasMaps: answer.status.hasSolution, mip: mip, changes: [])
+        learn(from: answer, outcome, for: record)
         record.history.install(version, changes: answer.changes)
         if usesFastPath(record), !outcome.isIncumbent {
             record.fastPath.solved(solveMicros: answer.solveMicros, rangingMicros: answer.bandsMicros > 0 ? answer.bandsMicros : nil)
@@ -165,6 +174,16 @@ extension Coordinator {
         // After the subscribers' writes: the metrics are not what they wait for.
         metrics.solved(micros: answer.solveMicros, since: NIODeadline.uptimeNanoseconds(outcome.oldestUpdate.nanoseconds),
                        merged: outcome.updatesMerged)
+    }
+
+    /// What the strategy policy takes from a solve's end: its time, if it ran to an optimum.
+    private func learn(from answer: AnswerFrame, _ outcome: ModelState.Outcome, for record: ModelRecord) {
+        guard !outcome.isIncumbent, !outcome.wasStopped, answer.status == .optimal, record.model.program.integerCount == 0 else { return }
+        // CPU time where the worker measured it: a busy machine slows every strategy alike.
+        let micros = answer.cpuMicros > 0 ? answer.cpuMicros : answer.solveMicros
+        if record.history.newest == nil, answer.algorithm == .cold { record.strategy.recordFirstSolve(micros: micros) }
+        if let kind = record.dispatchedKind { record.strategy.record(answer.algorithm, micros: micros, for: kind) }
+        record.dispatchedKind = nil
     }
 
     /// Installs a version without maps for a solve that ended without an answer.

@@ -17,7 +17,7 @@ extension Coordinator {
         for model in restored {
             let id = "m\(model.number)"
             let record = ModelRecord(id: id, number: model.number, model: model.model, history: configuration.history,
-                                     preempt: configuration.preempt, seq: model.seq)
+                                     preempt: configuration.preempt, seq: model.seq, strategy: configuration.strategyPolicy)
             record.basis = model.basis
             record.storedSeq = durability == .sync ? model.seq : .max
             models[id] = record

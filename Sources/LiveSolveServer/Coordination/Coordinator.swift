@@ -101,7 +101,8 @@ public actor Coordinator {
             throw RequestError(.forbidden, "name: the token may not create a model named \(JSONWriter.quoted(model.name)); name it as its models allow")
         }
         nextModelNumber += 1
-        let record = ModelRecord(id: id, number: number, model: model, history: configuration.history, preempt: configuration.preempt)
+        let record = ModelRecord(id: id, number: number, model: model, history: configuration.history, preempt: configuration.preempt,
+                                 strategy: configuration.strategyPolicy)
         models[id] = record
         modelsByNumber[number] = record
         metrics.models.increment()
@@ -311,8 +312,22 @@ public actor Coordinator {
         let record = try record(id)
         guard case .object(var members) = entry(record) else { return entry(record) }
         if let parent = record.parent { members += [("parent", .string(parent.id)), ("overrides", record.overrides.json)] }
+        if record.model.program.integerCount == 0 { members.append(("strategies", strategies(of: record))) }
         if includeDocument { members.append(("document", JSONModelWriter.document(record.model))) }
         return .object(members)
+    }
+
+    /// Per kind of change, the simplex the next warm solve runs and what each has measured.
+    private func strategies(of record: ModelRecord) -> JSON {
+        .object(StrategyPolicy.ChangeKind.allCases.map { kind in
+            let statistics = (record.strategy.kinds[kind]?.statistics ?? [:]).sorted { $0.key.rawValue < $1.key.rawValue }
+            return (kind.rawValue, .object([
+                ("choice", .string(record.strategy.choice(for: kind).rawValue)),
+                ("statistics", .object(statistics.map { algorithm, stats in
+                    (algorithm.rawValue, .object([("solves", .number(Double(stats.solves))), ("meanMicros", .number(stats.meanMicros.rounded()))]))
+                })),
+            ]))
+        })
     }
 
     var hasLiveWorker: Bool { pool?.hasLiveWorker ?? false }

@@ -39,6 +39,13 @@ final class ModelRecord {
     var rangingBudget: RangingBudget?
     /// Whether the ranging fast path pays for this model, from what it answered and cost.
     var fastPath = FastPathPolicy()
+    /// Which simplex its warm solves run, per kind of change (`solve.strategy`).
+    var strategy: StrategyPolicy
+    /// The kind of change the solve in flight measures, when it is a warm one the policy learns from.
+    var dispatchedKind: StrategyPolicy.ChangeKind?
+    /// Whether the worker keeps a factorization for the next warm solve to start from: not
+    /// after a cold solve or a load.
+    var isFactorized = false
 
     /// Whether its newest solution lacks some of `fields` that one more solve gives: bands
     /// computed while nobody asked, or what a solution answered by ranging does not know.
@@ -76,8 +83,9 @@ final class ModelRecord {
 
     /// `preempt`: `solve.preempt`, which applies to integer models only (a linear solve is short);
     /// `seq`: the newest, for a model brought back from the store.
-    init(id: String, number: UInt32, model: Model, history: Int, preempt: Bool = false, seq: Int = 0) {
+    init(id: String, number: UInt32, model: Model, history: Int, preempt: Bool = false, seq: Int = 0, strategy: StrategyPolicy = StrategyPolicy()) {
         state = ModelState(restoredSeq: seq)
+        self.strategy = strategy
         self.id = id
         self.number = number
         self.model = model

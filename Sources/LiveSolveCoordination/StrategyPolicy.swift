@@ -1,0 +1,114 @@
+import LiveSolveModel
+
+/// Which simplex a model's next warm solve runs, learnt per kind of change: each strategy's
+/// solve times are kept as a running mean, the fastest is chosen, and now and then another is
+/// tried so that a model whose best choice drifts is followed.
+///
+/// A fresh kind starts from the textbook choice (primal after a cost change, which keeps the
+/// basis primal feasible; dual after a bound change, which keeps it dual feasible), tries each
+/// other strategy once on its next solves, then explores every `exploreEvery`th solve. Cold
+/// (presolve from scratch) is tried only while it is not far slower than the best: the model's
+/// first solve, which is cold, tells how long it takes.
+public struct StrategyPolicy: Sendable, Equatable {
+    /// PROTOCOL's change kinds: a delta counts as the widest it touches.
+    public enum ChangeKind: String, Sendable, CaseIterable {
+        case objective, bounds, rows, matrix
+
+        /// Nil for a delta that changes nothing.
+        public init?(_ delta: ModelDelta) {
+            if !delta.coefficients.isEmpty { self = .matrix }
+            else if !delta.rowLower.isEmpty || !delta.rowUpper.isEmpty { self = .rows }
+            else if !delta.columnLower.isEmpty || !delta.columnUpper.isEmpty { self = .bounds }
+            else if !delta.objective.isEmpty || delta.objectiveConstant != nil { self = .objective }
+            else { return nil }
+        }
+
+        /// The choice before anything is measured.
+        var textbook: Algorithm {
+            switch self {
+            case .objective, .matrix: .primal
+            case .bounds, .rows: .dual
+            }
+        }
+    }
+
+    public struct Statistics: Sendable, Equatable {
+        public var solves = 0
+        /// An exponentially weighted mean: recent solves count most.
+        public var meanMicros = 0.0
+    }
+
+    public struct KindState: Sendable, Equatable {
+        public var statistics: [Algorithm: Statistics] = [:]
+        /// Solves chosen for this kind so far.
+        public var chosen = 0
+        /// The strategy of the last exploration, which the next one rotates past.
+        var lastExplored: Algorithm?
+    }
+
+    public static let strategies: [Algorithm] = [.primal, .dual, .cold]
+    public static let exploreEvery = 50
+    /// Cold is not explored while its time is over this many times the best's.
+    public static let coldLimit = 3.0
+    private static let weight = 0.3
+
+    /// Set: every solve runs it, and nothing is learnt (`solve.strategy` other than adaptive).
+    public let fixed: Algorithm?
+    public private(set) var kinds: [ChangeKind: KindState] = [:]
+    /// The model's first (cold) solve's time: what a cold solve costs before one is explored.
+    public private(set) var firstSolveMicros: Double?
+
+    public init(fixed: Algorithm? = nil) { self.fixed = fixed }
+
+    /// The strategy for the next solve of a delta of this kind; it counts as a solve chosen.
+    public mutating func choose(for kind: ChangeKind) -> Algorithm {
+        if let fixed { return fixed }
+        var state = kinds[kind] ?? KindState()
+        defer { state.chosen += 1; kinds[kind] = state }
+        let best = choice(for: kind)
+        let others = Self.strategies.filter { $0 != best && isWorthTrying($0, against: best, in: state) }
+        // Each other strategy once, early; then one every `exploreEvery` solves, in turn.
+        if let untried = others.first(where: { state.statistics[$0] == nil }), state.statistics[best] != nil {
+            state.lastExplored = untried
+            return untried
+        }
+        guard state.chosen > 0, state.chosen % Self.exploreEvery == 0, !others.isEmpty else { return best }
+        let next = others.first { $0 != state.lastExplored } ?? others[0]
+        state.lastExplored = next
+        return next
+    }
+
+    /// The fastest strategy measured for this kind; the textbook one before any is.
+    public func choice(for kind: ChangeKind) -> Algorithm {
+        if let fixed { return fixed }
+        let measured = (kinds[kind]?.statistics ?? [:]).min { $0.value.meanMicros < $1.value.meanMicros }
+        return measured?.key ?? kind.textbook
+    }
+
+    /// The strategies a race of this kind starts, the chosen one first.
+    public func raceOrder(for kind: ChangeKind) -> [Algorithm] {
+        let best = choice(for: kind), state = kinds[kind] ?? KindState()
+        return [best] + Self.strategies.filter { $0 != best && isWorthTrying($0, against: best, in: state) }
+    }
+
+    /// A warm solve of this kind ran `algorithm` to its end in `micros`.
+    public mutating func record(_ algorithm: Algorithm, micros: Int, for kind: ChangeKind) {
+        guard fixed == nil, Self.strategies.contains(algorithm) else { return }
+        var statistics = kinds[kind, default: KindState()].statistics[algorithm] ?? Statistics()
+        statistics.meanMicros = statistics.solves == 0 ? Double(micros) : statistics.meanMicros + Self.weight * (Double(micros) - statistics.meanMicros)
+        statistics.solves += 1
+        kinds[kind, default: KindState()].statistics[algorithm] = statistics
+    }
+
+    /// The model's first solve (cold, from nothing) took `micros`.
+    public mutating func recordFirstSolve(micros: Int) {
+        if firstSolveMicros == nil { firstSolveMicros = Double(micros) }
+    }
+
+    private func isWorthTrying(_ algorithm: Algorithm, against best: Algorithm, in state: KindState) -> Bool {
+        guard algorithm == .cold else { return true }
+        guard let cold = state.statistics[.cold]?.meanMicros ?? firstSolveMicros else { return false }
+        guard let bestMicros = state.statistics[best]?.meanMicros else { return false }
+        return cold <= Self.coldLimit * bestMicros
+    }
+}
