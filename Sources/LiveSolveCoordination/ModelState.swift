@@ -59,6 +59,12 @@ public struct ModelState: Sendable, Equatable {
         public var isStale = false
         /// Its worker was asked to stop it: a newer update is pending.
         public var stopRequested = false
+        /// Other workers solving the same input with other strategies (a race): the first
+        /// conclusive answer wins, and the rest are stopped.
+        public var racers: [WorkerID] = []
+
+        /// Whether `worker` is solving it, as its worker or a racer.
+        func involves(_ worker: WorkerID) -> Bool { self.worker == worker || racers.contains(worker) }
 
         public init(worker: WorkerID, seq: Int, updatesMerged: Int, oldestUpdate: Moment, freshness: Freshness, deadline: Moment,
                     timedOut: Bool = false, isStale: Bool = false) {
@@ -114,11 +120,22 @@ public struct ModelState: Sendable, Equatable {
         /// worker holds no copy, so the whole model (with every update) and its basis are loaded.
         public var delta: ModelDelta
         public var isWarm: Bool
-        /// The worker that held the model before, which should forget it.
-        public var dropFrom: WorkerID?
+        /// Whether the answer must carry whole vectors: the worker's last answer for the model
+        /// was not the one installed (it loaded the model, or it lost a race).
+        public var needsFull: Bool
+        /// Workers holding copies that this solve leaves behind, which should forget them.
+        public var drops: [WorkerID]
+        /// The racers, each warm (`delta`) or loading the model whole; they answer in full.
+        public var racers: [Racer]
 
-        public init(delta: ModelDelta, isWarm: Bool, dropFrom: WorkerID?) {
-            (self.delta, self.isWarm, self.dropFrom) = (delta, isWarm, dropFrom)
+        public struct Racer: Sendable, Equatable {
+            public var worker: WorkerID
+            public var isWarm: Bool
+            public init(worker: WorkerID, isWarm: Bool) { (self.worker, self.isWarm) = (worker, isWarm) }
+        }
+
+        public init(delta: ModelDelta, isWarm: Bool, needsFull: Bool? = nil, drops: [WorkerID] = [], racers: [Racer] = []) {
+            (self.delta, self.isWarm, self.needsFull, self.drops, self.racers) = (delta, isWarm, needsFull ?? !isWarm, drops, racers)
         }
     }
 
@@ -135,6 +152,8 @@ public struct ModelState: Sendable, Equatable {
         case drop(from: WorkerID)
         /// Ask the worker to stop the model's running solve at its next event.
         case stop(WorkerID)
+        /// A race was won by `winner`: stop the others and start them from the winner's basis.
+        case endRace(winner: WorkerID, losers: [WorkerID])
     }
 
     /// Workers lost in a row on one model before it is reported as an error instead of taking
@@ -146,6 +165,9 @@ public struct ModelState: Sendable, Equatable {
     public private(set) var phase: Phase = .idle
     /// The worker holding the model, as this model last sent it.
     public private(set) var home: WorkerID?
+    /// Other workers holding the same state as `home` (a race's losers, started from the
+    /// winner's basis): warm for the next race. A solve that leaves one out drops it.
+    public private(set) var mirrors: Set<WorkerID> = []
     /// Workers that died while solving this model since its last answer.
     public private(set) var crashes = 0
     /// Whether an update stops a running solve (an integer model's, with `solve.preempt`).
@@ -165,13 +187,16 @@ public struct ModelState: Sendable, Equatable {
     public init(restoredSeq: Int) { seq = restoredSeq }
 
     public static func == (a: ModelState, b: ModelState) -> Bool {
-        a.seq == b.seq && a.phase == b.phase && a.home == b.home && a.crashes == b.crashes
+        a.seq == b.seq && a.phase == b.phase && a.home == b.home && a.mirrors == b.mirrors && a.crashes == b.crashes
             && a.pending?.delta == b.pending?.delta && a.pending?.count == b.pending?.count && a.pending?.oldest == b.pending?.oldest
             && a.pending?.newest == b.pending?.newest && a.answeredUnsolved == b.answeredUnsolved
     }
 
     /// Updates accepted and not yet in a solve.
     public var pendingUpdates: Int { pending?.count ?? 0 }
+
+    /// What the next solve applies, merged.
+    public var pendingDelta: ModelDelta? { pending?.delta }
 
     /// Whether the newest solution (once installed) includes every accepted update.
     public var isSettled: Bool { phase == .idle }
@@ -234,27 +259,66 @@ public struct ModelState: Sendable, Equatable {
         return requestIfPending()
     }
 
-    /// A worker was found. Nil when there is nothing to send it (the model was deleted, or is
-    /// already solving): the caller gives the worker back.
-    public mutating func assigned(_ worker: WorkerID, at now: Moment, deadline: Moment) -> Dispatch? {
+    /// A worker was found, and `racers` besides it to race the solve on. Nil when there is
+    /// nothing to send (the model was deleted, or is already solving): the caller gives the
+    /// workers back.
+    public mutating func assigned(_ worker: WorkerID, racers: [WorkerID] = [], at now: Moment, deadline: Moment) -> Dispatch? {
         guard phase == .waitingForWorker, let work = pending else { return nil }
-        let isWarm = home == worker
-        let dropFrom = isWarm ? nil : home
+        let holders = mirrors.union(home.map { [$0] } ?? [])
+        let isWarm = holders.contains(worker)
+        let participants = [worker] + racers
+        let drops = holders.subtracting(participants).sorted { $0.slot < $1.slot }
+        let needsFull = !isWarm || home != worker
         home = worker
+        mirrors = []
         pending = nil
         let freshness = Freshness(newestUpdate: work.newest, queuedMicros: Int((now.nanoseconds &- min(now.nanoseconds, work.newest.nanoseconds)) / 1000))
-        phase = .solving(Solve(worker: worker, seq: seq, updatesMerged: work.count, oldestUpdate: work.oldest, freshness: freshness, deadline: deadline))
-        return Dispatch(delta: isWarm ? work.delta : ModelDelta(), isWarm: isWarm, dropFrom: dropFrom)
+        var solve = Solve(worker: worker, seq: seq, updatesMerged: work.count, oldestUpdate: work.oldest, freshness: freshness, deadline: deadline)
+        solve.racers = racers
+        phase = .solving(solve)
+        // A warm copy takes the updates since its last solve; a cold one loads the model whole.
+        let anyWarm = isWarm || racers.contains(where: holders.contains)
+        return Dispatch(delta: anyWarm ? work.delta : ModelDelta(), isWarm: isWarm, needsFull: needsFull, drops: drops,
+                        racers: racers.map { Dispatch.Racer(worker: $0, isWarm: holders.contains($0)) })
     }
 
-    /// The worker answered the solve. An answer from any other worker (one replaced since) is ignored.
-    public mutating func solved(by worker: WorkerID) -> [Action] {
-        guard case .solving(let solve) = phase, solve.worker == worker else { return [] }
+    /// A worker answered the solve; `isConclusive`: it ended optimal, infeasible or unbounded.
+    /// In a race the first conclusive answer wins and the others are stopped; an inconclusive
+    /// one (stopped, a limit, an error) leaves the race to the rest. An answer from a worker
+    /// not solving it (replaced since, or a race's loser) is ignored.
+    public mutating func solved(by worker: WorkerID, isConclusive: Bool = true) -> [Action] {
+        guard case .solving(var solve) = phase, solve.involves(worker) else { return [] }
+        if !solve.racers.isEmpty, !isConclusive {
+            leave(worker, from: &solve)
+            return []
+        }
+        let losers = ([solve.worker] + solve.racers).filter { $0 != worker }
         phase = .idle
         crashes = 0
+        // The losers hold the same input; from the winner's basis they are as warm as it is.
+        // (A rolled-back one's copies all go: the next solve loads the model whole.)
+        if !losers.isEmpty, !solve.isStale {
+            home = worker
+            mirrors = Set(losers)
+        }
         if !solve.stopRequested { stoppedSinceEnd = false }
-        if solve.isStale { return requestIfPending() }
-        return [.install(solve.outcome())] + requestIfPending()
+        let race: [Action] = losers.isEmpty ? [] : [.endRace(winner: worker, losers: losers)]
+        // Rolled back: the next solve loads the model whole; the losers' copies go.
+        if solve.isStale { return race + losers.map { .drop(from: $0) } + requestIfPending() }
+        var ended = solve
+        ended.worker = worker
+        return [.install(ended.outcome())] + race + requestIfPending()
+    }
+
+    /// A racer drops out of the race in flight; its worker, if it leaves, is the next racer.
+    private mutating func leave(_ worker: WorkerID, from solve: inout Solve) {
+        if solve.worker == worker {
+            solve.worker = solve.racers.removeFirst()
+            home = solve.worker
+        } else {
+            solve.racers.removeAll { $0 == worker }
+        }
+        phase = .solving(solve)
     }
 
     /// The worker sent an improving incumbent of the solve it is still running.
@@ -266,7 +330,12 @@ public struct ModelState: Sendable, Equatable {
     /// The worker could not solve (it reported an error): the model reports it, and the worker
     /// is not trusted to hold it any more.
     public mutating func solveFailed(by worker: WorkerID, message: String) -> [Action] {
-        guard case .solving(let solve) = phase, solve.worker == worker else { return [] }
+        guard case .solving(var solve) = phase, solve.involves(worker) else { return [] }
+        mirrors.remove(worker)
+        if !solve.racers.isEmpty {
+            leave(worker, from: &solve)
+            return []
+        }
         phase = .idle
         home = nil
         if solve.isStale { return requestIfPending() }
@@ -277,6 +346,7 @@ public struct ModelState: Sendable, Equatable {
     /// load reports the error), or was told to drop it to make room for another.
     public mutating func forgotten(by worker: WorkerID) {
         if home == worker { home = nil }
+        mirrors.remove(worker)
     }
 
     /// The watchdog woke at `now`: a solve past its deadline gets its worker killed, once.
@@ -292,7 +362,13 @@ public struct ModelState: Sendable, Equatable {
     /// killed for its deadline, an error after `crashesBeforeGivingUp` crashes in a row.
     public mutating func workerExited(_ worker: WorkerID) -> [Action] {
         if home == worker { home = nil }
-        guard case .solving(let solve) = phase, solve.worker == worker else { return [] }
+        mirrors.remove(worker)
+        guard case .solving(var solve) = phase, solve.involves(worker) else { return [] }
+        if !solve.racers.isEmpty {
+            // The race goes on without it.
+            leave(worker, from: &solve)
+            return []
+        }
         phase = .idle
         // A rolled-back solve's re-solve is already pending, whole.
         if solve.isStale { return requestIfPending() }
@@ -324,10 +400,9 @@ public struct ModelState: Sendable, Equatable {
         // The model is loaded whole from what was stored.
         answeredUnsolved = nil
         var actions: [Action] = []
-        if let home {
-            actions.append(.drop(from: home))
-            self.home = nil
-        }
+        for holder in ([home].compactMap { $0 } + mirrors.sorted { $0.slot < $1.slot }) { actions.append(.drop(from: holder)) }
+        home = nil
+        mirrors = []
         if case .solving(var solve) = phase, solve.seq > seq {
             solve.isStale = true
             phase = .solving(solve)
@@ -342,9 +417,12 @@ public struct ModelState: Sendable, Equatable {
         var actions: [Action] = []
         if phase == .waitingForWorker { actions.append(.cancelWaiting) }
         if let home { actions.append(.drop(from: home)) }
+        for mirror in mirrors.sorted(by: { $0.slot < $1.slot }) { actions.append(.drop(from: mirror)) }
+        if case .solving(let solve) = phase { for racer in solve.racers where racer != home { actions.append(.drop(from: racer)) } }
         phase = .deleted
         pending = nil
         home = nil
+        mirrors = []
         return actions
     }
 

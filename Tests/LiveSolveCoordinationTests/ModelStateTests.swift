@@ -35,7 +35,7 @@ import Testing
         var state = ModelState()
         #expect(state.create(at: t0) == [.requestWorker(preferring: nil)])
         #expect(state.phase == .waitingForWorker)
-        #expect(state.assigned(w1, at: t2, deadline: deadline) == .init(delta: ModelDelta(), isWarm: false, dropFrom: nil))
+        #expect(state.assigned(w1, at: t2, deadline: deadline) == .init(delta: ModelDelta(), isWarm: false))
         #expect(state.phase == .solving(.init(worker: w1, seq: 0, updatesMerged: 0, oldestUpdate: t0, freshness: fresh(t0), deadline: deadline)))
         #expect(state.home == w1)
         #expect(state.solved(by: w1) == [.install(.init(seq: 0, updatesMerged: 0, oldestUpdate: t0, freshness: fresh(t0)))])
@@ -55,7 +55,7 @@ import Testing
         #expect(state.solved(by: w1) == [.install(.init(seq: 1, updatesMerged: 1, oldestUpdate: t0, freshness: fresh(t0))), .requestWorker(preferring: w1)])
         var merged = objective(0, 2)
         merged.merge(objective(1, 3))
-        #expect(state.assigned(w1, at: t2, deadline: deadline) == .init(delta: merged, isWarm: true, dropFrom: nil))
+        #expect(state.assigned(w1, at: t2, deadline: deadline) == .init(delta: merged, isWarm: true))
         #expect(state.solved(by: w1) == [.install(.init(seq: 3, updatesMerged: 2, oldestUpdate: t1, freshness: fresh(t1)))])
     }
 
@@ -86,7 +86,7 @@ import Testing
         ])
         var merged = objective(0, 1)
         merged.merge(objective(1, 2))
-        #expect(state.assigned(w1, at: t2, deadline: deadline) == .init(delta: merged, isWarm: true, dropFrom: nil))
+        #expect(state.assigned(w1, at: t2, deadline: deadline) == .init(delta: merged, isWarm: true))
         // The re-solve runs to its end, whatever arrives meanwhile: a fast feed still gets final solutions.
         #expect(state.accept(objective(0, 3), at: t1) == [])
         #expect(state.solved(by: w1) == [.install(.init(seq: 2, updatesMerged: 2, oldestUpdate: t1, freshness: fresh(t1))), .requestWorker(preferring: w1)])
@@ -112,7 +112,7 @@ import Testing
     @Test func movingToAnotherWorkerLoadsWholeAndDropsTheOldCopy() {
         var state = solvedOnce()
         _ = state.accept(objective(0, 1), at: t0)
-        #expect(state.assigned(w2, at: t2, deadline: deadline) == .init(delta: ModelDelta(), isWarm: false, dropFrom: w1))
+        #expect(state.assigned(w2, at: t2, deadline: deadline) == .init(delta: ModelDelta(), isWarm: false, drops: [w1]))
         #expect(state.home == w2)
     }
 
@@ -160,7 +160,7 @@ import Testing
         #expect(state.workerExited(w1) == [.requestWorker(preferring: nil)])
         #expect(state.crashes == 1)
         #expect(state.pendingUpdates == 2)
-        #expect(state.assigned(w2, at: t2, deadline: deadline) == .init(delta: ModelDelta(), isWarm: false, dropFrom: nil))
+        #expect(state.assigned(w2, at: t2, deadline: deadline) == .init(delta: ModelDelta(), isWarm: false))
         #expect(state.phase == .solving(.init(worker: w2, seq: 2, updatesMerged: 2, oldestUpdate: t0, freshness: fresh(t1), deadline: deadline)))
         // An answer resets the count.
         _ = state.solved(by: w2)
@@ -231,7 +231,7 @@ import Testing
         #expect(state.seq == 1)
         // The solve of seq 1 includes nothing undone: it is installed; the re-solve loads whole.
         #expect(state.solved(by: w1) == [.install(.init(seq: 1, updatesMerged: 1, oldestUpdate: t0, freshness: fresh(t0))), .requestWorker(preferring: nil)])
-        #expect(state.assigned(w1, at: t2, deadline: deadline) == .init(delta: ModelDelta(), isWarm: false, dropFrom: nil))
+        #expect(state.assigned(w1, at: t2, deadline: deadline) == .init(delta: ModelDelta(), isWarm: false))
         #expect(state.solved(by: w1) == [.install(.init(seq: 1, updatesMerged: 1, oldestUpdate: t1, freshness: fresh(t1)))])
     }
 
@@ -241,7 +241,7 @@ import Testing
         _ = state.assigned(w1, at: t2, deadline: deadline)  // includes seq 1, whose commit fails
         #expect(state.rollBack(to: 0, at: t1) == [.drop(from: w1)])
         #expect(state.solved(by: w1) == [.requestWorker(preferring: nil)])
-        #expect(state.assigned(w2, at: t2, deadline: deadline) == .init(delta: ModelDelta(), isWarm: false, dropFrom: nil))
+        #expect(state.assigned(w2, at: t2, deadline: deadline) == .init(delta: ModelDelta(), isWarm: false))
         #expect(state.solved(by: w2) == [.install(.init(seq: 0, updatesMerged: 1, oldestUpdate: t1, freshness: fresh(t1)))])
         _ = state.accept(objective(0, 3), at: t1)
         #expect(state.seq == 1)
@@ -267,5 +267,62 @@ import Testing
         _ = state.accept(objective(0, 1), at: t0)
         _ = state.delete()
         #expect(state.rollBack(to: 0, at: t0) == [])
+    }
+
+    // MARK: races
+
+    let w3 = WorkerID(slot: 2, generation: 1)
+
+    @Test func theFirstConclusiveAnswerWinsARaceAndTheLosersStayWarm() {
+        var state = solvedOnce()
+        _ = state.accept(objective(0, 2), at: t1)
+        let dispatch = state.assigned(w1, racers: [w2, w3], at: t2, deadline: deadline)
+        // w1 holds it warm; w2 and w3 load it whole and answer in full.
+        #expect(dispatch == .init(delta: objective(0, 2), isWarm: true, needsFull: false,
+                                  racers: [.init(worker: w2, isWarm: false), .init(worker: w3, isWarm: false)]))
+        // One racer gives up: the race goes on.
+        #expect(state.solved(by: w3, isConclusive: false) == [])
+        let won = state.solved(by: w2)
+        #expect(won.count == 2)
+        #expect(won.last == .endRace(winner: w2, losers: [w1]))
+        #expect(state.home == w2)
+        #expect(state.mirrors == [w1])
+        // The loser's answer, when it comes, is ignored.
+        #expect(state.solved(by: w1) == [])
+        // The next race: w2 and w1 are warm; w1's answer is whole, since its last one was not installed.
+        _ = state.accept(objective(1, 3), at: t1)
+        #expect(state.assigned(w1, racers: [w2], at: t2, deadline: deadline)
+            == .init(delta: objective(1, 3), isWarm: true, needsFull: true, racers: [.init(worker: w2, isWarm: true)]))
+    }
+
+    @Test func aSolveWithoutTheMirrorsDropsThem() {
+        var state = solvedOnce()
+        _ = state.accept(objective(0, 2), at: t1)
+        _ = state.assigned(w1, racers: [w2], at: t2, deadline: deadline)
+        _ = state.solved(by: w1)
+        #expect(state.mirrors == [w2])
+        _ = state.accept(objective(0, 4), at: t1)
+        #expect(state.assigned(w1, at: t2, deadline: deadline) == .init(delta: objective(0, 4), isWarm: true, drops: [w2]))
+        #expect(state.mirrors.isEmpty)
+    }
+
+    @Test func aRacerThatDiesLeavesTheRaceToTheOthers() {
+        var state = solvedOnce()
+        _ = state.accept(objective(0, 2), at: t1)
+        _ = state.assigned(w1, racers: [w2], at: t2, deadline: deadline)
+        // The home worker dies: the racer carries on, and its answer is installed.
+        #expect(state.workerExited(w1) == [])
+        #expect(state.phase != .idle)
+        let actions = state.solved(by: w2)
+        #expect(actions.count == 1)
+        if case .install(let outcome)? = actions.first { #expect(outcome.seq == 1) } else { Issue.record("no install: \(actions)") }
+        #expect(state.home == w2)
+    }
+
+    @Test func deletingARacedModelDropsEveryCopy() {
+        var state = solvedOnce()
+        _ = state.accept(objective(0, 2), at: t1)
+        _ = state.assigned(w1, racers: [w2, w3], at: t2, deadline: deadline)
+        #expect(state.delete() == [.drop(from: w1), .drop(from: w2), .drop(from: w3)])
     }
 }

@@ -29,38 +29,57 @@ extension Coordinator {
             case .stop(let worker):
                 pool?.send(.stop(model: record.number), to: worker)
                 metrics.solvesPreempted.increment()
+            case .endRace(_, let losers):
+                endRace(of: record, losers: losers, winner: answer)
             }
         }
     }
 
-    /// Sends a model's pending work to the worker it was given: the delta to its warm home, or
-    /// the whole model and its basis to any other. False when the model had nothing to send.
+    /// Sends a model's pending work to the worker it was given: the delta to a warm copy, or
+    /// the whole model and its basis to any other; a slow linear model's solve is raced on idle
+    /// workers too, a strategy each. False when the model had nothing to send.
     func dispatch(_ record: ModelRecord, to worker: WorkerID) -> Bool {
         guard let pool else { return false }
         let now = NIODeadline.now()
         let deadline = now + .nanoseconds(Int64((configuration.solveTimeLimit + configuration.solveGrace) * 1e9))
         record.lastDispatch = Moment(nanoseconds: now.uptimeNanoseconds)
-        guard let dispatch = record.state.assigned(worker, at: record.lastDispatch, deadline: Moment(nanoseconds: deadline.uptimeNanoseconds)) else {
+        let isLinear = record.model.program.integerCount == 0
+        let kind = isLinear ? record.state.pendingDelta.flatMap(StrategyPolicy.ChangeKind.init) : nil
+        let racers = raceWorkers(for: record, kind: kind, besides: worker)
+        guard let dispatch = record.state.assigned(worker, racers: racers, at: record.lastDispatch,
+                                                   deadline: Moment(nanoseconds: deadline.uptimeNanoseconds)) else {
+            for racer in racers { handle(pool.solveEnded(racer, answered: false)) }
             return false
         }
-        if let old = dispatch.dropFrom { pool.send(.drop(model: record.number), to: old) }
-        if !dispatch.isWarm {
-            makeRoom(on: worker, for: record)
-            // The coordinator's model already includes every accepted update: load it whole, solve it as is.
-            pool.send(.load(model: record.number, program: record.model.program, basis: record.basis), to: worker)
-        }
+        for old in dispatch.drops { pool.send(.drop(model: record.number), to: old) }
         let limits = SolveLimits(seconds: configuration.solveTimeLimit, mipGap: configuration.mipGap,
                                  incumbentMillis: configuration.incumbentMillis)
         let bands = bandsWanted(record)
-        let isLinear = record.model.program.integerCount == 0
         // A warm solve's time says how fast its strategy is on this kind of change; a load's
-        // does not, nor does the solve after a cold one, which builds the factorization anew.
-        let kind = isLinear && dispatch.isWarm ? StrategyPolicy.ChangeKind(dispatch.delta) : nil
-        let algorithm = isLinear ? kind.map { record.strategy.choose(for: $0) } ?? record.strategy.fixed : nil
-        record.dispatchedKind = record.isFactorized ? kind : nil
-        record.isFactorized = isLinear && algorithm != .cold && (dispatch.isWarm || record.basis != nil)
-        pool.send(.solve(model: record.number, delta: dispatch.delta, full: !dispatch.isWarm, limits: limits, bands: bands,
-                         algorithm: algorithm), to: worker)
+        // does not, nor does one that builds the factorization anew.
+        let steadyKind = dispatch.isWarm ? kind : nil
+        let strategies: [Algorithm?]
+        if let kind, !racers.isEmpty {
+            strategies = record.strategy.raceOrder(for: kind)
+        } else {
+            strategies = [isLinear ? steadyKind.map { record.strategy.choose(for: $0) } ?? record.strategy.fixed : nil]
+        }
+        record.dispatchedKind = record.isFactorized && !dispatch.needsFull ? steadyKind : nil
+        let stoppable = !racers.isEmpty
+        func send(to worker: WorkerID, isWarm: Bool, full: Bool, algorithm: Algorithm?) {
+            if !isWarm {
+                makeRoom(on: worker, for: record)
+                // The coordinator's model already includes every accepted update: load it whole, solve it as is.
+                pool.send(.load(model: record.number, program: record.model.program, basis: record.basis), to: worker)
+            }
+            pool.send(.solve(model: record.number, delta: isWarm ? dispatch.delta : ModelDelta(), full: full, limits: limits, bands: bands,
+                             algorithm: algorithm, stoppable: stoppable), to: worker)
+        }
+        send(to: worker, isWarm: dispatch.isWarm, full: dispatch.needsFull, algorithm: strategies[0])
+        // Racers answer whole: what they last sent is not what the history holds.
+        for (racer, algorithm) in zip(dispatch.racers, strategies.dropFirst()) {
+            send(to: racer.worker, isWarm: racer.isWarm, full: true, algorithm: algorithm)
+        }
         record.bandParameters = bands == .all ? record.model.parameters.values : nil
         record.dispatchedCosts = bands > .none && configuration.rangingFastPath ? record.model.program.objective : nil
         record.rangingBudget = nil
@@ -68,6 +87,28 @@ extension Coordinator {
         armWatchdog(for: deadline)
         metrics.solvesStarted.increment()
         return true
+    }
+
+    /// Idle workers to race a solve on: for a linear model whose last warm solve took longer
+    /// than `solve.raceMillis`, one per further strategy worth trying, up to `solve.raceWidth`
+    /// in all with the model's own worker, which must hold it warm.
+    private func raceWorkers(for record: ModelRecord, kind: StrategyPolicy.ChangeKind?, besides worker: WorkerID) -> [WorkerID] {
+        guard configuration.raceWidth > 1, let kind, let pool, record.warmSolveMicros > configuration.raceMillis * 1000,
+              record.state.home == worker || record.state.mirrors.contains(worker) else { return [] }
+        let width = min(configuration.raceWidth, record.strategy.raceOrder(for: kind).count)
+        return pool.claimIdle(for: record.number, upTo: width - 1, preferring: record.state.mirrors)
+    }
+
+    /// A race was won: the losers are stopped and start their next solve from the winner's
+    /// basis, so they stay warm for the next race.
+    private func endRace(of record: ModelRecord, losers: [WorkerID], winner answer: AnswerFrame?) {
+        guard let pool else { return }
+        let basis = answer.flatMap { $0.basis.count > 0 ? Basis(statuses: $0.basis.array) : nil }
+        for loser in losers {
+            pool.send(.stop(model: record.number), to: loser)
+            if let basis { pool.send(.adopt(model: record.number, basis: basis), to: loser) }
+        }
+        if let answer { record.raceWins[answer.algorithm, default: 0] += 1 }
     }
 
     /// The stability bands the next solve computes: all while someone asks, and for the
@@ -183,7 +224,10 @@ extension Coordinator {
         let micros = answer.cpuMicros > 0 ? answer.cpuMicros : answer.solveMicros
         if record.history.newest == nil, answer.algorithm == .cold { record.strategy.recordFirstSolve(micros: micros) }
         if let kind = record.dispatchedKind { record.strategy.record(answer.algorithm, micros: micros, for: kind) }
+        if answer.isWarmStart { record.warmSolveMicros = answer.solveMicros }
         record.dispatchedKind = nil
+        // A cold solve leaves no factorization for the next warm one to start from.
+        record.isFactorized = answer.algorithm != .cold
     }
 
     /// Installs a version without maps for a solve that ended without an answer.

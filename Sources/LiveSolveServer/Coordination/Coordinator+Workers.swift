@@ -51,7 +51,10 @@ extension Coordinator {
             // The worker is free before the model's next solve is asked for: that solve goes
             // to it, warm, when the model has more updates.
             let notices = pool.solveEnded(id)
-            if let record = modelsByNumber[model] { perform(record.state.solved(by: id), for: record, answer: answer) }
+            if let record = modelsByNumber[model] {
+                let isConclusive = answer.status == .optimal || answer.status == .infeasible || answer.status == .unbounded
+                perform(record.state.solved(by: id, isConclusive: isConclusive), for: record, answer: answer)
+            }
             handle(notices)
         case let .improved(model, answer):
             if let record = modelsByNumber[model] { perform(record.state.improved(by: id), for: record, answer: answer) }

@@ -330,6 +330,13 @@ public actor Coordinator {
         })
     }
 
+    /// Every model's race wins, by strategy, for `/metrics`.
+    func raceWins() -> [(model: String, strategy: String, count: Int)] {
+        models.values.sorted { $0.number < $1.number }.flatMap { record in
+            record.raceWins.sorted { $0.key.rawValue < $1.key.rawValue }.map { (record.id, $0.key.rawValue, $0.value) }
+        }
+    }
+
     var hasLiveWorker: Bool { pool?.hasLiveWorker ?? false }
 
     /// The process ids of the live workers (tests kill them to prove recovery).

@@ -46,6 +46,10 @@ final class ModelRecord {
     /// Whether the worker keeps a factorization for the next warm solve to start from: not
     /// after a cold solve or a load.
     var isFactorized = false
+    /// The wall time of its last warm solve: a model slower than `solve.raceMillis` is raced.
+    var warmSolveMicros = 0
+    /// Races won, by strategy.
+    var raceWins: [Algorithm: Int] = [:]
 
     /// Whether its newest solution lacks some of `fields` that one more solve gives: bands
     /// computed while nobody asked, or what a solution answered by ranging does not know.

@@ -93,6 +93,14 @@ final class ServerMetrics: Sendable {
         return Array(text.utf8)
     }
 
+    /// Races won per model and strategy, in the exposition format: counted on each model's
+    /// record, so a deleted model's go with it.
+    static func raceWins(_ wins: [(model: String, strategy: String, count: Int)]) -> [UInt8] {
+        var text = "# HELP livesolve_race_wins_total Races won, by model and strategy.\n# TYPE livesolve_race_wins_total counter\n"
+        for win in wins { text += "livesolve_race_wins_total{model=\"\(win.model)\",strategy=\"\(win.strategy)\"} \(win.count)\n" }
+        return Array(text.utf8)
+    }
+
     /// The Prometheus text exposition.
     func render() -> [UInt8] {
         var bytes: [UInt8] = []

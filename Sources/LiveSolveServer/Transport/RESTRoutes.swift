@@ -78,6 +78,7 @@ struct RESTRoutes {
             },
             Route(method: .get, path: "/metrics", role: configuration.publicMetrics ? nil : .admin) { _, _, _ in
                 var text = metrics.render()
+                text += ServerMetrics.raceWins(await coordinator.raceWins())
                 if let store = await coordinator.store {
                     // Read off the loop, beside the writer's commits.
                     let sizes = try? await NIOThreadPool.singleton.runIfActive { try? store.logSizes() }

@@ -149,6 +149,22 @@ final class WorkerPool {
         return nil
     }
 
+    /// Idle workers to race a model's solve on, up to `count`, those in `preferred` first; none
+    /// while any model waits for a worker. Remote workers with a model limit are left out: a
+    /// racer's copy would not count against it.
+    func claimIdle(for model: UInt32, upTo count: Int, preferring preferred: Set<WorkerID>) -> [WorkerID] {
+        guard count > 0, waiting.isEmpty else { return [] }
+        let order = slots.indices.sorted { a, b in
+            let (x, y) = (slots[a].worker.map(preferred.contains) ?? false, slots[b].worker.map(preferred.contains) ?? false)
+            return x != y ? x : a < b
+        }
+        var claimed: [WorkerID] = []
+        for slot in order where claimed.count < count && capacities[slot] == nil {
+            if let id = slots[slot].assign(model: model) { claimed.append(id) }
+        }
+        return claimed
+    }
+
     /// Gives an idle worker the oldest waiting model, preferring one it holds warm.
     func takeWaiting(for id: WorkerID) -> UInt32? {
         guard slots[id.slot].worker == id, slots[id.slot].isIdle, !waiting.isEmpty else { return nil }
