@@ -77,9 +77,12 @@ extension Coordinator {
         }
         send(to: worker, isWarm: dispatch.isWarm, full: dispatch.needsFull, algorithm: strategies[0])
         // Racers answer whole: what they last sent is not what the history holds.
-        for (racer, algorithm) in zip(dispatch.racers, strategies.dropFirst()) {
+        for (index, racer) in dispatch.racers.enumerated() {
+            let algorithm = strategies.indices.contains(index + 1) ? strategies[index + 1] : strategies[0]
             send(to: racer.worker, isWarm: racer.isWarm, full: true, algorithm: algorithm)
+            if !racer.isWarm { metrics.racerLoads.increment() }
         }
+        if !racers.isEmpty { metrics.racesStarted.increment() }
         record.bandParameters = bands == .all ? record.model.parameters.values : nil
         record.dispatchedCosts = bands > .none && configuration.rangingFastPath ? record.model.program.objective : nil
         record.rangingBudget = nil

@@ -18,6 +18,8 @@ final class ServerMetrics: Sendable {
     let remoteWorkers: Gauge
     let remoteRepliesDropped: Counter
     let modelsEvicted: Counter
+    let racesStarted: Counter
+    let racerLoads: Counter
     let updatesMerged: Counter
     let workerRestarts: Counter
     let deliveries: Counter
@@ -42,6 +44,8 @@ final class ServerMetrics: Sendable {
         remoteWorkers = registry.makeGauge(descriptor: Self.d("remote_workers", "Remote workers up, through broker.url."))
         remoteRepliesDropped = registry.makeCounter(descriptor: Self.d("remote_replies_dropped_total", "Replies from remote workers already declared gone, dropped."))
         modelsEvicted = registry.makeCounter(descriptor: Self.d("models_evicted_total", "Models a remote worker was told to drop to stay within the models it offered (--models)."))
+        racesStarted = registry.makeCounter(descriptor: Self.d("races_total", "Solves raced on more than one worker."))
+        racerLoads = registry.makeCounter(descriptor: Self.d("racer_loads_total", "Models loaded whole onto a racing worker that held no warm copy."))
         solvesPreempted = registry.makeCounter(descriptor: Self.d("solves_preempted_total", "Integer models' solves asked to stop for a newer update."))
         rangingAnswers = registry.makeCounter(descriptor: Self.d("ranging_answers_total", "Updates answered inside the stability bands, without a solve."))
         updatesMerged = registry.makeCounter(descriptor: Self.d("updates_merged_total", "Updates folded into another update's solve by conflation."))
