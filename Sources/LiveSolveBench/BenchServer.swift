@@ -159,12 +159,18 @@ final class BenchServer {
         throw ModelFile.Failure(description: "\(name) did not reach \(value) within \(seconds) s")
     }
 
-    /// One unlabelled metric, read with a plain HTTP/1.1 GET; nil when it cannot be read.
+    /// One unlabelled metric; nil when it cannot be read.
     private func metric(_ name: String) -> Double? {
+        let line = get("/metrics")?.split(separator: "\n").first { $0.hasPrefix(name + " ") }
+        return line.flatMap { Double($0.split(separator: " ").last ?? "") }
+    }
+
+    /// A GET's response body, read with a plain HTTP/1.1 request; nil when it cannot be read.
+    func get(_ path: String) -> String? {
         let fd = ls_connect_loopback(Int32(port), 5)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        let request = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
             + (token.map { "Authorization: Bearer \($0)\r\n" } ?? "") + "\r\n"
         guard Array(request.utf8).withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == request.utf8.count else { return nil }
         var response: [UInt8] = [], buffer = [UInt8](repeating: 0, count: 16 << 10)
@@ -173,8 +179,8 @@ final class BenchServer {
             guard n > 0 else { break }
             response += buffer[0..<n]
         }
-        let line = String(decoding: response, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix(name + " ") }
-        return line.flatMap { Double($0.split(separator: " ").last ?? "") }
+        let text = String(decoding: response, as: UTF8.self)
+        return text.range(of: "\r\n\r\n").map { String(text[$0.upperBound...]) }
     }
 
     /// Creates a model from a file over `client`; returns its id.

@@ -125,13 +125,15 @@ public struct ModelState: Sendable, Equatable {
         public var needsFull: Bool
         /// Workers holding copies that this solve leaves behind, which should forget them.
         public var drops: [WorkerID]
-        /// The racers, each warm (`delta`) or loading the model whole; they answer in full.
+        /// The racers, each warm (with what its copy lacks) or loading the model whole; they
+        /// answer in full.
         public var racers: [Racer]
 
         public struct Racer: Sendable, Equatable {
             public var worker: WorkerID
-            public var isWarm: Bool
-            public init(worker: WorkerID, isWarm: Bool) { (self.worker, self.isWarm) = (worker, isWarm) }
+            /// What its copy lacks; nil when it holds none and loads the model whole.
+            public var delta: ModelDelta?
+            public init(worker: WorkerID, delta: ModelDelta?) { (self.worker, self.delta) = (worker, delta) }
         }
 
         public init(delta: ModelDelta, isWarm: Bool, needsFull: Bool? = nil, drops: [WorkerID] = [], racers: [Racer] = []) {
@@ -165,9 +167,10 @@ public struct ModelState: Sendable, Equatable {
     public private(set) var phase: Phase = .idle
     /// The worker holding the model, as this model last sent it.
     public private(set) var home: WorkerID?
-    /// Other workers holding the same state as `home` (a race's losers, started from the
-    /// winner's basis): warm for the next race. A solve that leaves one out drops it.
-    public private(set) var mirrors: Set<WorkerID> = []
+    /// Other workers holding a copy (a race's losers, started from the winner's basis), each
+    /// with the updates solved since without it: warm for the next race, which sends it those.
+    private var lags: [WorkerID: ModelDelta] = [:]
+    public var mirrors: Set<WorkerID> { Set(lags.keys) }
     /// Workers that died while solving this model since its last answer.
     public private(set) var crashes = 0
     /// Whether an update stops a running solve (an integer model's, with `solve.preempt`).
@@ -187,7 +190,7 @@ public struct ModelState: Sendable, Equatable {
     public init(restoredSeq: Int) { seq = restoredSeq }
 
     public static func == (a: ModelState, b: ModelState) -> Bool {
-        a.seq == b.seq && a.phase == b.phase && a.home == b.home && a.mirrors == b.mirrors && a.crashes == b.crashes
+        a.seq == b.seq && a.phase == b.phase && a.home == b.home && a.lags == b.lags && a.crashes == b.crashes
             && a.pending?.delta == b.pending?.delta && a.pending?.count == b.pending?.count && a.pending?.oldest == b.pending?.oldest
             && a.pending?.newest == b.pending?.newest && a.answeredUnsolved == b.answeredUnsolved
     }
@@ -264,22 +267,30 @@ public struct ModelState: Sendable, Equatable {
     /// workers back.
     public mutating func assigned(_ worker: WorkerID, racers: [WorkerID] = [], at now: Moment, deadline: Moment) -> Dispatch? {
         guard phase == .waitingForWorker, let work = pending else { return nil }
-        let holders = mirrors.union(home.map { [$0] } ?? [])
-        let isWarm = holders.contains(worker)
+        // What each copy lacks: the home nothing but this solve's updates, a mirror its lag too.
+        func delta(for holder: WorkerID) -> ModelDelta? {
+            if holder == home { return work.delta }
+            guard var lag = lags[holder] else { return nil }
+            lag.merge(work.delta)
+            return lag
+        }
+        let primaryDelta = delta(for: worker)
+        let isWarm = primaryDelta != nil
         let participants = [worker] + racers
-        let drops = holders.subtracting(participants).sorted { $0.slot < $1.slot }
+        // A home that loses its place goes; the mirrors left out fall further behind.
+        let drops = home.map { participants.contains($0) || lags[$0] != nil ? [] : [$0] } ?? []
+        let racing = racers.map { Dispatch.Racer(worker: $0, delta: delta(for: $0)) }
+        for mirror in lags.keys where !participants.contains(mirror) { lags[mirror]!.merge(work.delta) }
+        for participant in participants { lags[participant] = nil }
         let needsFull = !isWarm || home != worker
         home = worker
-        mirrors = []
         pending = nil
         let freshness = Freshness(newestUpdate: work.newest, queuedMicros: Int((now.nanoseconds &- min(now.nanoseconds, work.newest.nanoseconds)) / 1000))
         var solve = Solve(worker: worker, seq: seq, updatesMerged: work.count, oldestUpdate: work.oldest, freshness: freshness, deadline: deadline)
         solve.racers = racers
         phase = .solving(solve)
         // A warm copy takes the updates since its last solve; a cold one loads the model whole.
-        let anyWarm = isWarm || racers.contains(where: holders.contains)
-        return Dispatch(delta: anyWarm ? work.delta : ModelDelta(), isWarm: isWarm, needsFull: needsFull, drops: drops,
-                        racers: racers.map { Dispatch.Racer(worker: $0, isWarm: holders.contains($0)) })
+        return Dispatch(delta: primaryDelta ?? ModelDelta(), isWarm: isWarm, needsFull: needsFull, drops: drops, racers: racing)
     }
 
     /// A worker answered the solve; `isConclusive`: it ended optimal, infeasible or unbounded.
@@ -299,7 +310,7 @@ public struct ModelState: Sendable, Equatable {
         // (A rolled-back one's copies all go: the next solve loads the model whole.)
         if !losers.isEmpty, !solve.isStale {
             home = worker
-            mirrors = Set(losers)
+            for loser in losers { lags[loser] = ModelDelta() }
         }
         if !solve.stopRequested { stoppedSinceEnd = false }
         let race: [Action] = losers.isEmpty ? [] : [.endRace(winner: worker, losers: losers)]
@@ -331,7 +342,7 @@ public struct ModelState: Sendable, Equatable {
     /// is not trusted to hold it any more.
     public mutating func solveFailed(by worker: WorkerID, message: String) -> [Action] {
         guard case .solving(var solve) = phase, solve.involves(worker) else { return [] }
-        mirrors.remove(worker)
+        lags[worker] = nil
         if !solve.racers.isEmpty {
             leave(worker, from: &solve)
             return []
@@ -346,7 +357,7 @@ public struct ModelState: Sendable, Equatable {
     /// load reports the error), or was told to drop it to make room for another.
     public mutating func forgotten(by worker: WorkerID) {
         if home == worker { home = nil }
-        mirrors.remove(worker)
+        lags[worker] = nil
     }
 
     /// The watchdog woke at `now`: a solve past its deadline gets its worker killed, once.
@@ -362,7 +373,7 @@ public struct ModelState: Sendable, Equatable {
     /// killed for its deadline, an error after `crashesBeforeGivingUp` crashes in a row.
     public mutating func workerExited(_ worker: WorkerID) -> [Action] {
         if home == worker { home = nil }
-        mirrors.remove(worker)
+        lags[worker] = nil
         guard case .solving(var solve) = phase, solve.involves(worker) else { return [] }
         if !solve.racers.isEmpty {
             // The race goes on without it.
@@ -402,7 +413,7 @@ public struct ModelState: Sendable, Equatable {
         var actions: [Action] = []
         for holder in ([home].compactMap { $0 } + mirrors.sorted { $0.slot < $1.slot }) { actions.append(.drop(from: holder)) }
         home = nil
-        mirrors = []
+        lags = [:]
         if case .solving(var solve) = phase, solve.seq > seq {
             solve.isStale = true
             phase = .solving(solve)
@@ -422,7 +433,7 @@ public struct ModelState: Sendable, Equatable {
         phase = .deleted
         pending = nil
         home = nil
-        mirrors = []
+        lags = [:]
         return actions
     }
 

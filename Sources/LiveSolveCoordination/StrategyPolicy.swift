@@ -6,7 +6,8 @@ import LiveSolveModel
 ///
 /// A fresh kind starts from the textbook choice (primal after a cost change, which keeps the
 /// basis primal feasible; dual after a bound change, which keeps it dual feasible), tries each
-/// other strategy once on its next solves, then explores every `exploreEvery`th solve. Cold
+/// other strategy once on its next solves, then explores at its 4th, 8th, 16th and 32nd solve
+/// and every `exploreEvery`th after (one slow early sample must not bury a strategy). Cold
 /// (presolve from scratch) is tried only while it is not far slower than the best: the model's
 /// first solve, which is cold, tells how long it takes.
 public struct StrategyPolicy: Sendable, Equatable {
@@ -72,10 +73,17 @@ public struct StrategyPolicy: Sendable, Equatable {
             state.lastExplored = untried
             return untried
         }
-        guard state.chosen > 0, state.chosen % Self.exploreEvery == 0, !others.isEmpty else { return best }
+        guard Self.explores(at: state.chosen), !others.isEmpty else { return best }
         let next = others.first { $0 != state.lastExplored } ?? others[0]
         state.lastExplored = next
         return next
+    }
+
+    /// Whether the solve chosen after `chosen` others explores: often at first (the 4th, 8th,
+    /// 16th, 32nd), when one slow early sample can leave a strategy looking worse than it is,
+    /// then every `exploreEvery`th.
+    static func explores(at chosen: Int) -> Bool {
+        chosen > 0 && (chosen % exploreEvery == 0 || chosen < exploreEvery && chosen >= 4 && chosen & (chosen - 1) == 0)
     }
 
     /// The fastest strategy measured for this kind; the textbook one before any is.

@@ -279,7 +279,7 @@ import Testing
         let dispatch = state.assigned(w1, racers: [w2, w3], at: t2, deadline: deadline)
         // w1 holds it warm; w2 and w3 load it whole and answer in full.
         #expect(dispatch == .init(delta: objective(0, 2), isWarm: true, needsFull: false,
-                                  racers: [.init(worker: w2, isWarm: false), .init(worker: w3, isWarm: false)]))
+                                  racers: [.init(worker: w2, delta: nil), .init(worker: w3, delta: nil)]))
         // One racer gives up: the race goes on.
         #expect(state.solved(by: w3, isConclusive: false) == [])
         let won = state.solved(by: w2)
@@ -292,18 +292,25 @@ import Testing
         // The next race: w2 and w1 are warm; w1's answer is whole, since its last one was not installed.
         _ = state.accept(objective(1, 3), at: t1)
         #expect(state.assigned(w1, racers: [w2], at: t2, deadline: deadline)
-            == .init(delta: objective(1, 3), isWarm: true, needsFull: true, racers: [.init(worker: w2, isWarm: true)]))
+            == .init(delta: objective(1, 3), isWarm: true, needsFull: true, racers: [.init(worker: w2, delta: objective(1, 3))]))
     }
 
-    @Test func aSolveWithoutTheMirrorsDropsThem() {
+    @Test func aMirrorLeftOutOfASolveIsSentWhatItMissedAtTheNextRace() {
         var state = solvedOnce()
         _ = state.accept(objective(0, 2), at: t1)
         _ = state.assigned(w1, racers: [w2], at: t2, deadline: deadline)
         _ = state.solved(by: w1)
         #expect(state.mirrors == [w2])
+        // w2 is busy finishing its stopped solve: this one goes without it, and w2 keeps its copy.
         _ = state.accept(objective(0, 4), at: t1)
-        #expect(state.assigned(w1, at: t2, deadline: deadline) == .init(delta: objective(0, 4), isWarm: true, drops: [w2]))
-        #expect(state.mirrors.isEmpty)
+        #expect(state.assigned(w1, at: t2, deadline: deadline) == .init(delta: objective(0, 4), isWarm: true))
+        _ = state.solved(by: w1)
+        #expect(state.mirrors == [w2])
+        _ = state.accept(objective(1, 5), at: t1)
+        var missed = objective(0, 4)
+        missed.merge(objective(1, 5))
+        #expect(state.assigned(w1, racers: [w2], at: t2, deadline: deadline)
+            == .init(delta: objective(1, 5), isWarm: true, racers: [.init(worker: w2, delta: missed)]))
     }
 
     @Test func aRacerThatDiesLeavesTheRaceToTheOthers() {

@@ -77,10 +77,9 @@ import TestSupport
         #expect(counter("livesolve_race_wins_total{", in: raced.metrics) == races)
         #expect(counter(#"livesolve_race_wins_total{model="m1",strategy="dual"}"#, in: raced.metrics) >= 1)
         #expect(raced.algorithms.contains("dual"))
-        // Only a race after one that left the other worker out loads the model onto it again.
-        let loads = counter("livesolve_racer_loads_total", in: raced.metrics)
-        #expect(loads >= 1 && loads <= races)
-        if races == 11 { #expect(loads == 1) }
+        // Only the first race loads the model onto the other worker: after it, the loser keeps
+        // a warm copy, even through solves it sits out (it is sent what it missed).
+        #expect(counter("livesolve_racer_loads_total", in: raced.metrics) == 1)
         #expect(counter("livesolve_races_total", in: dual.metrics) == 0)
     }
 }

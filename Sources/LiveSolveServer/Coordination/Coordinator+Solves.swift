@@ -1,3 +1,4 @@
+import Foundation
 import LiveSolveCoordination
 import LiveSolveModel
 import LiveSolveWorkerIPC
@@ -66,21 +67,22 @@ extension Coordinator {
         }
         record.dispatchedKind = record.isFactorized && !dispatch.needsFull ? steadyKind : nil
         let stoppable = !racers.isEmpty
-        func send(to worker: WorkerID, isWarm: Bool, full: Bool, algorithm: Algorithm?) {
-            if !isWarm {
+        /// `delta`: what the worker's copy lacks; nil when it holds none.
+        func send(to worker: WorkerID, delta: ModelDelta?, full: Bool, algorithm: Algorithm?) {
+            if delta == nil {
                 makeRoom(on: worker, for: record)
                 // The coordinator's model already includes every accepted update: load it whole, solve it as is.
                 pool.send(.load(model: record.number, program: record.model.program, basis: record.basis), to: worker)
             }
-            pool.send(.solve(model: record.number, delta: isWarm ? dispatch.delta : ModelDelta(), full: full, limits: limits, bands: bands,
+            pool.send(.solve(model: record.number, delta: delta ?? ModelDelta(), full: full, limits: limits, bands: bands,
                              algorithm: algorithm, stoppable: stoppable), to: worker)
         }
-        send(to: worker, isWarm: dispatch.isWarm, full: dispatch.needsFull, algorithm: strategies[0])
+        send(to: worker, delta: dispatch.isWarm ? dispatch.delta : nil, full: dispatch.needsFull, algorithm: strategies[0])
         // Racers answer whole: what they last sent is not what the history holds.
         for (index, racer) in dispatch.racers.enumerated() {
             let algorithm = strategies.indices.contains(index + 1) ? strategies[index + 1] : strategies[0]
-            send(to: racer.worker, isWarm: racer.isWarm, full: true, algorithm: algorithm)
-            if !racer.isWarm { metrics.racerLoads.increment() }
+            send(to: racer.worker, delta: racer.delta, full: true, algorithm: algorithm)
+            if racer.delta == nil { metrics.racerLoads.increment() }
         }
         if !racers.isEmpty { metrics.racesStarted.increment() }
         record.bandParameters = bands == .all ? record.model.parameters.values : nil
@@ -94,11 +96,14 @@ extension Coordinator {
 
     /// Idle workers to race a solve on: for a linear model whose last warm solve took longer
     /// than `solve.raceMillis`, one per further strategy worth trying, up to `solve.raceWidth`
-    /// in all with the model's own worker, which must hold it warm.
+    /// in all with the model's own worker (which must hold it warm), and with local workers
+    /// only, up to one per core.
     private func raceWorkers(for record: ModelRecord, kind: StrategyPolicy.ChangeKind?, besides worker: WorkerID) -> [WorkerID] {
         guard configuration.raceWidth > 1, let kind, let pool, record.warmSolveMicros > configuration.raceMillis * 1000,
               record.state.home == worker || record.state.mirrors.contains(worker) else { return [] }
-        let width = min(configuration.raceWidth, record.strategy.raceOrder(for: kind).count)
+        // Local racers beyond the cores would only slow each other (and the winner) down.
+        let cores = remote == nil ? ProcessInfo.processInfo.activeProcessorCount : .max
+        let width = min(configuration.raceWidth, record.strategy.raceOrder(for: kind).count, cores)
         return pool.claimIdle(for: record.number, upTo: width - 1, preferring: record.state.mirrors)
     }
 
@@ -220,9 +225,11 @@ extension Coordinator {
                        merged: outcome.updatesMerged)
     }
 
-    /// What the strategy policy takes from a solve's end: its time, if it ran to an optimum.
+    /// What the strategy policy takes from a solve's end: its time, if it ran to its end
+    /// (optimal, or a proof of infeasibility or unboundedness).
     private func learn(from answer: AnswerFrame, _ outcome: ModelState.Outcome, for record: ModelRecord) {
-        guard !outcome.isIncumbent, !outcome.wasStopped, answer.status == .optimal, record.model.program.integerCount == 0 else { return }
+        let isConclusive = answer.status == .optimal || answer.status == .infeasible || answer.status == .unbounded
+        guard !outcome.isIncumbent, !outcome.wasStopped, isConclusive, record.model.program.integerCount == 0 else { return }
         // CPU time where the worker measured it: a busy machine slows every strategy alike.
         let micros = answer.cpuMicros > 0 ? answer.cpuMicros : answer.solveMicros
         if record.history.newest == nil, answer.algorithm == .cold { record.strategy.recordFirstSolve(micros: micros) }
