@@ -1,7 +1,7 @@
 import LiveSolveModel
 
 /// Which simplex a model's next warm solve runs, learnt per kind of change: each strategy's
-/// solve times are kept as a running mean, the fastest is chosen, and now and then another is
+/// latest solve times are kept, the one with the lowest median is chosen, and now and then another is
 /// tried so that a model whose best choice drifts is followed.
 ///
 /// A fresh kind starts from the textbook choice (primal after a cost change, which keeps the
@@ -35,8 +35,18 @@ public struct StrategyPolicy: Sendable, Equatable {
 
     public struct Statistics: Sendable, Equatable {
         public var solves = 0
-        /// An exponentially weighted mean: recent solves count most.
-        public var meanMicros = 0.0
+        /// The latest solve times, newest last, at most `kept`.
+        public var recent: [Int] = []
+        public static let kept = 5
+
+        /// The median of the latest solves: one slow solve (a hard step, a busy machine) does
+        /// not bury a strategy until its next exploration, as it would a mean.
+        public var medianMicros: Double {
+            let sorted = recent.sorted()
+            guard !sorted.isEmpty else { return 0 }
+            let middle = sorted.count / 2
+            return sorted.count % 2 == 1 ? Double(sorted[middle]) : Double(sorted[middle - 1] + sorted[middle]) / 2
+        }
     }
 
     public struct KindState: Sendable, Equatable {
@@ -51,7 +61,6 @@ public struct StrategyPolicy: Sendable, Equatable {
     public static let exploreEvery = 50
     /// Cold is not explored while its time is over this many times the best's.
     public static let coldLimit = 3.0
-    private static let weight = 0.3
 
     /// Set: every solve runs it, and nothing is learnt (`solve.strategy` other than adaptive).
     public let fixed: Algorithm?
@@ -89,7 +98,7 @@ public struct StrategyPolicy: Sendable, Equatable {
     /// The fastest strategy measured for this kind; the textbook one before any is.
     public func choice(for kind: ChangeKind) -> Algorithm {
         if let fixed { return fixed }
-        let measured = (kinds[kind]?.statistics ?? [:]).min { $0.value.meanMicros < $1.value.meanMicros }
+        let measured = (kinds[kind]?.statistics ?? [:]).min { $0.value.medianMicros < $1.value.medianMicros }
         return measured?.key ?? kind.textbook
     }
 
@@ -103,7 +112,7 @@ public struct StrategyPolicy: Sendable, Equatable {
     public mutating func record(_ algorithm: Algorithm, micros: Int, for kind: ChangeKind) {
         guard fixed == nil, Self.strategies.contains(algorithm) else { return }
         var statistics = kinds[kind, default: KindState()].statistics[algorithm] ?? Statistics()
-        statistics.meanMicros = statistics.solves == 0 ? Double(micros) : statistics.meanMicros + Self.weight * (Double(micros) - statistics.meanMicros)
+        statistics.recent = Array((statistics.recent + [micros]).suffix(Statistics.kept))
         statistics.solves += 1
         kinds[kind, default: KindState()].statistics[algorithm] = statistics
     }
@@ -115,8 +124,8 @@ public struct StrategyPolicy: Sendable, Equatable {
 
     private func isWorthTrying(_ algorithm: Algorithm, against best: Algorithm, in state: KindState) -> Bool {
         guard algorithm == .cold else { return true }
-        guard let cold = state.statistics[.cold]?.meanMicros ?? firstSolveMicros else { return false }
-        guard let bestMicros = state.statistics[best]?.meanMicros else { return false }
+        guard let cold = state.statistics[.cold]?.medianMicros ?? firstSolveMicros else { return false }
+        guard let bestMicros = state.statistics[best]?.medianMicros else { return false }
         return cold <= Self.coldLimit * bestMicros
     }
 }

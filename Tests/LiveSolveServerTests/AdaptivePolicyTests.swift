@@ -61,8 +61,8 @@ import TestSupport
         #expect(algorithms.filter { $0 == "dual" }.count >= 8, "\(algorithms)")
         let rows = try await server.json("GET", "/v1/models/\(model)").1["strategies"]?["rows"]
         #expect(rows?["choice"] == .string("dual"), "\(String(describing: rows))")
-        let primal = try #require(rows?["statistics"]?["primal"]?["meanMicros"]?.number)
-        let dual = try #require(rows?["statistics"]?["dual"]?["meanMicros"]?.number)
+        let primal = try #require(rows?["statistics"]?["primal"]?["medianMicros"]?.number)
+        let dual = try #require(rows?["statistics"]?["dual"]?["medianMicros"]?.number)
         #expect(dual < primal, "dual \(dual) µs against primal \(primal) µs")
         #expect(rows?["statistics"]?["dual"]?["solves"]?.number ?? 0 >= 7)
         await server.stop()

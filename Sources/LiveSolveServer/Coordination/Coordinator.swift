@@ -324,7 +324,7 @@ public actor Coordinator {
             return (kind.rawValue, .object([
                 ("choice", .string(record.strategy.choice(for: kind).rawValue)),
                 ("statistics", .object(statistics.map { algorithm, stats in
-                    (algorithm.rawValue, .object([("solves", .number(Double(stats.solves))), ("meanMicros", .number(stats.meanMicros.rounded()))]))
+                    (algorithm.rawValue, .object([("solves", .number(Double(stats.solves))), ("medianMicros", .number(stats.medianMicros.rounded()))]))
                 })),
             ]))
         })
