@@ -77,7 +77,7 @@ private func benchFigures(_ output: String) throws -> JSON {
     // message per update (the count starts at the first measured update, when the last
     // warm-up update may still be on its way).
     let deliveries = try #require(figures["deliveries"]?.number)
-    #expect(deliveries >= 20 && deliveries <= 20 * (20 + 1))
+    #expect(deliveries >= 20 && deliveries <= 20 * (20 + 1), "\(output)")
     await server.stop()
 }
 
