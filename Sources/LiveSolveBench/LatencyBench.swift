@@ -126,7 +126,7 @@ struct LatencyBench: NetworkBench {
             figures.append(("bounds_steps_p50_us", percentile(boundsSteps, 50)))
         }
         BenchOutput.print(name: "W1 \(stream.name)\(boundsFeed ? " +bounds" : "")\(label)", figures: figures, json: network.json)
-        if compareStrategies {
+        if compareStrategies, !network.json {
             // What the policy learnt and which strategies won races: the why of the figures.
             let strategies = server.get("/v1/models/\(id)").flatMap { try? JSONParser.parse($0)["strategies"] }
             let wins = (server.get("/metrics") ?? "").split(separator: "\n").filter { $0.hasPrefix("livesolve_race") }
