@@ -74,10 +74,10 @@ private func benchFigures(_ output: String) throws -> JSON {
     #expect(figures["updates"]?.number == 20)
     #expect(figures["warmup_updates"]?.number == 20)
     // At least the last solution reached each subscriber, and no subscriber got more than one
-    // message per update (the count starts at the first measured update, when the last
-    // warm-up update may still be on its way).
+    // message per update sent. The count starts at the first measured update, when solutions
+    // of warm-up updates may still be on their way: on a loaded machine more than one.
     let deliveries = try #require(figures["deliveries"]?.number)
-    #expect(deliveries >= 20 && deliveries <= 20 * (20 + 1), "\(output)")
+    #expect(deliveries >= 20 && deliveries <= 20 * (20 + 20), "\(output)")
     await server.stop()
 }
 
