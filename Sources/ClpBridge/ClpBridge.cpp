@@ -95,10 +95,13 @@ ClpBridgeResult clpb_solve(ClpBridge *bridge, int mode, double secondsLimit, int
     s.setMaximumIterations(iterationLimit > 0 ? iterationLimit : 2147483647);
     // 1: keep work areas and factorization at the end; 2|4: reuse them at the start.
     int options = bridge->mustRefactorize ? 1 : 7;
-    bridge->mustRefactorize = mode == CLPB_COLD;
+    bridge->mustRefactorize = mode == CLPB_COLD || mode == CLPB_BARRIER;
     switch (mode) {
     case CLPB_COLD:
         s.initialSolve();
+        break;
+    case CLPB_BARRIER:
+        s.barrier(true);
         break;
     case CLPB_DUAL:
         s.dual(0, options);

@@ -102,11 +102,16 @@ public struct StrategyPolicy: Sendable, Equatable {
         return measured?.key ?? kind.textbook
     }
 
-    /// The strategies a race of this kind starts, the chosen one first.
-    public func raceOrder(for kind: ChangeKind) -> [Algorithm] {
+    /// The strategies a race of this kind starts, the chosen one first; for a very large
+    /// change, CLP's barrier next (it starts from scratch, so only a big change can favour it).
+    public func raceOrder(for kind: ChangeKind, isLarge: Bool = false) -> [Algorithm] {
         let best = choice(for: kind), state = kinds[kind] ?? KindState()
-        return [best] + Self.strategies.filter { $0 != best && isWorthTrying($0, against: best, in: state) }
+        let others = Self.strategies.filter { $0 != best && isWorthTrying($0, against: best, in: state) }
+        return [best] + (isLarge ? [.barrier] : []) + others
     }
+
+    /// A change to this share of a model's rows and columns or more counts as very large.
+    public static let largeShare = 0.1
 
     /// A warm solve of this kind ran `algorithm` to its end in `micros`.
     public mutating func record(_ algorithm: Algorithm, micros: Int, for kind: ChangeKind) {

@@ -101,7 +101,7 @@ public final class ClpSolver: Solver {
     private func chosen(_ algorithm: Algorithm?, for delta: some DeltaSource) -> Algorithm {
         switch (hasBasis, algorithm) {
         case (false, _): .cold
-        case (true, .primal?), (true, .dual?), (true, .cold?): algorithm!
+        case (true, .primal?), (true, .dual?), (true, .cold?), (true, .barrier?): algorithm!
         case (true, _): delta.kind == .bounds ? .dual : .primal
         }
     }
@@ -158,6 +158,7 @@ public final class ClpSolver: Solver {
     private func run(_ algorithm: Algorithm, limits: SolveLimits, since start: Int) -> SolveOutcome {
         let mode: Int32 = switch algorithm {
         case .cold, .branchAndCut, .ranging: Int32(CLPB_COLD.rawValue)
+        case .barrier: Int32(CLPB_BARRIER.rawValue)
         case .primal: Int32(CLPB_PRIMAL.rawValue)
         case .dual: Int32(CLPB_DUAL.rawValue)
         }
@@ -169,7 +170,8 @@ public final class ClpSolver: Solver {
         let (status, message) = Self.status(outcome)
         var solved = SolveOutcome(
             status: status, message: message, objective: sign * outcome.objective + program.objectiveConstant,
-            iterations: Int(outcome.iterations), algorithm: algorithm, isWarmStart: algorithm != .cold, solveMicros: micros)
+            iterations: Int(outcome.iterations), algorithm: algorithm, isWarmStart: algorithm != .cold && algorithm != .barrier,
+            solveMicros: micros)
         solved.cpuMicros = max(cpu, 1)
         return solved
     }

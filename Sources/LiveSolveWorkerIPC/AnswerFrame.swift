@@ -49,7 +49,7 @@ public struct AnswerFrame: Sendable {
 }
 
 private let statusCodes: [SolveStatus] = [.optimal, .infeasible, .unbounded, .timeLimit, .iterationLimit, .error, .feasible]
-private let algorithmCodes: [Algorithm] = [.cold, .primal, .dual, .branchAndCut]
+private let algorithmCodes: [Algorithm] = [.cold, .primal, .dual, .branchAndCut, .barrier]
 
 extension ByteWriter {
     /// A solved reply's tag and fields before its eight vector changes and basis, which follow.

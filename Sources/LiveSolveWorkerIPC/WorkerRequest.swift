@@ -24,7 +24,7 @@ public enum WorkerRequest: Sendable, Equatable {
 enum RequestTag: UInt8 { case load = 1, solve, drop, shutdown, stop, adopt }
 
 /// How an algorithm travels in a solve request: 0 is none asked for.
-private let algorithmCodes: [Algorithm] = [.primal, .dual, .cold]
+private let algorithmCodes: [Algorithm] = [.primal, .dual, .cold, .barrier]
 
 extension WorkerRequest {
     /// The whole frame: a little-endian UInt32 length, then the tag and body.

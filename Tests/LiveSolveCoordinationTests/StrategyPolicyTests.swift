@@ -37,6 +37,8 @@ struct StrategyPolicyTests {
         // Cold (100 ms at the first solve) is far slower than the best: never tried.
         #expect(ran[.cold] == nil)
         #expect(policy.raceOrder(for: .objective) == [.dual, .primal])
+        // A very large change races CLP's barrier too, right after the choice.
+        #expect(policy.raceOrder(for: .objective, isLarge: true) == [.dual, .barrier, .primal])
     }
 
     @Test func aDriftingModelIsFollowed() {

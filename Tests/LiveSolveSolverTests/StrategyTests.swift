@@ -7,7 +7,7 @@ import TestSupport
 /// taken over from another solver: what racing and the adaptive policy rely on.
 struct StrategyTests {
     /// A bounds change on ship12l: every strategy asked for runs and reaches the same optimum.
-    @Test(arguments: [Algorithm.primal, .dual, .cold])
+    @Test(arguments: [Algorithm.primal, .dual, .cold, .barrier])
     func eachStrategyRunsAsAskedAndAgrees(algorithm: Algorithm) throws {
         let model = try TestData.netlibModel("ship12l")
         let reference = try ClpSolver(program: model.program)

@@ -17,7 +17,9 @@ enum ClpBridgeMode {
     /// Primal simplex from the current basis.
     CLPB_PRIMAL = 1,
     /// Dual simplex from the current basis.
-    CLPB_DUAL = 2
+    CLPB_DUAL = 2,
+    /// Barrier (interior point) from scratch, then crossover to a basis.
+    CLPB_BARRIER = 3
 };
 
 /// What `clpb_solve` reports.

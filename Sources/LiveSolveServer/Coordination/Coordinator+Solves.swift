@@ -61,7 +61,7 @@ extension Coordinator {
         let steadyKind = dispatch.isWarm ? kind : nil
         let strategies: [Algorithm?]
         if let kind, !racers.isEmpty {
-            strategies = record.strategy.raceOrder(for: kind)
+            strategies = record.strategy.raceOrder(for: kind, isLarge: isLarge(dispatch.delta, of: record))
         } else {
             strategies = [isLinear ? steadyKind.map { record.strategy.choose(for: $0) } ?? record.strategy.fixed : nil]
         }
@@ -103,8 +103,16 @@ extension Coordinator {
               record.state.home == worker || record.state.mirrors.contains(worker) else { return [] }
         // Local racers beyond the cores would only slow each other (and the winner) down.
         let cores = remote == nil ? ProcessInfo.processInfo.activeProcessorCount : .max
-        let width = min(configuration.raceWidth, record.strategy.raceOrder(for: kind).count, cores)
+        let isLarge = record.state.pendingDelta.map { self.isLarge($0, of: record) } ?? false
+        let width = min(configuration.raceWidth, record.strategy.raceOrder(for: kind, isLarge: isLarge).count, cores)
         return pool.claimIdle(for: record.number, upTo: width - 1, preferring: record.state.mirrors)
+    }
+
+    /// Whether a delta touches at least `StrategyPolicy.largeShare` of the model's rows and columns.
+    private func isLarge(_ delta: ModelDelta, of record: ModelRecord) -> Bool {
+        let touched = delta.objective.count + max(delta.columnLower.count, delta.columnUpper.count)
+            + max(delta.rowLower.count, delta.rowUpper.count) + delta.coefficients.count
+        return Double(touched) >= StrategyPolicy.largeShare * Double(record.model.rowCount + record.model.columnCount)
     }
 
     /// A race was won: the losers are stopped and start their next solve from the winner's
@@ -237,7 +245,7 @@ extension Coordinator {
         if answer.isWarmStart { record.warmSolveMicros = answer.solveMicros }
         record.dispatchedKind = nil
         // A cold solve leaves no factorization for the next warm one to start from.
-        record.isFactorized = answer.algorithm != .cold
+        record.isFactorized = answer.algorithm != .cold && answer.algorithm != .barrier
     }
 
     /// Installs a version without maps for a solve that ended without an answer.
