@@ -3,8 +3,9 @@ import LiveSolveModel
 /// One model's solving lifecycle: which updates are accepted and not yet solved, the solve in
 /// flight, the worker holding the model warm, and how often solving it has killed a worker.
 ///
-/// At most one solve per model is in flight; updates arriving meanwhile merge into the pending
-/// delta, which the next solve takes whole. Events come in through the mutating methods, and
+/// At most one solve per model is in flight (a race runs it on several workers at once, and the
+/// first conclusive answer ends it); updates arriving meanwhile merge into the pending delta,
+/// which the next solve takes whole. Events come in through the mutating methods, and
 /// each returns what the caller must do. The model's program itself lives beside this state:
 /// this machine decides when to solve, not what.
 ///
@@ -171,6 +172,8 @@ public struct ModelState: Sendable, Equatable {
     /// with the updates solved since without it: warm for the next race, which sends it those.
     private var lags: [WorkerID: ModelDelta] = [:]
     public var mirrors: Set<WorkerID> { Set(lags.keys) }
+    /// Every worker holding a copy: the home, then the mirrors by slot.
+    private var holders: [WorkerID] { (home.map { [$0] } ?? []) + lags.keys.sorted { $0.slot < $1.slot } }
     /// Workers that died while solving this model since its last answer.
     public private(set) var crashes = 0
     /// Whether an update stops a running solve (an integer model's, with `solve.preempt`).
@@ -410,8 +413,7 @@ public struct ModelState: Sendable, Equatable {
         self.seq = seq
         // The model is loaded whole from what was stored.
         answeredUnsolved = nil
-        var actions: [Action] = []
-        for holder in ([home].compactMap { $0 } + mirrors.sorted { $0.slot < $1.slot }) { actions.append(.drop(from: holder)) }
+        var actions: [Action] = holders.map { .drop(from: $0) }
         home = nil
         lags = [:]
         if case .solving(var solve) = phase, solve.seq > seq {
@@ -427,8 +429,7 @@ public struct ModelState: Sendable, Equatable {
         guard phase != .deleted else { return [] }
         var actions: [Action] = []
         if phase == .waitingForWorker { actions.append(.cancelWaiting) }
-        if let home { actions.append(.drop(from: home)) }
-        for mirror in mirrors.sorted(by: { $0.slot < $1.slot }) { actions.append(.drop(from: mirror)) }
+        actions += holders.map { .drop(from: $0) }
         if case .solving(let solve) = phase { for racer in solve.racers where racer != home { actions.append(.drop(from: racer)) } }
         phase = .deleted
         pending = nil

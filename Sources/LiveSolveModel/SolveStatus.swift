@@ -10,4 +10,7 @@ public enum SolveStatus: String, Sendable, Equatable, CaseIterable {
 
     /// Whether the solve has a point worth reporting.
     public var hasSolution: Bool { self == .optimal || self == .feasible || self == .timeLimit || self == .iterationLimit }
+
+    /// Whether the solve ran to its end: an optimum, or a proof of infeasibility or unboundedness.
+    public var isConclusive: Bool { self == .optimal || self == .infeasible || self == .unbounded }
 }

@@ -45,8 +45,10 @@ extension Coordinator {
         let deadline = now + .nanoseconds(Int64((configuration.solveTimeLimit + configuration.solveGrace) * 1e9))
         record.lastDispatch = Moment(nanoseconds: now.uptimeNanoseconds)
         let isLinear = record.model.program.integerCount == 0
-        let kind = isLinear ? record.state.pendingDelta.flatMap(StrategyPolicy.ChangeKind.init) : nil
-        let racers = raceWorkers(for: record, kind: kind, besides: worker)
+        let pending = isLinear ? record.state.pendingDelta : nil
+        let kind = pending.flatMap(StrategyPolicy.ChangeKind.init)
+        let isLarge = pending.map { self.isLarge($0, of: record) } ?? false
+        let racers = raceWorkers(for: record, kind: kind, isLarge: isLarge, besides: worker)
         guard let dispatch = record.state.assigned(worker, racers: racers, at: record.lastDispatch,
                                                    deadline: Moment(nanoseconds: deadline.uptimeNanoseconds)) else {
             for racer in racers { handle(pool.solveEnded(racer, answered: false)) }
@@ -61,7 +63,7 @@ extension Coordinator {
         let steadyKind = dispatch.isWarm ? kind : nil
         let strategies: [Algorithm?]
         if let kind, !racers.isEmpty {
-            strategies = record.strategy.raceOrder(for: kind, isLarge: isLarge(dispatch.delta, of: record))
+            strategies = record.strategy.raceOrder(for: kind, isLarge: isLarge)
         } else {
             strategies = [isLinear ? steadyKind.map { record.strategy.choose(for: $0) } ?? record.strategy.fixed : nil]
         }
@@ -98,12 +100,11 @@ extension Coordinator {
     /// than `solve.raceMillis`, one per further strategy worth trying, up to `solve.raceWidth`
     /// in all with the model's own worker (which must hold it warm), and with local workers
     /// only, up to one per core.
-    private func raceWorkers(for record: ModelRecord, kind: StrategyPolicy.ChangeKind?, besides worker: WorkerID) -> [WorkerID] {
+    private func raceWorkers(for record: ModelRecord, kind: StrategyPolicy.ChangeKind?, isLarge: Bool, besides worker: WorkerID) -> [WorkerID] {
         guard configuration.raceWidth > 1, let kind, let pool, record.warmSolveMicros > configuration.raceMillis * 1000,
               record.state.home == worker || record.state.mirrors.contains(worker) else { return [] }
         // Local racers beyond the cores would only slow each other (and the winner) down.
         let cores = remote == nil ? ProcessInfo.processInfo.activeProcessorCount : .max
-        let isLarge = record.state.pendingDelta.map { self.isLarge($0, of: record) } ?? false
         let width = min(configuration.raceWidth, record.strategy.raceOrder(for: kind, isLarge: isLarge).count, cores)
         return pool.claimIdle(for: record.number, upTo: width - 1, preferring: record.state.mirrors)
     }
@@ -236,16 +237,15 @@ extension Coordinator {
     /// What the strategy policy takes from a solve's end: its time, if it ran to its end
     /// (optimal, or a proof of infeasibility or unboundedness).
     private func learn(from answer: AnswerFrame, _ outcome: ModelState.Outcome, for record: ModelRecord) {
-        let isConclusive = answer.status == .optimal || answer.status == .infeasible || answer.status == .unbounded
-        guard !outcome.isIncumbent, !outcome.wasStopped, isConclusive, record.model.program.integerCount == 0 else { return }
+        guard !outcome.isIncumbent, !outcome.wasStopped, answer.status.isConclusive, record.model.program.integerCount == 0 else { return }
         // CPU time where the worker measured it: a busy machine slows every strategy alike.
         let micros = answer.cpuMicros > 0 ? answer.cpuMicros : answer.solveMicros
         if record.history.newest == nil, answer.algorithm == .cold { record.strategy.recordFirstSolve(micros: micros) }
         if let kind = record.dispatchedKind { record.strategy.record(answer.algorithm, micros: micros, for: kind) }
         if answer.isWarmStart { record.warmSolveMicros = answer.solveMicros }
         record.dispatchedKind = nil
-        // A cold solve leaves no factorization for the next warm one to start from.
-        record.isFactorized = answer.algorithm != .cold && answer.algorithm != .barrier
+        // A solve from scratch (cold, barrier) leaves no factorization for the next warm one.
+        record.isFactorized = answer.isWarmStart
     }
 
     /// Installs a version without maps for a solve that ended without an answer.

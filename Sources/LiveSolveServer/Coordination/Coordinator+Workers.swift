@@ -52,8 +52,7 @@ extension Coordinator {
             // to it, warm, when the model has more updates.
             let notices = pool.solveEnded(id)
             if let record = modelsByNumber[model] {
-                let isConclusive = answer.status == .optimal || answer.status == .infeasible || answer.status == .unbounded
-                perform(record.state.solved(by: id, isConclusive: isConclusive), for: record, answer: answer)
+                perform(record.state.solved(by: id, isConclusive: answer.status.isConclusive), for: record, answer: answer)
             }
             handle(notices)
         case let .improved(model, answer):
