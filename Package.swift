@@ -191,7 +191,7 @@ let package = Package(
         // Test inputs: the Netlib models, reference optima and streams in Benchmarks/.
         .target(
             name: "TestSupport",
-            dependencies: ["LiveSolveModel", "CSupport"],
+            dependencies: ["CommandSupport", "LiveSolveModel", "CSupport"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),

@@ -1,6 +1,6 @@
-/// xorshift64*: seeded choices that replay the same on every machine, for the tests that build
-/// random inputs (a failing seed is a reproducible case).
-public struct SeededRandom {
+/// xorshift64*: seeded choices that replay the same on every machine, for the benches' feeds
+/// and the tests that build random inputs (a failing seed is a reproducible case).
+public struct SeededRandom: Sendable {
     private var state: UInt64
 
     public init(seed: UInt64) {

@@ -161,15 +161,12 @@ struct BoundsFeed {
         // Rows as 0..<rows.count, columns after them.
         let count = rows.count + columns.count
         guard count > 0 else { throw ModelFile.Failure(description: "--bounds-feed: the model has no finite nonzero upper bound on an inequality row or a column") }
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next(_ bound: Int) -> Int {
-            state ^= state >> 12; state ^= state << 25; state ^= state >> 27
-            return Int((state &* 2_685_821_657_736_338_717) >> 33) % bound
-        }
-        func loosened(_ upper: Double) -> JSON { .object([("upper", .number(upper + abs(upper) * Double(next(6)) / 100))]) }
+        // Seed 1: the state the feed was measured with.
+        var random = SeededRandom(seed: 1)
+        func loosened(_ upper: Double) -> JSON { .object([("upper", .number(upper + abs(upper) * Double(random.next(6)) / 100))]) }
         updates = (0..<steps).map { _ in
             var picked = Set<Int>()
-            while picked.count < min(20, count) { picked.insert(next(count)) }
+            while picked.count < min(20, count) { picked.insert(random.next(count)) }
             var rowBounds: [(key: String, value: JSON)] = [], columnBounds: [(key: String, value: JSON)] = []
             for index in picked.sorted() {
                 if index < rows.count {
