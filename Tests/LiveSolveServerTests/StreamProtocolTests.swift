@@ -241,6 +241,12 @@ let refineryObjective = 2448.332500000001
         #expect(await client.next()?["code"] == .string("bad_message"))
         client.send(#"{"op":"ping","id":"\#(String(repeating: "x", count: 2000))"}"#)
         #expect(await client.next()?["code"] == .string("too_large"))
+        // A message too large to take still has its id and model echoed, read from its text.
+        client.send(#"{"op":"update","id":9,"model":"m4","parameters":{"p":1},"pad":"\#(String(repeating: "x", count: 2000))"}"#)
+        let refused = await client.next()
+        #expect(refused?["code"] == .string("too_large"))
+        #expect(refused?["id"] == .number(9))
+        #expect(refused?["model"] == .string("m4"))
         #expect(await client.request(#"{"op":"ping"}"#)?["type"] == .string("pong"))
         client.close()
         await server.stop()

@@ -139,10 +139,10 @@ extension Coordinator {
         connection.send(ServerMessage.error(error, id: context.id))
     }
 
-    /// A complete message that could not be taken as text.
-    func reject(_ error: RequestError, from connection: Connection) {
+    /// A complete message refused before it was read as a request (binary, too large).
+    func reject(_ error: RequestError, id: EchoedID?, from connection: Connection) {
         metrics.rejected(error.code)
-        connection.send(ServerMessage.error(error, id: nil))
+        connection.send(ServerMessage.error(error, id: id))
     }
 
     /// Whose update budget a stream update spends: its token's, or its connection's when open.

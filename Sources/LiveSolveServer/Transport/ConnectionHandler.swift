@@ -18,7 +18,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private enum Inbound {
         case text(String)
-        case rejected(RequestError)
+        case rejected(RequestError, id: EchoedID?)
     }
 
     private let coordinator: Coordinator
@@ -117,7 +117,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         switch assembler.add(frame) {
         case nil: return
         case .text(let text)?: inbox.append(.text(text))
-        case .rejected(let error)?: inbox.append(.rejected(error))
+        case .rejected(let error, let id)?: inbox.append(.rejected(error, id: id))
         case .invalidData?: return connection.close(code: .dataInconsistentWithMessage)
         case .protocolError?: return connection.close(code: .protocolError)
         }
@@ -132,8 +132,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
             let deferred = coordinator.assumeIsolated { coordinator -> DeferredRequest? in
                 switch next {
                 case .text(let text): return coordinator.start(text, from: bound.value)
-                case .rejected(let error):
-                    coordinator.reject(error, from: bound.value)
+                case .rejected(let error, let id):
+                    coordinator.reject(error, id: id, from: bound.value)
                     return nil
                 }
             }

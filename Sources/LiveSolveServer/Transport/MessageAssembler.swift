@@ -10,7 +10,8 @@ import NIOWebSocket
 struct MessageAssembler {
     enum Outcome {
         case text(String)
-        case rejected(RequestError)
+        /// With the `id` (and in the error the `model`) read from a message's text, when there is one.
+        case rejected(RequestError, id: EchoedID? = nil)
         /// Not UTF-8, or compressed data that does not inflate: close with 1007.
         case invalidData
         /// A reserved bit no extension allows: close with 1002.
@@ -75,7 +76,9 @@ struct MessageAssembler {
         if isBinary { return .rejected(RequestError(.badMessage, "binary frames are not accepted; send JSON text")) }
         guard let text = String(validating: message.readableBytesView, as: UTF8.self) else { return .invalidData }
         if message.readableBytes > maxMessageBytes, !Self.isCreate(text) {
-            return .rejected(RequestError(.tooLarge, "message exceeds \(maxMessageBytes) bytes"))
+            // Echoed, so a client matching replies by id learns which request it was.
+            let echo = RequestEcho.recovered(from: text)
+            return .rejected(RequestError(.tooLarge, "message exceeds \(maxMessageBytes) bytes", model: echo.model), id: echo.id)
         }
         return .text(text)
     }
