@@ -2,7 +2,7 @@
 
     from livesolve.pyomo import LiveModel
     live = LiveModel(model, client, name="plan")   # client: a livesolve.Client
-    live.set(model.price["gas"], 2.5)
+    live.set(model.price["gas"], 2.5)             # or live.set_many(ComponentMap(...) or [(param, value), ...])
     live.load_solution()                           # the newest values, in model's variables
 
 Mutable `Param`s become the document's parameters, under Pyomo's own names (`price[gas]`).
@@ -27,8 +27,9 @@ def to_document(model):
 class _Translation:
     def __init__(self, model):
         self.variables = {}  # name -> VarData
-        parameters = {p.name: value(p) for p in model.component_data_objects(Param, descend_into=True)
-                      if p.parent_component().mutable}
+        self.params = {p.name: p for p in model.component_data_objects(Param, descend_into=True)
+                       if p.parent_component().mutable}
+        parameters = {name: value(p) for name, p in self.params.items()}
         variables = []
         for var in model.component_data_objects(Var, descend_into=True):
             self.variables[var.name] = var
@@ -125,23 +126,31 @@ class LiveModel:
         translation = _Translation(model)
         self.pyomo, self.client = model, client
         self.document = translation.document
-        self.variables = translation.variables
+        self.variables, self.params = translation.variables, translation.params
         self.id = client.create(self.document, name=name)
         self.seq = 0
 
     def set(self, parameter, new_value):
         """Sets one mutable Param (here and on the server); returns the update's seq."""
-        return self.set_many({parameter: new_value})
+        return self.set_many([(parameter, new_value)])
 
     def set_many(self, changes):
-        """Sets several Params in one update (`{model.price["gas"]: 2.5, …}`); returns its seq."""
-        parameters = {}
-        for parameter, new_value in changes.items():
-            if parameter.name not in self.document["parameters"]:
-                raise UnsupportedModel(f"{parameter.name}: not a mutable Param of this model")
-            parameters[parameter.name] = new_value
+        """Sets several Params in one update; returns its seq.
+
+        `changes`: a `pyomo.environ.ComponentMap` or a list of `(param, value)` pairs (a plain
+        dict cannot hold Pyomo's Params as keys: they are unhashable), or a dict by Param name
+        (`{"price[gas]": 2.5}`).
+        """
+        pairs = list(changes.items()) if hasattr(changes, "items") else list(changes)
+        parameters, params = {}, []
+        for parameter, new_value in pairs:
+            name = parameter if isinstance(parameter, str) else parameter.name
+            if name not in self.params:
+                raise UnsupportedModel(f"{name}: not a mutable Param of this model")
+            parameters[name] = new_value
+            params.append((self.params[name], new_value))
         self.seq = self.client.update(self.id, parameters=parameters)
-        for parameter, new_value in changes.items():
+        for parameter, new_value in params:
             parameter.set_value(new_value)
         return self.seq
 
