@@ -1,6 +1,6 @@
-// One model, live: a WebSocket subscription rebuilt into full maps, a chart, stats, the
+// One model, live: a subscription's whole views (js/livesolve.js), a chart, stats, the
 // solution grid, parameter controls and a price feed. Renders at most once per animation frame.
-import { rest, Stream } from './api.js';
+import { client, rest } from './api.js';
 import { Chart, format, formatBand } from './chart.js';
 import { Grid } from './table.js';
 
@@ -30,7 +30,6 @@ class LiveView {
     this.changed = Object.fromEntries([...FIELDS, ...BANDS].map((f) => [f, []]));
     this.field = 'values';
     this.solution = null;
-    this.pending = new Map();    // request id → { control, sentAt }
     this.awaiting = [];          // { seq, sentAt } of this page's updates, for end-to-end latency
     this.latencies = [];
     this.chart = new Chart(document.getElementById('chart'));
@@ -38,28 +37,34 @@ class LiveView {
     this.frame = null;
     this.bindControls();
     this.loadParameters();
-    this.stream = new Stream({
-      onState: (state) => {
-        const label = document.getElementById('connection');
-        label.textContent = state;
-        label.className = `connection ${state.startsWith('open') ? 'open' : state.startsWith('closed') ? 'closed' : ''}`;
-      },
-      // After every (re)connection: subscribe again and take the full snapshot.
-      onOpen: () => this.subscribe(),
-      onMessage: (message) => this.receive(message),
-    });
+    this.watch();
   }
 
   /** Subscribes (again), with the bands when they are shown: a fresh snapshot follows. */
-  subscribe() {
-    this.stream.send({ op: 'subscribe', model: this.id, fields: this.showsBands ? [...FIELDS, ...BANDS] : FIELDS });
+  async watch() {
+    // A new subscription to the same model ends the one before: its loop stops here.
+    const subscription = client.subscribe(this.id, { fields: this.showsBands ? [...FIELDS, ...BANDS] : FIELDS });
+    this.subscription = subscription;
+    try {
+      for await (const solution of subscription) {
+        if (this.closed) break;
+        this.apply(solution);
+      }
+    } catch (error) {
+      if (this.closed) return;
+      document.getElementById('feed-error').textContent = `${error.code}: ${error.message}`;
+      if (error.code === 'unknown_model') {
+        document.getElementById('status').textContent = 'deleted';
+        this.stopFeed();
+      }
+    }
   }
 
   showBands(on) {
     this.showsBands = on;
     document.getElementById('bands-toggle').checked = on;
     for (const field of BANDS) this.maps[field].clear();
-    this.subscribe();
+    this.watch();
     this.refreshGrid(true);
   }
 
@@ -67,7 +72,7 @@ class LiveView {
     // Messages already read may still arrive: this view no longer draws them.
     this.closed = true;
     this.stopFeed();
-    this.stream.close();
+    this.subscription?.close();
     cancelAnimationFrame(this.frame);
     this.grid.close();
   }
@@ -181,10 +186,14 @@ class LiveView {
 
   /** Sends a parameter update; its ack or error comes back to `errorElement`. */
   sendUpdate(parameters, errorElement) {
-    const id = this.stream.send({ op: 'update', model: this.id, parameters });
-    if (id === null) { if (errorElement) errorElement.textContent = 'not connected; the update was not sent'; return; }
-    this.pending.set(id, { errorElement, sentAt: performance.now() });
+    const sentAt = performance.now();
     for (const [name, value] of Object.entries(parameters)) this.parameters[name] = value;
+    client.update(this.id, { parameters }).then((seq) => {
+      if (errorElement) errorElement.textContent = '';
+      this.awaiting.push({ seq, sentAt });
+    }, (error) => {
+      if (!this.closed) (errorElement ?? document.getElementById('feed-error')).textContent = `${error.code}: ${error.message}`;
+    });
   }
 
   startFeed() {
@@ -210,46 +219,18 @@ class LiveView {
 
   stopFeed() { clearInterval(this.feed); this.feed = null; }
 
-  receive(message) {
-    if (this.closed) return;
-    if (message.type === 'ack') {
-      const request = this.pending.get(message.id);
-      this.pending.delete(message.id);
-      if (request) {
-        if (request.errorElement) request.errorElement.textContent = '';
-        this.awaiting.push({ seq: message.seq, sentAt: request.sentAt });
-      }
-    } else if (message.type === 'error') {
-      const request = this.pending.get(message.id);
-      this.pending.delete(message.id);
-      const text = `${message.code}: ${message.message}`;
-      if (request?.errorElement) request.errorElement.textContent = text;
-      else document.getElementById('feed-error').textContent = text;
-      if (message.code === 'unknown_model' && message.model === this.id) {
-        document.getElementById('status').textContent = 'deleted';
-        this.stopFeed();
-      }
-    } else if (message.type === 'solution' && message.model === this.id) {
-      this.apply(message);
-    }
-  }
-
-  apply(message) {
+  /** A whole view from the subscription; `changed` names what moved since the last one. */
+  apply(solution) {
     for (const field of [...FIELDS, ...BANDS]) {
-      const entries = message[field];
-      if (!entries) continue;
-      const map = this.maps[field];
-      if (message.full) map.clear();
-      const names = Object.keys(entries);
-      // A band entry of null: the band is gone (a row whose bound is no longer active).
-      for (const name of names) { if (entries[name] === null) map.delete(name); else map.set(name, entries[name]); }
-      this.changed[field].push(...(message.full ? [] : names));
+      this.maps[field] = new Map(Object.entries(solution[field]));
+      const names = solution.changed[field];
+      if (names) this.changed[field].push(...names);
     }
-    this.solution = message;
-    if (message.objective !== undefined) this.chart.add(message.objective);
+    this.solution = solution;
+    if (solution.objective !== undefined) this.chart.add(solution.objective);
     const now = performance.now();
     this.awaiting = this.awaiting.filter(({ seq, sentAt }) => {
-      if (seq > message.seq) return true;
+      if (seq > solution.seq) return true;
       this.latencies.push(now - sentAt);
       return false;
     });

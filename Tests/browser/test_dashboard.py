@@ -203,3 +203,71 @@ def test_a_server_with_tokens_asks_for_one_and_keeps_it_for_the_tab(browser, tmp
     finally:
         browser.execute_script("sessionStorage.clear()")
         stop_server(process)
+
+
+def test_the_example_page_of_the_browser_module_shows_the_servers_solution(server, browser):
+    """Public/example.html, the module's documented 20-line page, as a user would open it."""
+    browser.get(server + "/example.html")
+    wait(browser, lambda b: b.find_element(By.ID, "seq").text == "0")
+    model = rest(f"{server}/v1/models")["models"][-1]["model"]
+    solution = rest(f"{server}/v1/models/{model}/solution")
+    assert browser.find_element(By.ID, "objective").text == f"{solution['objective']:.2f}"
+    field = browser.find_element(By.ID, "price")
+    field.clear()
+    field.send_keys("2.6\t")
+    wait(browser, lambda b: b.find_element(By.ID, "seq").text == "1")
+    solution = rest(f"{server}/v1/models/{model}/solution")
+    assert json.loads(browser.find_element(By.ID, "plan").text) == solution["values"]
+    assert browser.find_element(By.ID, "objective").text == f"{solution['objective']:.2f}"
+
+
+def test_the_browser_module_rebuilds_whole_views_and_names_its_errors(server, browser):
+    """js/livesolve.js driven in the page: a burst of updates, a slow consumer, the errors' classes."""
+    browser.get(server + "/#/")
+    browser.set_script_timeout(60)
+    result = browser.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        (async () => {
+          const { connect, errors, LiveSolveError } = await import('/js/livesolve.js');
+          const client = await connect();
+          const document = await (await fetch('/examples/refinery.json')).json();
+          const model = await client.create(document, { name: 'module-test' });
+          let last = 0;
+          for (let i = 0; i < 100; i++) {
+            last = await client.update(model, { parameters: { 'price[gasoline]': 2 + (i % 7) / 10, 'capacity[cracker]': 30 + (i % 11) } });
+          }
+          let view, handed = 0;
+          for await (const solution of client.subscribe(model, { fields: ['values', 'duals', 'rowActivities'] })) {
+            handed += 1;
+            await new Promise((r) => setTimeout(r, 20));
+            if (solution.seq === last) { view = solution; break; }
+          }
+          const got = await client.get(model);
+          const caught = {};
+          for (const [name, call] of Object.entries({
+            UnknownParameter: () => client.update(model, { parameters: { nope: 1 } }),
+            UnknownModel: () => client.get('m999999'),
+            InvalidValue: () => client.update(model, { parameters: { 'price[jet]': 'high' } }),
+            UnknownOp: () => client.call('solve'),
+          })) {
+            try { await call(); caught[name] = 'no error'; } catch (e) {
+              caught[name] = [e instanceof errors[name], e instanceof LiveSolveError, e.code, e.model];
+            }
+          }
+          await client.delete(model);
+          done({ view, got, handed, caught, model });
+        })().catch((e) => done({ failed: String(e) }));
+    """)
+    assert "failed" not in result, result
+    view, model = result["view"], result["model"]
+    solution = result["got"]  # the module's get: the model is deleted by now
+    assert view["seq"] == solution["seq"] == 100
+    for field in ("values", "duals", "rowActivities"):
+        assert view[field] == solution[field], field
+    assert view["objective"] == solution["objective"]
+    assert result["caught"] == {
+        "UnknownParameter": [True, True, "unknown_parameter", model],
+        "UnknownModel": [True, True, "unknown_model", "m999999"],
+        "InvalidValue": [True, True, "invalid_value", model],
+        "UnknownOp": [True, True, "unknown_op", None],
+    }
