@@ -74,7 +74,9 @@ public final class Server: Sendable {
         let rest = RESTRoutes(coordinator: coordinator, configuration: configuration, metrics: metrics, authority: authority)
         let routes = rest.routes
         router.middlewares.add(ErrorObjectMiddleware(routes: routes))
-        router.middlewares.add(FileMiddleware(publicFolder, searchForIndexHtml: true, logger: frameworkLogger))
+        // The OpenAPI document (openapi.yaml) goes out as YAML, which Hummingbird's table lacks.
+        router.middlewares.add(FileMiddleware(publicFolder, searchForIndexHtml: true, logger: frameworkLogger)
+            .withAdditionalMediaType(MediaType(type: .application, subType: "yaml"), mappedToFileExtension: "yaml"))
         rest.register(routes, on: router)
 
         let connections = AddressCounter(limit: configuration.connectionsPerAddress)

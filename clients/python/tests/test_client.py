@@ -9,7 +9,7 @@ import pytest
 
 import livesolve
 from livesolve import errors
-from conftest import EXACT, REFINERY, ROOT, Server, tokens_file
+from livesolve_server import EXACT, REFINERY, ROOT, Server, tokens_file
 
 LP = "max\n obj: 3 x + 2 y\nst\n cap: x + y <= 4\n mix: x + 3 y <= 6\nbounds\n x <= 3\nend\n"
 MPS = (ROOT / "Tests" / "mip" / "models" / "knapsack.mps").read_text()
