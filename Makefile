@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STREAMS ?= Benchmarks/streams
 LADDER := afiro adlittle ship12l 80bau3b d2q06c dfl001
 
-.PHONY: deps browser-deps highs-deps build release run example test fuzz fuzz-build bench bench-server clean
+.PHONY: deps browser-deps highs-deps python-deps build release run example test fuzz fuzz-build bench bench-server clean
 
 ## deps: install CLP, CBC, rabbitmq-c, RabbitMQ (for the remote-worker tests), zlib and pkg-config from Debian when missing.
 deps:
@@ -33,6 +33,18 @@ highs-deps:
 		|| python3 -m pip install --quiet "$(HIGHSPY)" 2>/dev/null \
 		|| python3 -m pip install --quiet --break-system-packages "$(HIGHSPY)"
 
+## python-deps: what the Python client and its tests use (websockets, Pyomo, schemathesis for the
+## OpenAPI check), then the client itself (clients/python), installed again each time from the tree.
+PYTHON_PACKAGES := websockets==17.4 pyomo==6.10.1 schemathesis==4.32.5 pyyaml
+PIP := python3 -m pip install --quiet
+python-deps: highs-deps
+	@python3 -c "import websockets, pyomo, schemathesis, yaml" 2>/dev/null \
+		|| $(PIP) $(PYTHON_PACKAGES) 2>/dev/null \
+		|| $(PIP) --break-system-packages $(PYTHON_PACKAGES)
+	@$(PIP) --no-deps --force-reinstall ./clients/python 2>/dev/null \
+		|| $(PIP) --break-system-packages --no-deps --force-reinstall ./clients/python
+	@rm -rf clients/python/build
+
 build: deps
 	$(SWIFT) build
 
@@ -55,10 +67,11 @@ run: release
 example: release
 	.build/release/livesolve solve Public/examples/refinery.json --values
 
-## test: every test: Swift (real CLP and CBC, workers, sockets), the LP reader and small MIPs against HiGHS, then the dashboard in headless Chromium.
-test: build browser-deps highs-deps fuzz-build
+## test: every test: Swift (real CLP and CBC, workers, sockets), the LP reader and small MIPs against HiGHS,
+## the dashboard in headless Chromium, the Python client and Pyomo bridge, the OpenAPI document, the docs' commands and the examples.
+test: build browser-deps python-deps fuzz-build
 	$(SWIFT) test
-	python3 -m pytest -q Tests/lp Tests/mip Tests/browser
+	python3 -m pytest -q Tests/lp Tests/mip Tests/browser clients/python/tests Tests/api Tests/docs Tests/examples
 	Fuzz/run $(TEST_FUZZ_SECONDS)
 
 ## fuzz: each libFuzzer target (Fuzz/Targets) for SECONDS (default 60) from its corpus;

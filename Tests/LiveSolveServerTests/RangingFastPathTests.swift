@@ -85,6 +85,14 @@ import TestSupport
             algorithms.append(solution["stats"]?["algorithm"]?.string ?? "?")
         }
         #expect(algorithms.suffix(2) == ["primal", "ranging"], "\(algorithms)")
+        // A subscriber to duals now: its first snapshot waits for the solve that knows them.
+        let late = try await server.connect()
+        _ = await late.request(#"{"op":"subscribe","id":2,"model":"\#(id)","fields":["duals"]}"#)
+        let snapshot = await Self.solution(withSeq: 7, on: late, within: 30)
+        #expect(snapshot?["full"] == .bool(true))
+        #expect(snapshot?["stats"]?["algorithm"] != .string("ranging"))
+        if case .object(let duals)? = snapshot?["duals"] { #expect(duals.count == model.rowCount) } else { Issue.record("no duals in \(String(describing: snapshot))") }
+        late.close()
         let got = try #require(await client.request(#"{"op":"get","id":1,"model":"\#(id)","seq":7,"fields":["values","duals"]}"#))
         #expect(got["stats"]?["algorithm"] != .string("ranging"))
         let fresh = try ClpSolver(program: model.program).solve()

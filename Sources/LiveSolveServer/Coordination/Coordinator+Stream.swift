@@ -157,16 +157,18 @@ extension Coordinator {
             throw RequestError(.overloaded, "this connection holds its limit of \(configuration.subscriptionsPerConnection) subscriptions (limits.subscriptionsPerConnection); unsubscribe from one first", model: model)
         }
         if let replaced = connection.subscriptions[model] { replaced.isActive = false } else { metrics.subscribers.increment() }
-        // Never a stale snapshot: it must include every update accepted so far.
-        let (state, delivery) = SubscriberState.subscribe(newest: record.newest, modelSeq: record.seq, modelSettled: record.state.isSettled)
+        // Never a stale snapshot: it must include every update accepted so far. Nor one without
+        // what was asked for (bands computed while nobody asked are none, and a solution answered
+        // by ranging knows no duals): that one waits for the solve that fills it in, at the same seq.
+        let needsSolve = record.needsSolve(for: fields)
+        let (state, delivery) = SubscriberState.subscribe(newest: needsSolve ? nil : record.newest, modelSeq: record.seq,
+                                                          modelSettled: record.state.isSettled)
         let subscription = Subscription(connection: connection, model: model, fields: fields, deadband: deadband, state: state)
         record.add(subscription)
         connection.subscriptions[model] = subscription
         connection.send(ServerMessage.reply("subscribed", id: id, model: model))
         deliver(delivery, of: record, to: subscription)
-        // Bands computed while nobody asked are none: they follow at the same seq.
-        // So are those a solution answered by ranging does not know.
-        if record.needsSolve(for: fields) {
+        if needsSolve {
             record.bandsRequested = fields.hasBands
             perform(record.state.solveAgain(at: Self.now()), for: record)
         }
