@@ -4,6 +4,7 @@ Its event loop runs on a thread of its own, so a notebook's loop (or none) does 
 """
 
 import asyncio
+import concurrent.futures
 import threading
 
 from .client import AsyncClient
@@ -80,7 +81,7 @@ class Client:
                     yield step.result(timeout)
                 except StopAsyncIteration:
                     return
-                except TimeoutError:
+                except concurrent.futures.TimeoutError:  # not the builtin TimeoutError before 3.11
                     step.cancel()
                     raise Timeout(f"no solution of {model} within {timeout} s", model=model) from None
         finally:
