@@ -4,11 +4,6 @@ Run by `make test` after the Swift tests. Screenshots go to artifacts/ (git-igno
 """
 import hashlib
 import json
-import os
-import pathlib
-import socket
-import subprocess
-import tempfile
 import time
 import urllib.request
 
@@ -20,44 +15,16 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+from livesolve_server import ROOT, Server
+
 ARTIFACTS = ROOT / "artifacts"
-BINARY = ROOT / ".build" / "debug" / "livesolve"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(*arguments):
-    """A `livesolve serve` child on a free port, once its /healthz answers; returns it and its URL."""
-    port = free_port()
-    process = subprocess.Popen([str(BINARY), "serve", "--http-port", str(port), *arguments],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=1)
-            return process, url
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    pytest.fail("the server did not start")
-
-
-def stop_server(process):
-    process.terminate()
-    process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
-def server():
-    process, url = start_server("--workers-count", "2",
-                                "--storage-path", os.path.join(tempfile.mkdtemp(prefix="livesolve-browser-"), "livesolve.sqlite"))
-    yield url
-    stop_server(process)
+def server(tmp_path_factory):
+    running = Server(tmp_path_factory.mktemp("livesolve-browser"), "--workers-count", "2")
+    yield running.http
+    running.stop()
 
 
 @pytest.fixture(scope="module")
@@ -180,8 +147,8 @@ def test_a_server_with_tokens_asks_for_one_and_keeps_it_for_the_tab(browser, tmp
     digest = hashlib.sha256(token.encode()).hexdigest()
     tokens = tmp_path / "tokens.yaml"
     tokens.write_text(f"tokens:\n  - {{name: page, sha256: {digest}, role: admin}}\n")
-    process, url = start_server("--workers-count", "1", "--auth-tokens-file", str(tokens),
-                                "--storage-path", str(tmp_path / "livesolve.sqlite"))
+    running = Server(tmp_path, "--auth-tokens-file", str(tokens))
+    url = running.http
     try:
         browser.get(url + "/")
         form = wait(browser, ec.visibility_of_element_located((By.ID, "token-form")))
@@ -202,7 +169,7 @@ def test_a_server_with_tokens_asks_for_one_and_keeps_it_for_the_tab(browser, tmp
         browser.save_screenshot(str(ARTIFACTS / "token-live-view.png"))
     finally:
         browser.execute_script("sessionStorage.clear()")
-        stop_server(process)
+        running.stop()
 
 
 def test_the_example_page_of_the_browser_module_shows_the_servers_solution(server, browser):

@@ -1,5 +1,6 @@
 """A real `livesolve serve` (the debug build `make test` made) for the Python tests: the client's,
-the OpenAPI check, the docs and the examples. Each test folder's conftest.py imports it."""
+the dashboard's, the OpenAPI check, the docs and the examples (through Tests/conftest.py and
+clients/python/tests/conftest.py)."""
 import hashlib
 import json
 import os
