@@ -26,7 +26,7 @@ export function hideModel() { view?.close(); view = null; }
 class LiveView {
   constructor(id) {
     this.id = id;
-    this.maps = Object.fromEntries([...FIELDS, ...BANDS].map((f) => [f, new Map()]));
+    this.maps = Object.fromEntries([...FIELDS, ...BANDS].map((f) => [f, Object.create(null)]));  // the newest view's, by field
     this.changed = Object.fromEntries([...FIELDS, ...BANDS].map((f) => [f, []]));
     this.field = 'values';
     this.solution = null;
@@ -63,7 +63,7 @@ class LiveView {
   showBands(on) {
     this.showsBands = on;
     document.getElementById('bands-toggle').checked = on;
-    for (const field of BANDS) this.maps[field].clear();
+    for (const field of BANDS) this.maps[field] = Object.create(null);
     this.watch();
     this.refreshGrid(true);
   }
@@ -222,7 +222,7 @@ class LiveView {
   /** A whole view from the subscription; `changed` names what moved since the last one. */
   apply(solution) {
     for (const field of [...FIELDS, ...BANDS]) {
-      this.maps[field] = new Map(Object.entries(solution[field]));
+      this.maps[field] = solution[field];  // a view of its own: the module copied it
       const names = solution.changed[field];
       if (names) this.changed[field].push(...names);
     }
@@ -247,7 +247,7 @@ class LiveView {
   refreshGrid(force) {
     if (!this.gridDirty && !force) return;
     const bands = this.maps[BAND_OF[this.field]];
-    this.grid.set([...this.maps[this.field]].map(([name, value]) => [name, value, bands.get(name)]), this.changed[this.field]);
+    this.grid.set(Object.entries(this.maps[this.field]).map(([name, value]) => [name, value, bands[name]]), this.changed[this.field]);
     for (const field of [...FIELDS, ...BANDS]) this.changed[field] = [];
     this.gridDirty = false;
     this.grid.render();
@@ -285,7 +285,7 @@ class LiveView {
   /** Each parameter's band under its control, marked when its value nears an edge. */
   renderParameterBands() {
     for (const [name, input] of this.inputs ?? []) {
-      const band = this.maps.parameterRanges.get(name);
+      const band = this.maps.parameterRanges[name];
       const value = this.parameters?.[name];
       input.band.textContent = band ? `plan holds in ${formatBand(band)}` : '';
       input.band.dataset.band = band ? JSON.stringify(band) : '';

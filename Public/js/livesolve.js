@@ -25,12 +25,12 @@ export class LiveSolveError extends Error {
 }
 
 /** One subclass per code, named after it: `UnknownModel` for `unknown_model`. */
-export const errors = Object.fromEntries(CODES.map((code) => {
+export const errors = {};
+const byCode = {};
+for (const code of CODES) {
   const name = code.split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
-  const cls = { [name]: class extends LiveSolveError {} }[name];
-  return [name, cls];
-}));
-const byCode = Object.fromEntries(CODES.map((code, i) => [code, Object.values(errors)[i]]));
+  errors[name] = byCode[code] = { [name]: class extends LiveSolveError {} }[name];
+}
 
 function errorFrom(message, status = null) {
   const cls = byCode[message?.code] ?? LiveSolveError;
@@ -39,13 +39,15 @@ function errorFrom(message, status = null) {
 
 /** A subscriber's reconstruction: the last full snapshot, each delta applied in order. */
 class View {
-  constructor() { this.maps = Object.fromEntries(MAPS.map((f) => [f, {}])); }
+  // Maps without a prototype: a variable may be named `constructor` or `__proto__`.
+  constructor() { this.maps = Object.fromEntries(MAPS.map((f) => [f, Object.create(null)])); }
 
+  /** Applies one `solution` message; `changed` collects the names each map moved (null: all of it). */
   apply(message, changed) {
     for (const field of MAPS) {
       const entries = message[field];
       if (!entries) continue;  // no maps (no solution): they stay as they were
-      if (message.full) this.maps[field] = {};
+      if (message.full) this.maps[field] = Object.create(null);
       const map = this.maps[field];
       for (const [name, value] of Object.entries(entries)) {
         // A band entry of null: the band is gone (a row whose bound is no longer active).
@@ -53,8 +55,13 @@ class View {
       }
       if (changed[field] !== null) changed[field] = message.full ? null : [...(changed[field] ?? []), ...Object.keys(entries)];
     }
-    const { type, full, id, ...rest } = message;
-    return { ...rest, ...Object.fromEntries(MAPS.map((f) => [f, { ...this.maps[f] }])) };
+    this.message = message;
+  }
+
+  /** The whole view after the last message applied: copied only when it is handed out. */
+  solution() {
+    const { type, full, id, ...rest } = this.message;
+    return { ...rest, ...Object.fromEntries(MAPS.map((f) => [f, Object.assign(Object.create(null), this.maps[f])])) };
   }
 }
 
@@ -63,7 +70,6 @@ class Subscription {
   constructor(client, model, fields, deadband) {
     Object.assign(this, { client, model, fields, deadband });
     this.view = new View();
-    this.latest = null;
     this.changed = {};
     this.version = 0;
     this.seen = 0;
@@ -80,7 +86,7 @@ class Subscription {
   }
 
   receive(message) {
-    this.latest = this.view.apply(message, this.changed);
+    this.view.apply(message, this.changed);
     this.version += 1;
     this.notify();
   }
@@ -100,7 +106,7 @@ class Subscription {
     for (;;) {
       if (this.version > this.seen) {
         this.seen = this.version;
-        const value = { ...this.latest, changed: this.changed };
+        const value = { ...this.view.solution(), changed: this.changed };
         this.changed = {};
         return { value, done: false };
       }
@@ -172,8 +178,8 @@ export class Client {
     };
   }
 
+  /** Sends the subscription's `subscribe` (again): the full snapshot after it replaces each map it carries. */
   async renew(subscription) {
-    subscription.view = new View();
     try { await this.send(subscription.message()); } catch (error) {
       if (error.code !== 'connection_lost') subscription.end(error);
     }
@@ -253,7 +259,9 @@ export class Client {
   async get(model, { fields = GET_FIELDS, seq } = {}) {
     const message = { op: 'get', model, fields };
     if (seq !== undefined) message.seq = seq;
-    return new View().apply(await this.request(message), {});
+    const view = new View();
+    view.apply(await this.request(message), {});
+    return view.solution();
   }
 
   /** Live whole solutions of `model`; a second subscription to the same model replaces the first. */

@@ -222,7 +222,13 @@ def test_the_browser_module_rebuilds_whole_views_and_names_its_errors(server, br
             }
           }
           await client.delete(model);
-          done({ view, got, handed, caught, model });
+          // Names an object's prototype would shadow stay plain entries.
+          const odd = await client.create({ sense: 'max', variables: [{ name: 'constructor', upper: 1 }, { name: '__proto__', upper: 2 }],
+                                            objective: { terms: { constructor: 1, ['__proto__']: 1 } } });
+          let oddValues;
+          for await (const solution of client.subscribe(odd)) { oddValues = JSON.stringify(solution.values); break; }
+          await client.delete(odd);
+          done({ view, got, handed, caught, model, oddValues });
         })().catch((e) => done({ failed: String(e) }));
     """)
     assert "failed" not in result, result
@@ -232,6 +238,7 @@ def test_the_browser_module_rebuilds_whole_views_and_names_its_errors(server, br
     for field in ("values", "duals", "rowActivities"):
         assert view[field] == solution[field], field
     assert view["objective"] == solution["objective"]
+    assert json.loads(result["oddValues"]) == {"constructor": 1, "__proto__": 2}
     assert result["caught"] == {
         "UnknownParameter": [True, True, "unknown_parameter", model],
         "UnknownModel": [True, True, "unknown_model", "m999999"],

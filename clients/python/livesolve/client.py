@@ -75,7 +75,6 @@ class _Subscription:
     def __init__(self, model, fields, deadband):
         self.model, self.fields, self.deadband = model, fields, deadband
         self.view = View()
-        self.latest = None
         self.version = 0
         self.error = None
         self.ended = False
@@ -90,7 +89,7 @@ class _Subscription:
         return message
 
     def receive(self, message):
-        self.latest = self.view.apply(message)
+        self.view.apply(message)
         self.version += 1
         self.changed.set()
 
@@ -179,8 +178,7 @@ class AsyncClient:
         return errors.ConnectionLost(f"could not reach {self.url} again within {self.reconnect} s")
 
     async def _renew(self, subscription):
-        # A fresh snapshot follows `subscribed`; the view starts over from it.
-        subscription.view = View()
+        # A fresh snapshot follows `subscribed`: being full, it replaces each map it carries.
         try:
             await self._request(subscription.message)
         except errors.ConnectionLost:
@@ -297,7 +295,7 @@ class AsyncClient:
             while True:
                 if subscription.version > seen:
                     seen = subscription.version
-                    yield subscription.latest
+                    yield subscription.view.solution()
                     continue
                 if subscription.error is not None:
                     raise subscription.error

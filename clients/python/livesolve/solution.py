@@ -38,7 +38,9 @@ class Solution:
     @classmethod
     def from_full(cls, message):
         """A solution from one full `solution` message (a `get` answer, a REST body)."""
-        return View().apply(message)
+        view = View()
+        view.apply(message)
+        return view.solution()
 
 
 class View:
@@ -46,10 +48,11 @@ class View:
 
     def __init__(self):
         self.maps = {name: {} for name in MAPS}
-        self.scalars = {}
+        self.message = None
 
     def apply(self, message):
-        """Applies one `solution` message and returns the whole view after it."""
+        """Applies one `solution` message to the maps (a copy is made only when one is handed out)."""
+        self.message = message
         for name, entries in self.maps.items():
             sent = message.get(name)
             if sent is None:
@@ -62,6 +65,10 @@ class View:
                     entries.pop(key, None)
                 else:
                     entries[key] = value
+
+    def solution(self):
+        """The whole view after the last message applied, as a `Solution` of its own."""
+        message = self.message
         return Solution(
             model=message["model"], seq=message["seq"], status=message["status"],
             objective=message.get("objective"), stats=dict(message.get("stats", {})),
