@@ -18,7 +18,11 @@ class Client:
         self._thread = threading.Thread(target=self._loop.run_forever, name="livesolve", daemon=True)
         self._thread.start()
         self._client = self._run(self._make(url, token, options))
-        self.timeout = self._client.timeout
+
+    @property
+    def timeout(self):
+        """Seconds a request waits for its reply."""
+        return self._client.timeout
 
     async def _make(self, url, token, options):
         client = AsyncClient(url, token, **options)
